@@ -1,0 +1,75 @@
+using FleepServer.Api.Wire;
+using FleepServer.Auth;
+using FleepServer.Domain.Accounts;
+using FleepServer.Records;
+using Microsoft.Extensions.Options;
+
+namespace FleepServer.Api;
+
+/// <summary>api/account/*: registration, sessions and the caller's own settings (core spec §3).</summary>
+public static class AccountApi
+{
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/account");
+
+        // No session needed: these create one. A stale cookie sent along is ignored (core spec §1.3).
+        api.MapPost("/register", Register).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/login", Login).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+
+        api.MapPost("/logout", Logout);
+        api.MapPost("/configure", Configure);
+        api.MapPost("/set_flag", SetFlag);
+        return app;
+    }
+
+    /// <summary>
+    /// POST api/account/register {email, password, display_name?} → {account_id, display_name,
+    /// mk_account_status}. Fleep mailed a confirmation; this server has no mailer, so the account
+    /// is active at once (core spec §3.3). Refused with 431 while registration is closed.
+    /// </summary>
+    private static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, CancellationToken ct)
+    {
+        var account = await registration.RegisterAsync(request.Email, request.Password, request.DisplayName, ct);
+        return new RegisterResponse(account.Id, account.DisplayName, account.Status);
+    }
+
+    /// <summary>
+    /// POST api/account/login {email, password, remember_me?} → {account_id, display_name, ticket,
+    /// profiles: [own contact]} with the <c>token_id</c> cookie as the first Set-Cookie (core spec
+    /// §0.1, §3.1). Wrong address or password: 431 "Incorrect email or password".
+    /// </summary>
+    private static async Task<LoginResponse> Login(
+        LoginRequest request, Logins logins, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
+    {
+        var remember = request.RememberMe ?? false;
+        var session = await logins.LoginAsync(request.Email!, request.Password!, remember, ct);
+        TokenCookie.Write(context, session.Token, remember ? options.Value.Login.RememberedSessionLifetime : null);
+        var account = session.Account;
+        return new LoginResponse(account.Id, account.DisplayName, session.Ticket,
+            [ContactRecords.ForOwner(account)], account.Email, account.Status);
+    }
+
+    /// <summary>
+    /// POST api/account/logout → {}. The session is dead at once; the cookie is left as it is, as the
+    /// live server did (core spec §3.2, §11 item 16).
+    /// </summary>
+    private static async Task<EmptyResponse> Logout(CurrentSession me, Logins logins, CancellationToken ct)
+    {
+        await logins.LogoutAsync(me, ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/configure {display_name?, old_password + password?, phone_nr?, email_interval?,
+    /// is_full_privacy?, is_newsletter_disabled?, is_automute_enabled?, client_settings?,
+    /// primary_email?, fleep_address?} → the owner's contact (peripheral spec §15). A password
+    /// change needs the right old password (else 431) and ends the account's other sessions.
+    /// </summary>
+    private static async Task<ProfileResponse> Configure(ConfigureRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
+        ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
+
+    /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>
+    private static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
+        ProfileResponse.Of(ContactRecords.ForOwner(await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct)));
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using FleepServer.Http;
+
+namespace FleepServer.Api.Wire;
+
+// Request bodies of api/account/*. Limits are the max_len values of Fleep's event catalogue
+// (seed 001): names and passwords 128, phone numbers 16, everything else 1024.
+
+/// <summary><c>api/account/login</c> (core spec §3.1).</summary>
+public sealed record LoginRequest(
+    [property: Required] string? Email,
+    [property: Required] string? Password,
+    bool? RememberMe) : IFleepRequest<LoginRequest>;
+
+/// <summary><c>api/account/register</c> (core spec §3.3).</summary>
+public sealed record RegisterRequest(
+    [property: Required] string? Email,
+    [property: Required, MaxLength(128)] string? Password,
+    [property: MaxLength(128)] string? DisplayName) : IFleepRequest<RegisterRequest>;
+
+/// <summary><c>api/account/configure</c> (peripheral spec §15); every field is optional, null means unchanged.</summary>
+public sealed record ConfigureRequest(
+    [property: MaxLength(128)] string? DisplayName,
+    string? OldPassword,
+    [property: MaxLength(128)] string? Password,
+    [property: MaxLength(16)] string? PhoneNr,
+    string? EmailInterval,
+    bool? IsFullPrivacy,
+    bool? IsNewsletterDisabled,
+    bool? IsAutomuteEnabled,
+    string? ClientSettings,
+    string? PrimaryEmail,
+    [property: MaxLength(128)] string? FleepAddress) : IFleepRequest<ConfigureRequest>;
+
+/// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
+public sealed record SetFlagRequest(
+    [property: Required] string? ClientFlag,
+    bool? BoolValue) : IFleepRequest<SetFlagRequest>;

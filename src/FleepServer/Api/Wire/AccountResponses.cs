@@ -1,0 +1,26 @@
+using FleepServer.Records;
+
+namespace FleepServer.Api.Wire;
+
+/// <summary>Login answer (core spec §0.1, §3.1); the token travels in the <c>token_id</c> cookie.</summary>
+public sealed record LoginResponse(
+    Guid AccountId,
+    string DisplayName,
+    string Ticket,
+    IReadOnlyList<ContactRecord> Profiles,
+    string Email,
+    string MkAccountStatus);
+
+public sealed record RegisterResponse(Guid AccountId, string DisplayName, string MkAccountStatus);
+
+/// <summary>Answer of the calls that change the caller's own account: its contact record.</summary>
+public sealed record ProfileResponse(IReadOnlyList<ContactRecord> Stream, IReadOnlyList<ContactRecord> Profiles)
+{
+    public static ProfileResponse Of(ContactRecord own) => new([own], [own]);
+}
+
+/// <summary>The empty object Fleep answers when a call has nothing to return.</summary>
+public sealed record EmptyResponse
+{
+    public static readonly EmptyResponse Instance = new();
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using FleepServer.Data;
+using FleepServer.Errors;
+using FleepServer.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleepServer.Auth;
+
+/// <summary>
+/// Authenticates an API call by its <c>token_id</c> cookie AND the <c>ticket</c> of that same
+/// session (from the JSON body, or the query string for uploads). Either missing or wrong, a
+/// revoked or idle-expired session, or a closed account: 401 with Fleep's error body, which every
+/// client treats as "log in again" (core spec §1.3).
+/// </summary>
+public sealed class SessionAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    FleepDbContext db,
+    TimeProvider time,
+    IOptions<FleepOptions> fleepOptions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "FleepSession";
+
+    // Writing last_seen on every call would put a write on the poll path; once a minute is enough.
+    private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = TokenCookie.Read(Request);
+        var ticket = RequestBody.Of(Context)?.GetString("ticket") ?? Request.Query["ticket"].FirstOrDefault();
+        if (!SessionSecrets.IsWellFormedToken(token) || string.IsNullOrEmpty(ticket))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var tokenHash = SessionSecrets.Hash(token!);
+        var session = await db.Sessions.AsNoTracking()
+            .Where(s => s.TokenHash == tokenHash && s.RevokedTime == null)
+            .Join(db.Accounts, s => s.AccountId, a => a.Id,
+                (s, a) => new { s.Id, s.AccountId, s.TicketHash, s.LastSeenTime, s.RememberMe, a.Status })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+
+        var now = time.GetUtcNow();
+        var login = fleepOptions.Value.Login;
+        if (session is null
+            || !SessionSecrets.Matches(ticket, session.TicketHash)
+            || session.Status is AccountStatus.Closed or AccountStatus.Banned
+            || now - session.LastSeenTime > (session.RememberMe ? login.RememberedSessionLifetime : login.SessionLifetime))
+        {
+            return AuthenticateResult.Fail("No live session for this token and ticket.");
+        }
+
+        if (now - session.LastSeenTime > LastSeenResolution)
+        {
+            await db.Sessions.Where(s => s.Id == session.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenTime, now), Context.RequestAborted);
+        }
+
+        var current = new CurrentSession(session.AccountId, session.Id);
+        Context.Features.Set(current);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, session.AccountId.ToString()), new Claim("session_id", session.Id.ToString())],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        FleepExceptionHandler.WriteAsync(Context, FleepErrors.NotAuthenticated());
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        FleepExceptionHandler.WriteAsync(Context, new FleepException(StatusCodes.Status403Forbidden, "forbidden", "Not allowed."));
+}

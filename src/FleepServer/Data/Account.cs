@@ -1,0 +1,57 @@
+namespace FleepServer.Data;
+
+/// <summary>A Fleep account: the person (or bot) behind a <c>contact</c> record.</summary>
+public sealed class Account
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The address as the user typed it; shown back in <c>email</c>.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>Lower-cased <see cref="Email"/>; unique, so addresses match case-insensitively.</summary>
+    public required string EmailKey { get; set; }
+
+    public required string DisplayName { get; set; }
+    public string? PasswordHash { get; set; }
+
+    /// <summary><c>mk_account_status</c>: new, active, banned or closed.</summary>
+    public required string Status { get; set; }
+
+    public string? PhoneNr { get; set; }
+
+    /// <summary><c>mk_email_interval</c>: default, hourly, daily or never.</summary>
+    public string EmailInterval { get; set; } = AccountDefaults.EmailInterval;
+
+    /// <summary>Opaque JSON text owned by the clients (<c>client_settings</c>).</summary>
+    public string? ClientSettings { get; set; }
+
+    public List<string> ClientFlags { get; set; } = [];
+    public bool IsFullPrivacy { get; set; }
+    public bool IsNewsletterDisabled { get; set; }
+    public bool IsAutomuteEnabled { get; set; }
+    public required string FleepAddress { get; set; }
+    public required string FleepAutogen { get; set; }
+    public DateTimeOffset CreatedTime { get; set; }
+    public DateTimeOffset? ActivatedTime { get; set; }
+
+    /// <summary>Wrong passwords in a row since the last successful login or expired lockout.</summary>
+    public int FailedLoginCount { get; set; }
+
+    public DateTimeOffset? LockoutEnd { get; set; }
+}
+
+public static class AccountStatus
+{
+    public const string New = "new";
+    public const string Active = "active";
+    public const string Banned = "banned";
+    public const string Closed = "closed";
+}
+
+public static class AccountDefaults
+{
+    public const string EmailInterval = "default";
+
+    /// <summary>The flags the live server gave new accounts (peripheral spec §1.1).</summary>
+    public static List<string> NewClientFlags() => ["emoticons_old", "send_email_on_enter", "show_onboarding"];
+}

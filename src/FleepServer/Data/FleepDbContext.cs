@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace FleepServer.Data;
+
+public sealed class FleepDbContext(DbContextOptions<FleepDbContext> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Session> Sessions => Set<Session>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);
+
+    /// <summary>Configures Npgsql with the snake_case naming every table and column follows.</summary>
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace FleepServer.Data;
+
+/// <summary>
+/// Applies pending EF Core migrations before the server takes traffic (hosted services start
+/// before Kestrel). Migrations are forward-only; EF Core takes a database lock while migrating, so
+/// several server processes starting together against one database is safe.
+/// </summary>
+public sealed class MigrationHostedService(IServiceScopeFactory scopes, ILogger<MigrationHostedService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FleepDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database schema is at migration {Migration}",
+            (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault());
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

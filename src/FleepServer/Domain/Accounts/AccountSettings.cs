@@ -1,0 +1,141 @@
+using System.Text.Json;
+using FleepServer.Api.Wire;
+using FleepServer.Auth;
+using FleepServer.Data;
+using FleepServer.Errors;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleepServer.Domain.Accounts;
+
+/// <summary>
+/// Changes the caller's own account: <c>account/configure</c> and <c>account/set_flag</c>.
+/// Every field is validated before anything is written, so a refused call changes nothing.
+/// A password change needs the old password and ends every other session of the account.
+/// </summary>
+public sealed class AccountSettings(
+    FleepDbContext db,
+    IPasswordHasher<Account> hasher,
+    TimeProvider time,
+    IOptions<FleepOptions> options)
+{
+    public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
+    {
+        var account = await LoadAsync(me, ct);
+
+        if (request.Password is not null)
+        {
+            AccountRules.RequirePassword(request.Password, options.Value.Registration.MinPasswordLength);
+            if (string.IsNullOrEmpty(request.OldPassword))
+            {
+                throw FleepErrors.MissingField("old_password");
+            }
+
+            if (account.PasswordHash is null ||
+                hasher.VerifyHashedPassword(account, account.PasswordHash, request.OldPassword) == PasswordVerificationResult.Failed)
+            {
+                throw FleepErrors.WrongOldPassword();
+            }
+        }
+
+        if (request.EmailInterval is { } interval && !AccountRules.EmailIntervals.Contains(interval))
+        {
+            throw FleepErrors.InvalidField("email_interval", $"one of {string.Join(", ", AccountRules.EmailIntervals)}");
+        }
+
+        if (request.ClientSettings is { Length: > 0 } settings && !IsJson(settings))
+        {
+            throw FleepErrors.InvalidField("client_settings", "not JSON text");
+        }
+
+        var displayName = request.DisplayName is null ? null : AccountRules.RequireDisplayName(request.DisplayName);
+        var email = request.PrimaryEmail is null ? null : AccountRules.RequireEmail(request.PrimaryEmail, "primary_email");
+        var fleepAddress = request.FleepAddress is null ? null : AccountRules.RequireFleepAddress(request.FleepAddress);
+
+        if (email is not null && AccountRules.EmailKey(email) != account.EmailKey &&
+            await db.Accounts.AnyAsync(a => a.EmailKey == AccountRules.EmailKey(email), ct))
+        {
+            throw FleepErrors.EmailTaken();
+        }
+
+        if (fleepAddress is not null && fleepAddress != account.FleepAddress &&
+            await db.Accounts.AnyAsync(a => a.FleepAddress == fleepAddress, ct))
+        {
+            throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
+        }
+
+        account.DisplayName = displayName ?? account.DisplayName;
+        account.PhoneNr = request.PhoneNr is null ? account.PhoneNr : request.PhoneNr.Trim();
+        account.EmailInterval = request.EmailInterval ?? account.EmailInterval;
+        account.IsFullPrivacy = request.IsFullPrivacy ?? account.IsFullPrivacy;
+        account.IsNewsletterDisabled = request.IsNewsletterDisabled ?? account.IsNewsletterDisabled;
+        account.IsAutomuteEnabled = request.IsAutomuteEnabled ?? account.IsAutomuteEnabled;
+        account.ClientSettings = request.ClientSettings ?? account.ClientSettings;
+        account.FleepAddress = fleepAddress ?? account.FleepAddress;
+        if (email is not null)
+        {
+            account.Email = email;
+            account.EmailKey = AccountRules.EmailKey(email);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (request.Password is not null)
+        {
+            account.PasswordHash = hasher.HashPassword(account, request.Password);
+            var now = time.GetUtcNow();
+            await db.Sessions
+                .Where(s => s.AccountId == account.Id && s.Id != me.SessionId && s.RevokedTime == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedTime, now), ct);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (AccountRules.IsUniqueViolation(e, AccountRules.EmailKeyIndex))
+        {
+            throw FleepErrors.EmailTaken();
+        }
+        catch (DbUpdateException e) when (AccountRules.IsUniqueViolation(e, AccountRules.FleepAddressIndex))
+        {
+            throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
+        }
+
+        await transaction.CommitAsync(ct);
+        return account;
+    }
+
+    public async Task<Account> SetFlagAsync(CurrentSession me, string flag, bool value, CancellationToken ct)
+    {
+        var account = await LoadAsync(me, ct);
+        var flags = account.ClientFlags.Where(f => f != flag).ToList();
+        if (value)
+        {
+            flags.Add(flag);
+        }
+
+        account.ClientFlags = flags;
+        await db.SaveChangesAsync(ct);
+        return account;
+    }
+
+    public Task<Account> GetAsync(CurrentSession me, CancellationToken ct) =>
+        db.Accounts.AsNoTracking().FirstAsync(a => a.Id == me.AccountId, ct);
+
+    private Task<Account> LoadAsync(CurrentSession me, CancellationToken ct) =>
+        db.Accounts.FirstAsync(a => a.Id == me.AccountId, ct);
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

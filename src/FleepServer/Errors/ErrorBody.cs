@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace FleepServer.Errors;
+
+/// <summary>The JSON error body every client parses (core spec §1.6).</summary>
+public sealed record ErrorBody(
+    string ErrorId,
+    string ErrorMessage,
+    int StatusCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CorrelationId = null);

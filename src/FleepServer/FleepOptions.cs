@@ -1,0 +1,63 @@
+namespace FleepServer;
+
+/// <summary>The <c>Fleep</c> configuration section (appsettings.json, or <c>Fleep__...</c> environment variables).</summary>
+public sealed class FleepOptions
+{
+    public const string Section = "Fleep";
+
+    public RegistrationOptions Registration { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
+    public LoginOptions Login { get; set; } = new();
+    public EmbeddedDatabaseOptions EmbeddedDatabase { get; set; } = new();
+
+    /// <summary>Trust X-Forwarded-Proto/For from these proxies (loopback is always trusted).</summary>
+    public string[] KnownProxies { get; set; } = [];
+}
+
+public sealed class RegistrationOptions
+{
+    /// <summary><c>open</c>: anyone may call account/register. <c>closed</c>: accounts come from the <c>account add</c> command.</summary>
+    public string Mode { get; set; } = "open";
+
+    public int MinPasswordLength { get; set; } = 8;
+
+    public bool IsOpen => string.Equals(Mode, "open", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest request body accepted; a 307,200-character message body in 4-byte UTF-8 still fits.</summary>
+    public long MaxBodyBytes { get; set; } = 2 * 1024 * 1024;
+}
+
+public sealed class LoginOptions
+{
+    /// <summary>Consecutive wrong passwords after which the account is locked.</summary>
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Login and register calls allowed per client IP in one window.</summary>
+    public int PermitsPerIp { get; set; } = 20;
+
+    /// <summary>Login calls allowed per e-mail address in one window.</summary>
+    public int PermitsPerAccount { get; set; } = 10;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Sessions idle longer than this stop working; remember_me sessions use <see cref="RememberedSessionLifetime"/>.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    public TimeSpan RememberedSessionLifetime { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class EmbeddedDatabaseOptions
+{
+    /// <summary>Where the private PostgreSQL cluster lives when no connection string is configured.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public int Port { get; set; } = 55432;
+
+    /// <summary>Folder with initdb/pg_ctl/postgres; found automatically when empty.</summary>
+    public string? BinDirectory { get; set; }
+}

@@ -1,0 +1,125 @@
+using FleepServer.Api;
+using FleepServer.Auth;
+using FleepServer.Data;
+using FleepServer.Domain.Accounts;
+using FleepServer.Errors;
+using FleepServer.Http;
+using FleepServer.Logging;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace FleepServer.Hosting;
+
+/// <summary>
+/// Composition of the server: services, the middleware pipeline and the endpoint groups. The
+/// production entry point, the <c>account</c> command and the test suite all build the server
+/// here, so they exercise one start path.
+/// </summary>
+public static class FleepServerHost
+{
+    /// <summary>Builds a ready-to-run server. <paramref name="customize"/> lets tests swap services (clock, hasher, log sinks).</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        // Content root = the output folder, where the repository's appsettings.json is copied, so the
+        // server reads the same settings however and from wherever it is started.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddFleepLogging();
+        builder.Services.AddOptions<FleepOptions>().Bind(builder.Configuration.GetSection(FleepOptions.Section));
+        var fleep = builder.Configuration.GetSection(FleepOptions.Section).Get<FleepOptions>() ?? new FleepOptions();
+
+        var embedded = await UseEmbeddedDatabaseIfUnconfiguredAsync(builder, fleep);
+        var connectionString = builder.Configuration.GetConnectionString("Fleep")!;
+
+        var services = builder.Services;
+        services.AddDbContext<FleepDbContext>(options => FleepDbContext.Configure(options, connectionString));
+        services.AddHostedService<MigrationHostedService>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<JsonOptions>(options => FleepJson.Configure(options.SerializerOptions));
+        services.AddExceptionHandler<FleepExceptionHandler>();
+        services.AddRateLimiter(options => LoginRateLimits.Configure(options, fleep.Login));
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in fleep.KnownProxies)
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = fleep.Limits.MaxBodyBytes);
+
+        services.AddScoped<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        services.AddScoped<AccountRegistration>();
+        services.AddScoped<Logins>();
+        services.AddScoped<AccountSettings>();
+
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        if (embedded is not null)
+        {
+            app.Logger.LogInformation("Using the embedded PostgreSQL cluster in {DataDirectory} on 127.0.0.1:{Port}",
+                embedded.DataDirectory, embedded.Port);
+            app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+        }
+
+        UsePipeline(app);
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static async Task<LocalPostgresCluster?> UseEmbeddedDatabaseIfUnconfiguredAsync(WebApplicationBuilder builder, FleepOptions fleep)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Fleep")))
+        {
+            return null;
+        }
+
+        var cluster = await EmbeddedDatabase.StartAsync(fleep.EmbeddedDatabase, Directory.GetCurrentDirectory());
+        builder.Configuration["ConnectionStrings:Fleep"] = cluster.ConnectionString(EmbeddedDatabase.DatabaseName);
+        return cluster;
+    }
+
+    private static void UsePipeline(WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<PathNormalizationMiddleware>();
+        app.UseFleepRequestLogging();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Reached only if FleepExceptionHandler declines, which it never does.
+            ExceptionHandler = context => Task.CompletedTask,
+        });
+        app.UseStatusCodePages(context => StatusCodeErrors.WriteAsync(context.HttpContext));
+        app.UseMiddleware<RequestBodyMiddleware>();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        // Every API call needs a live session unless its endpoint says AllowAnonymous.
+        var api = app.MapGroup("").RequireAuthorization(new AuthorizeAttribute
+        {
+            AuthenticationSchemes = SessionAuthenticationHandler.SchemeName,
+        });
+        api.MapAccountApi();
+
+        // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
+        app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));
+    }
+
+    private static IResult UnknownMethod() => throw FleepErrors.UnknownMethod();
+}

@@ -1,0 +1,21 @@
+using FleepServer.Hosting;
+
+if (args is ["account", ..])
+{
+    return await AccountCommand.RunAsync(args);
+}
+
+try
+{
+    var app = await FleepServerHost.BuildAsync(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (NoDatabaseException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
+/// <summary>Entry point; the composition lives in <see cref="FleepServerHost"/>.</summary>
+public partial class Program;

@@ -1,0 +1,35 @@
+namespace FleepServer.Records;
+
+/// <summary>
+/// ContactInfo, <c>mk_rec_type: "contact"</c> (peripheral spec §1.1). Fields left null are
+/// omitted from the JSON: owner-only fields are filled only in the owner's own copy.
+/// </summary>
+public sealed record ContactRecord
+{
+    public string MkRecType => "contact";
+    public required Guid AccountId { get; init; }
+    public string? Email { get; init; }
+    public string? DisplayName { get; init; }
+    public string? FullName { get; init; }
+    public string? PhoneNr { get; init; }
+    public string? MkAccountStatus { get; init; }
+    public string? FleepAddress { get; init; }
+
+    /// <summary>A JSON-encoded object in a string, <c>"{}"</c> without an avatar.</summary>
+    public string? AvatarUrls { get; init; }
+
+    public bool? IsHiddenForAdd { get; init; }
+    public long? ActivityTime { get; init; }
+
+    // Owner-only fields.
+    public string? FleepAutogen { get; init; }
+    public string? MkEmailInterval { get; init; }
+    public IReadOnlyList<string>? ClientFlags { get; init; }
+    public string? ClientSettings { get; init; }
+    public bool? IsFullPrivacy { get; init; }
+    public bool? IsNewsletterDisabled { get; init; }
+    public bool? IsAutomuteEnabled { get; init; }
+    public bool? HasPassword { get; init; }
+    public bool? IsPremium { get; init; }
+    public long? ActivatedTime { get; init; }
+}
