@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace FleepServer.Tests.Infrastructure;
+
+/// <summary>Every log event the server under test wrote, rendered with all its properties.</summary>
+public sealed class CapturedLogs : ILogEventSink
+{
+    private readonly ConcurrentQueue<LogEvent> events = new();
+
+    public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+
+    public IReadOnlyList<LogEvent> Events => events.ToArray();
+
+    /// <summary>The full text of each event: message, every property, and any exception.</summary>
+    public IEnumerable<string> RenderAll() => events.Select(e =>
+    {
+        using var writer = new StringWriter();
+        e.RenderMessage(writer);
+        foreach (var (name, value) in e.Properties)
+        {
+            writer.Write($" {name}=");
+            value.Render(writer);
+        }
+
+        writer.Write(e.Exception);
+        return writer.ToString();
+    });
+}

@@ -1,0 +1,86 @@
+using FleepServer.Data;
+using FleepServer.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Core;
+
+namespace FleepServer.Tests.Infrastructure;
+
+/// <summary>
+/// A real FleepServer for one test class: built by the production composition
+/// (<see cref="FleepServerHost"/>), listening on 127.0.0.1 on a free port, over its own clone of
+/// the migrated database. Time is a <see cref="FakeTimeProvider"/>, password hashing is counted
+/// and log events are captured. Subclasses change settings through <see cref="Settings"/>.
+/// </summary>
+public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
+{
+    private WebApplication? app;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public CapturedLogs Logs { get; } = new();
+    public CountingPasswordHasher Hasher { get; } = new();
+    public Uri BaseAddress { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public IServiceProvider Services => app!.Services;
+
+    /// <summary>Configuration for this server; tests relax the abuse limits unless they test them.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Fleep:Login:PermitsPerIp"] = "100000",
+        ["Fleep:Login:PermitsPerAccount"] = "100000",
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await postgres.CreateDatabaseAsync();
+        var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Testing" }
+            .Concat(Settings.Append(new("ConnectionStrings:Fleep", ConnectionString))
+                .SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }))
+            .ToArray();
+
+        app = await FleepServerHost.BuildAsync(args, builder =>
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>>(Hasher));
+            builder.Services.AddSingleton<ILogEventSink>(Logs);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public FleepTestClient NewClient() => new(BaseAddress);
+
+    /// <summary>Registers an account with a unique address and returns a client logged in as it.</summary>
+    public async Task<FleepTestClient> NewAccountAsync(string? name = null, string password = "correct horse")
+    {
+        var client = NewClient();
+        var email = $"{name ?? "user"}.{Guid.NewGuid():N}@example.org";
+        await client.RegisterAsync(email, password, name ?? "Test User");
+        await client.LoginAsync(email, password);
+        return client;
+    }
+
+    /// <summary>A database context on the server's database, for asserting what was (not) written.</summary>
+    public FleepDbContext OpenDb()
+    {
+        var options = new DbContextOptionsBuilder<FleepDbContext>();
+        FleepDbContext.Configure(options, ConnectionString);
+        return new FleepDbContext(options.Options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
