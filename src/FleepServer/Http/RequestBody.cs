@@ -43,7 +43,17 @@ public sealed class RequestBody(JsonElement root)
             throw FleepErrors.MalformedJson();
         }
 
-        RejectNulCharacters(document.RootElement, "");
+        try
+        {
+            // Visiting every string also transcodes it once: the parser checks structure, not
+            // whether the bytes inside strings are valid UTF-8.
+            RejectNulCharacters(document.RootElement, "");
+        }
+        catch (InvalidOperationException)
+        {
+            throw FleepErrors.MalformedJson();
+        }
+
         return new RequestBody(document.RootElement);
     }
 

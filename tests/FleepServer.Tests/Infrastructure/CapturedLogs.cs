@@ -13,6 +13,20 @@ public sealed class CapturedLogs : ILogEventSink
 
     public IReadOnlyList<LogEvent> Events => events.ToArray();
 
+    /// <summary>
+    /// Waits until some rendered event matches: a request is logged only after its response has
+    /// been sent, so the client can see the answer before the log line exists.
+    /// </summary>
+    public async Task WaitForAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (!RenderAll().Any(match))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the expected log event was not written");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The full text of each event: message, every property, and any exception.</summary>
     public IEnumerable<string> RenderAll() => events.Select(e =>
     {

@@ -90,7 +90,8 @@ public sealed class FleepTestClient(Uri baseAddress) : IDisposable
 
         var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        var isJson = response.Content.Headers.ContentType?.MediaType == "application/json";
+        var json = text.Length == 0 || !isJson ? default : JsonDocument.Parse(text).RootElement.Clone();
         return new FleepResponse(response.StatusCode, json, response);
     }
 
