@@ -32,7 +32,9 @@ public sealed class SessionAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = TokenCookie.Read(Request);
-        var ticket = RequestBody.Of(Context)?.GetString("ticket") ?? Request.Query["ticket"].FirstOrDefault();
+        // JSON calls carry the ticket in the body; only uploads (no JSON body) may put it in the query.
+        var body = RequestBody.Of(Context);
+        var ticket = body is not null ? body.GetString("ticket") : Request.Query["ticket"].FirstOrDefault();
         if (!SessionSecrets.IsWellFormedToken(token) || string.IsNullOrEmpty(ticket))
         {
             return AuthenticateResult.NoResult();
