@@ -89,3 +89,48 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    CREATE TABLE account_streams (
+        account_id uuid NOT NULL,
+        last_event_nr bigint NOT NULL,
+        CONSTRAINT pk_account_streams PRIMARY KEY (account_id),
+        CONSTRAINT fk_account_streams_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    CREATE TABLE stream_events (
+        account_id uuid NOT NULL,
+        event_nr bigint NOT NULL,
+        mk_rec_type character varying(32) NOT NULL,
+        payload json NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_stream_events PRIMARY KEY (account_id, event_nr),
+        CONSTRAINT fk_stream_events_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    INSERT INTO account_streams (account_id, last_event_nr) SELECT account_id, 1 FROM accounts ON CONFLICT DO NOTHING
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261122203150_Streams', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -9,6 +9,7 @@ public sealed class FleepOptions
     public LimitOptions Limits { get; set; } = new();
     public LoginOptions Login { get; set; } = new();
     public EmbeddedDatabaseOptions EmbeddedDatabase { get; set; } = new();
+    public PollOptions Poll { get; set; } = new();
 
     /// <summary>Trust X-Forwarded-Proto/For from these proxies (loopback is always trusted).</summary>
     public string[] KnownProxies { get; set; } = [];
@@ -60,4 +61,13 @@ public sealed class EmbeddedDatabaseOptions
 
     /// <summary>Folder with initdb/pg_ctl/postgres; found automatically when empty.</summary>
     public string? BinDirectory { get; set; }
+}
+
+public sealed class PollOptions
+{
+    /// <summary>How long a poll with nothing to deliver waits; under the 80 s that the strictest client allows (core spec §3.6.4).</summary>
+    public TimeSpan Wait { get; set; } = TimeSpan.FromSeconds(55);
+
+    /// <summary>Most records one poll returns; a client far behind gets consecutive batches.</summary>
+    public int BatchSize { get; set; } = 500;
 }

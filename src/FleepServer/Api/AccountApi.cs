@@ -2,6 +2,7 @@ using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
 using FleepServer.Records;
+using FleepServer.Streams;
 using Microsoft.Extensions.Options;
 
 namespace FleepServer.Api;
@@ -18,6 +19,8 @@ public static class AccountApi
         api.MapPost("/login", Login).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
 
         api.MapPost("/logout", Logout);
+        api.MapPost("/sync", Sync);
+        api.MapPost("/poll", Poll);
         api.MapPost("/configure", Configure);
         api.MapPost("/set_flag", SetFlag);
         return app;
@@ -58,6 +61,31 @@ public static class AccountApi
     {
         await logins.LogoutAsync(me, ct);
         return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/sync → {account_id, email, display_name, mk_account_status, is_in_org,
+    /// is_org_admin, event_horizon, profiles, stream}. Bots read only <c>event_horizon</c> and poll
+    /// from it; it is always positive, so they never trigger an initial sync (core spec §3.5).
+    /// </summary>
+    private static async Task<SyncResponse> Sync(CurrentSession me, AccountSnapshot snapshots, CancellationToken ct)
+    {
+        var snapshot = await snapshots.TakeAsync(me.AccountId, ct);
+        var account = snapshot.Account;
+        return new SyncResponse(account.Id, account.Email, account.DisplayName, account.Status, IsInOrg: false, IsOrgAdmin: false,
+            snapshot.Horizon, [ContactRecords.ForOwner(account)], [.. snapshot.Records]);
+    }
+
+    /// <summary>
+    /// POST api/account/poll {event_horizon, wait = true, poll_flags?} → {event_horizon, stream}.
+    /// Returns the account's records after the horizon; with none pending and <c>wait</c>, parks up
+    /// to <c>Fleep:Poll:Wait</c> and then answers an empty stream with the SAME horizon. Horizon 0
+    /// is the initial sync; a negative horizon or one beyond the stream is a 400 (core spec §3.6).
+    /// </summary>
+    private static async Task<PollResult> Poll(PollRequest request, CurrentSession me, AccountPoll poll, CancellationToken ct)
+    {
+        var answer = await poll.PollAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, ct);
+        return new PollResult(answer.EventHorizon, answer.Records);
     }
 
     /// <summary>

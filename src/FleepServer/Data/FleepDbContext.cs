@@ -6,6 +6,8 @@ public sealed class FleepDbContext(DbContextOptions<FleepDbContext> options) : D
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<AccountStream> AccountStreams => Set<AccountStream>();
+    public DbSet<StreamEvent> StreamEvents => Set<StreamEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

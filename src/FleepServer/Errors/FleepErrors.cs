@@ -19,6 +19,10 @@ public static class FleepErrors
     public static FleepException MalformedJson() =>
         new(StatusCodes.Status400BadRequest, "bad_request", "Request body is not a valid UTF-8 JSON object.");
 
+    /// <summary>A poll horizon this server never handed to the account: negative, or beyond its stream.</summary>
+    public static FleepException InvalidHorizon() =>
+        new(StatusCodes.Status400BadRequest, "invalid_horizon", "Unknown event_horizon; sync again from 0.");
+
     public static FleepException BodyTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request body exceeds {limit} bytes.");
 

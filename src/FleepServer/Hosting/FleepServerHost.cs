@@ -5,6 +5,7 @@ using FleepServer.Domain.Accounts;
 using FleepServer.Errors;
 using FleepServer.Http;
 using FleepServer.Logging;
+using FleepServer.Streams;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -35,7 +36,11 @@ public static class FleepServerHost
         var connectionString = builder.Configuration.GetConnectionString("Fleep")!;
 
         var services = builder.Services;
-        services.AddDbContext<FleepDbContext>(options => FleepDbContext.Configure(options, connectionString));
+        services.AddDbContext<FleepDbContext>((provider, options) =>
+        {
+            FleepDbContext.Configure(options, connectionString);
+            options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>());
+        });
         services.AddHostedService<MigrationHostedService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);
@@ -59,6 +64,16 @@ public static class FleepServerHost
         services.AddScoped<AccountRegistration>();
         services.AddScoped<Logins>();
         services.AddScoped<AccountSettings>();
+
+        services.AddSingleton<StreamWaiters>();
+        services.AddSingleton<StreamNotifier>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamNotifier>());
+        services.AddScoped<StreamOutbox>();
+        services.AddScoped<StreamCommitInterceptor>();
+        services.AddScoped<StreamAppender>();
+        services.AddScoped<StreamLoader>();
+        services.AddScoped<AccountSnapshot>();
+        services.AddScoped<AccountPoll>();
 
         customize?.Invoke(builder);
 

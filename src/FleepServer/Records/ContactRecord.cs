@@ -1,10 +1,12 @@
+using FleepServer.Streams;
+
 namespace FleepServer.Records;
 
 /// <summary>
 /// ContactInfo, <c>mk_rec_type: "contact"</c> (peripheral spec §1.1). Fields left null are
 /// omitted from the JSON: owner-only fields are filled only in the owner's own copy.
 /// </summary>
-public sealed record ContactRecord
+public sealed record ContactRecord : IStreamRecord
 {
     public string MkRecType => "contact";
     public required Guid AccountId { get; init; }

@@ -36,3 +36,9 @@ public sealed record ConfigureRequest(
 public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,
     bool? BoolValue) : IFleepRequest<SetFlagRequest>;
+
+/// <summary><c>api/account/poll</c> (core spec §3.6.1); <c>download_url</c> and other extras are ignored.</summary>
+public sealed record PollRequest(
+    long? EventHorizon,
+    bool? Wait,
+    List<string>? PollFlags) : IFleepRequest<PollRequest>;

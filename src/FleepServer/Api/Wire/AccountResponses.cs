@@ -24,3 +24,18 @@ public sealed record EmptyResponse
 {
     public static readonly EmptyResponse Instance = new();
 }
+
+/// <summary>
+/// <c>account/sync</c> (core spec §3.5): the documented account keys, the horizon to poll from, and
+/// the account's current state as records in <c>stream</c> (the same snapshot a poll from 0 gets).
+/// </summary>
+public sealed record SyncResponse(
+    Guid AccountId,
+    string Email,
+    string DisplayName,
+    string MkAccountStatus,
+    bool IsInOrg,
+    bool IsOrgAdmin,
+    long EventHorizon,
+    IReadOnlyList<ContactRecord> Profiles,
+    IReadOnlyList<object> Stream);

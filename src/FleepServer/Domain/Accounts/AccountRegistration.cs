@@ -58,6 +58,7 @@ public sealed class AccountRegistration(
         };
         account.PasswordHash = hasher.HashPassword(account, password!);
         db.Accounts.Add(account);
+        db.AccountStreams.Add(new AccountStream { AccountId = account.Id });
 
         try
         {

@@ -3,6 +3,8 @@ using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
+using FleepServer.Records;
+using FleepServer.Streams;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,11 +15,13 @@ namespace FleepServer.Domain.Accounts;
 /// Changes the caller's own account: <c>account/configure</c> and <c>account/set_flag</c>.
 /// Every field is validated before anything is written, so a refused call changes nothing.
 /// A password change needs the old password and ends every other session of the account.
+/// The owner's sessions receive the changed contact record through their streams.
 /// </summary>
 public sealed class AccountSettings(
     FleepDbContext db,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
+    StreamAppender stream,
     IOptions<FleepOptions> options)
 {
     public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
@@ -102,6 +106,7 @@ public sealed class AccountSettings(
             throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
         }
 
+        await stream.AppendAsync(account.Id, ContactRecords.ForOwner(account), ct);
         await transaction.CommitAsync(ct);
         return account;
     }
@@ -116,7 +121,10 @@ public sealed class AccountSettings(
         }
 
         account.ClientFlags = flags;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await stream.AppendAsync(account.Id, ContactRecords.ForOwner(account), ct);
+        await transaction.CommitAsync(ct);
         return account;
     }
 

@@ -133,6 +133,22 @@ namespace FleepServer.Migrations
                     b.ToTable("accounts", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.AccountStream", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("LastEventNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_event_nr");
+
+                    b.HasKey("AccountId")
+                        .HasName("pk_account_streams");
+
+                    b.ToTable("account_streams", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -183,6 +199,47 @@ namespace FleepServer.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.StreamEvent", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("EventNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_nr");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<string>("MkRecType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mk_rec_type");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("payload");
+
+                    b.HasKey("AccountId", "EventNr")
+                        .HasName("pk_stream_events");
+
+                    b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.AccountStream", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithOne()
+                        .HasForeignKey("FleepServer.Data.AccountStream", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_streams_accounts_account_id");
+                });
+
             modelBuilder.Entity("FleepServer.Data.Session", b =>
                 {
                     b.HasOne("FleepServer.Data.Account", null)
@@ -191,6 +248,16 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sessions_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.StreamEvent", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stream_events_accounts_account_id");
                 });
 #pragma warning restore 612, 618
         }

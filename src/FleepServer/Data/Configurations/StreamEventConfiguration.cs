@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleepServer.Data.Configurations;
+
+public sealed class StreamEventConfiguration : IEntityTypeConfiguration<StreamEvent>
+{
+    public void Configure(EntityTypeBuilder<StreamEvent> streamEvent)
+    {
+        streamEvent.ToTable("stream_events");
+        // The primary key is also the poll index: (account, position) range scans.
+        streamEvent.HasKey(e => new { e.AccountId, e.EventNr });
+        streamEvent.Property(e => e.MkRecType).HasMaxLength(32);
+        // json, not jsonb: the text is kept exactly as rendered and copied into poll answers as it is.
+        streamEvent.Property(e => e.Payload).HasColumnType("json");
+        streamEvent.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,68 @@
+using FleepServer.Errors;
+using FleepServer.Http;
+using Microsoft.Extensions.Options;
+
+namespace FleepServer.Streams;
+
+/// <summary>What a poll hands back: the new horizon and the records as their stored JSON.</summary>
+public sealed record PollAnswer(long EventHorizon, IReadOnlyList<string> Records);
+
+/// <summary>
+/// <c>api/account/poll</c>: the records after the client's horizon, or a parked wait for them.
+/// Horizon 0 is an initial sync (a snapshot). A parked poll costs no thread and no database work:
+/// it registers its waiter, reads once, and only reads again when woken (design.md §4).
+/// </summary>
+public sealed class AccountPoll(
+    StreamLoader reader,
+    AccountSnapshot snapshots,
+    StreamWaiters waiters,
+    TimeProvider time,
+    IOptions<FleepOptions> options)
+{
+    public async Task<PollAnswer> PollAsync(Guid accountId, long horizon, bool wait, CancellationToken ct)
+    {
+        if (horizon == 0)
+        {
+            var snapshot = await snapshots.TakeAsync(accountId, ct);
+            return new PollAnswer(snapshot.Horizon, snapshot.Records.Select(Serialize).ToList());
+        }
+
+        if (horizon < 0)
+        {
+            // This server sends each snapshot in one batch and so never hands out negative cursors.
+            throw FleepErrors.InvalidHorizon();
+        }
+
+        var poll = options.Value.Poll;
+        var deadline = time.GetUtcNow() + poll.Wait;
+        while (true)
+        {
+            // Register before reading: a commit between the read and the wait still wakes us.
+            using var waiter = wait ? waiters.Register(accountId) : null;
+            var batch = await reader.ReadAfterAsync(accountId, horizon, poll.BatchSize, ct);
+            if (batch.Records.Count > 0 || waiter is null)
+            {
+                return new PollAnswer(batch.HorizonAfter(horizon), batch.Records.Select(r => r.Payload!).ToList());
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return new PollAnswer(horizon, []);
+            }
+
+            try
+            {
+                await waiter.Woken.WaitAsync(remaining, time, ct);
+            }
+            catch (TimeoutException)
+            {
+                // Nothing arrived: an empty stream and the SAME horizon; the client parks again.
+                return new PollAnswer(horizon, []);
+            }
+        }
+    }
+
+    private static string Serialize(IStreamRecord record) =>
+        System.Text.Json.JsonSerializer.Serialize(record, record.GetType(), FleepJson.Options);
+}

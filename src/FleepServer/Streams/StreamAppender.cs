@@ -1,0 +1,79 @@
+using System.Text.Json;
+using FleepServer.Data;
+using FleepServer.Http;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FleepServer.Streams;
+
+/// <summary>
+/// Appends records to account streams inside the caller's transaction (outbox style: the change
+/// and its records commit together or not at all).
+///
+/// Positions are per account and gap-free: the append locks each recipient's
+/// <c>account_streams</c> row (in account-id order, so concurrent appends cannot deadlock),
+/// advances its head by the number of records and writes the records below the new head. The
+/// lock is held until commit, so position n+1 cannot be handed out before position n is visible:
+/// a poll that has seen a position never misses a lower one (design.md §4, invariant 1). See
+/// docs/streams.md.
+/// </summary>
+public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeProvider time)
+{
+    private const string AppendSql = """
+        WITH input AS (
+            SELECT account_id, mk_rec_type, payload, ord
+            FROM unnest(@accounts, @types, @payloads) WITH ORDINALITY AS t(account_id, mk_rec_type, payload, ord)),
+        counts AS (
+            SELECT account_id, count(*) AS n FROM input GROUP BY account_id),
+        locked AS (
+            SELECT s.account_id FROM account_streams s
+            WHERE s.account_id IN (SELECT account_id FROM counts)
+            ORDER BY s.account_id
+            FOR UPDATE),
+        heads AS (
+            UPDATE account_streams s SET last_event_nr = s.last_event_nr + c.n
+            FROM counts c JOIN locked l ON l.account_id = c.account_id
+            WHERE s.account_id = c.account_id
+            RETURNING s.account_id, s.last_event_nr - c.n AS base)
+        INSERT INTO stream_events (account_id, event_nr, mk_rec_type, payload, created_time)
+        SELECT i.account_id, h.base + row_number() OVER (PARTITION BY i.account_id ORDER BY i.ord), i.mk_rec_type, i.payload, @now
+        FROM input i JOIN heads h ON h.account_id = i.account_id
+        """;
+
+    /// <summary>Appends the records, in order, to their recipients' streams. Must run inside a transaction.</summary>
+    public async Task AppendAsync(IReadOnlyCollection<StreamAppend> records, CancellationToken ct)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Stream records must be appended in the transaction of the change they describe.");
+        }
+
+        var accounts = records.Select(r => r.AccountId).ToArray();
+        var written = await db.Database.ExecuteSqlRawAsync(AppendSql,
+        [
+            new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = accounts },
+            new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = records.Select(r => r.Record.MkRecType).ToArray() },
+            new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Json)
+            {
+                Value = records.Select(r => JsonSerializer.Serialize(r.Record, r.Record.GetType(), FleepJson.Options)).ToArray(),
+            },
+            new NpgsqlParameter("now", time.GetUtcNow()),
+        ], ct);
+
+        if (written != records.Count)
+        {
+            throw new InvalidOperationException($"Appended {written} of {records.Count} stream records: a recipient has no stream.");
+        }
+
+        outbox.Add(accounts);
+    }
+
+    public Task AppendAsync(Guid accountId, IStreamRecord record, CancellationToken ct) =>
+        AppendAsync([new StreamAppend(accountId, record)], ct);
+}

@@ -1,0 +1,47 @@
+using FleepServer.Data;
+using FleepServer.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleepServer.Streams;
+
+/// <summary>Records of one account's stream after a horizon, and the stream's head: one query.</summary>
+public sealed record StreamBatch(long Head, IReadOnlyList<StreamRow> Records)
+{
+    /// <summary>The horizon to hand out: the last record delivered, or the asked horizon when nothing was.</summary>
+    public long HorizonAfter(long asked) => Records.Count > 0 ? Records[^1].EventNr!.Value : asked;
+}
+
+/// <summary>A row of the poll query: the head on every row, plus one record (or none when nothing is pending).</summary>
+public sealed record StreamRow(long LastEventNr, long? EventNr, string? Payload);
+
+public sealed class StreamLoader(FleepDbContext db)
+{
+    private const string ReadSql = """
+        SELECT s.last_event_nr AS last_event_nr, e.event_nr AS event_nr, e.payload::text AS payload
+        FROM account_streams s
+        LEFT JOIN LATERAL (
+            SELECT event_nr, payload FROM stream_events
+            WHERE account_id = s.account_id AND event_nr > {1}
+            ORDER BY event_nr
+            LIMIT {2}) e ON true
+        WHERE s.account_id = {0}
+        ORDER BY e.event_nr
+        """;
+
+    /// <summary>Up to <paramref name="limit"/> records after <paramref name="horizon"/>; a horizon beyond the head is refused.</summary>
+    public async Task<StreamBatch> ReadAfterAsync(Guid accountId, long horizon, int limit, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<StreamRow>(ReadSql, accountId, horizon, limit).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            throw new InvalidOperationException($"Account {accountId} has no stream.");
+        }
+
+        if (horizon > rows[0].LastEventNr)
+        {
+            throw FleepErrors.InvalidHorizon();
+        }
+
+        return new StreamBatch(rows[0].LastEventNr, rows.Where(r => r.EventNr is not null).ToList());
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+
+namespace FleepServer.Streams;
+
+/// <summary>
+/// Parked polls of this process, by account. A waiter is a task that completes when something
+/// may have been appended to its account's stream; it holds no thread and no database
+/// connection. Wake-ups are hints: the poll re-reads the database to see what is there.
+/// </summary>
+public sealed class StreamWaiters
+{
+    private readonly ConcurrentDictionary<Guid, AccountWaiters> byAccount = new();
+    private long parked;
+
+    /// <summary>Parked polls right now, in this process.</summary>
+    public long Count => Interlocked.Read(ref parked);
+
+    /// <summary>
+    /// Registers a waiter. Register BEFORE reading the stream: a record committed between the read
+    /// and the wait then still completes the waiter, so no wake-up is lost.
+    /// </summary>
+    public Waiter Register(Guid accountId)
+    {
+        var waiter = new Waiter(this, accountId);
+        while (true)
+        {
+            var waiters = byAccount.GetOrAdd(accountId, _ => new AccountWaiters());
+            if (waiters.TryAdd(waiter))
+            {
+                break;
+            }
+
+            // The list emptied and retired between lookup and add; drop it and take a fresh one.
+            byAccount.TryRemove(new KeyValuePair<Guid, AccountWaiters>(accountId, waiters));
+        }
+
+        Interlocked.Increment(ref parked);
+        return waiter;
+    }
+
+    public void Wake(Guid accountId)
+    {
+        if (byAccount.TryGetValue(accountId, out var waiters))
+        {
+            waiters.WakeAll();
+        }
+    }
+
+    /// <summary>Wakes every parked poll; used when notifications from other processes may have been missed.</summary>
+    public void WakeEveryone()
+    {
+        foreach (var waiters in byAccount.Values)
+        {
+            waiters.WakeAll();
+        }
+    }
+
+    public void Wake(IEnumerable<Guid> accountIds)
+    {
+        foreach (var accountId in accountIds)
+        {
+            Wake(accountId);
+        }
+    }
+
+    private void Remove(Waiter waiter)
+    {
+        if (byAccount.TryGetValue(waiter.AccountId, out var waiters) && waiters.RemoveAndRetireIfEmpty(waiter))
+        {
+            byAccount.TryRemove(new KeyValuePair<Guid, AccountWaiters>(waiter.AccountId, waiters));
+        }
+
+        Interlocked.Decrement(ref parked);
+    }
+
+    /// <summary>One parked poll. Dispose it when the poll ends, however it ends.</summary>
+    public sealed class Waiter(StreamWaiters owner, Guid accountId) : IDisposable
+    {
+        private readonly TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int disposed;
+
+        public Guid AccountId { get; } = accountId;
+
+        /// <summary>Completes when the account's stream may have grown.</summary>
+        public Task Woken => woken.Task;
+
+        internal void Wake() => woken.TrySetResult();
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Remove(this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The waiters of one account; small lists, guarded by their own lock. A list that empties is
+    /// retired and never takes another waiter, so no waiter can land in a list that has already
+    /// been dropped from the dictionary.
+    /// </summary>
+    private sealed class AccountWaiters
+    {
+        private readonly List<Waiter> waiters = [];
+        private bool retired;
+
+        public bool TryAdd(Waiter waiter)
+        {
+            lock (waiters)
+            {
+                if (retired)
+                {
+                    return false;
+                }
+
+                waiters.Add(waiter);
+                return true;
+            }
+        }
+
+        /// <summary>Removes a waiter; true when the list became empty and is now retired.</summary>
+        public bool RemoveAndRetireIfEmpty(Waiter waiter)
+        {
+            lock (waiters)
+            {
+                waiters.Remove(waiter);
+                retired = waiters.Count == 0;
+                return retired;
+            }
+        }
+
+        public void WakeAll()
+        {
+            lock (waiters)
+            {
+                foreach (var waiter in waiters)
+                {
+                    waiter.Wake();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using FleepServer.Streams;
+
+namespace FleepServer.Tests.Infrastructure;
+
+/// <summary>Helpers for reading and merging account streams the way client caches do.</summary>
+public static class StreamAssertions
+{
+    public static long Horizon(this FleepResponse response) => response.Json.GetProperty("event_horizon").GetInt64();
+
+    public static IReadOnlyList<JsonElement> Stream(this FleepResponse response) =>
+        response.Json.GetProperty("stream").EnumerateArray().ToList();
+
+    /// <summary>
+    /// Merges records into a cache keyed per record type, later fields overwriting earlier ones,
+    /// as the python client and the Fleep test-suite do (peripheral spec §1 key table).
+    /// </summary>
+    public static void MergeInto(this IEnumerable<JsonElement> records, Dictionary<string, Dictionary<string, string>> cache)
+    {
+        foreach (var record in records)
+        {
+            var key = Key(record);
+            if (!cache.TryGetValue(key, out var fields))
+            {
+                cache[key] = fields = [];
+            }
+
+            foreach (var property in record.EnumerateObject())
+            {
+                fields[property.Name] = property.Value.GetRawText();
+            }
+        }
+    }
+
+    public static string Key(JsonElement record)
+    {
+        var type = record.GetProperty("mk_rec_type").GetString()!;
+        string Field(string name) => record.TryGetProperty(name, out var v) ? v.ToString() : "";
+        return type switch
+        {
+            "contact" or "lastseen" => $"{type}:{Field("account_id")}",
+            "conv" => $"{type}:{Field("conversation_id")}",
+            "message" or "lock" or "poke" => $"{type}:{Field("conversation_id")}:{Field("message_nr")}",
+            "activity" => $"{type}:{Field("conversation_id")}:{Field("account_id")}",
+            "request" => $"{type}:{Field("client_req_id")}",
+            _ => $"{type}:{record.GetRawText()}",
+        };
+    }
+
+    /// <summary>Waits (in real time) until the server has parked this many polls.</summary>
+    public static async Task WaitForParkedAsync(this FleepServerFixture server, long count)
+    {
+        var waiters = server.Services.GetRequiredService<StreamWaiters>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (waiters.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} parked polls, have {waiters.Count}");
+            await Task.Delay(5);
+        }
+    }
+}

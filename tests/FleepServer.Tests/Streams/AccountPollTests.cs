@@ -1,0 +1,215 @@
+using System.Text.Json;
+using FleepServer.Streams;
+using FleepServer.Tests.Infrastructure;
+
+namespace FleepServer.Tests.Streams;
+
+/// <summary>account/sync and account/poll: horizons, parking, wake-ups and bad horizons (core spec §3.5, §3.6).</summary>
+public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Sync_returns_the_account_keys_a_positive_horizon_and_the_own_contact()
+    {
+        using var client = await server.NewAccountAsync("syncer");
+
+        var sync = (await client.PostAsync("/api/account/sync")).EnsureOk();
+
+        var json = sync.Json;
+        Assert.Equal(client.AccountId, json.GetProperty("account_id").GetGuid());
+        Assert.Equal(client.Email, json.GetProperty("email").GetString());
+        Assert.Equal("syncer", json.GetProperty("display_name").GetString());
+        Assert.Equal("active", json.GetProperty("mk_account_status").GetString());
+        Assert.False(json.GetProperty("is_in_org").GetBoolean());
+        Assert.False(json.GetProperty("is_org_admin").GetBoolean());
+        Assert.True(sync.Horizon() > 0);
+        Assert.Equal(client.AccountId, json.GetProperty("profiles")[0].GetProperty("account_id").GetGuid());
+        var own = Assert.Single(sync.Stream(), r => r.GetProperty("mk_rec_type").GetString() == "contact");
+        Assert.Equal(client.AccountId, own.GetProperty("account_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Poll_from_zero_is_an_initial_sync_with_a_positive_horizon()
+    {
+        using var client = await server.NewAccountAsync();
+
+        var poll = (await client.PostAsync("/api/account/poll",
+            new { api_version = 2, event_horizon = 0, wait = false, poll_flags = new[] { "skip_hidden" } })).EnsureOk();
+
+        Assert.True(poll.Horizon() > 0);
+        Assert.Contains(poll.Stream(), r => r.GetProperty("mk_rec_type").GetString() == "contact"
+            && r.GetProperty("account_id").GetGuid() == client.AccountId);
+        // The python client repeats wait:false polls until the horizon stops changing.
+        var next = (await client.PostAsync("/api/account/poll", new { event_horizon = poll.Horizon(), wait = false })).EnsureOk();
+        Assert.Equal(poll.Horizon(), next.Horizon());
+        Assert.Empty(next.Stream());
+    }
+
+    [Fact]
+    public async Task A_change_reaches_every_session_of_the_account_once()
+    {
+        using var first = await server.NewAccountAsync();
+        using var second = server.NewClient();
+        await second.LoginAsync(first.Email, "correct horse");
+        var horizon = (await first.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        (await first.PostAsync("/api/account/configure", new { display_name = "Renamed" })).EnsureOk();
+
+        foreach (var session in new[] { first, second })
+        {
+            var poll = (await session.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk();
+            var record = Assert.Single(poll.Stream());
+            Assert.Equal("contact", record.GetProperty("mk_rec_type").GetString());
+            Assert.Equal("Renamed", record.GetProperty("display_name").GetString());
+            Assert.Equal(horizon + 1, poll.Horizon());
+
+            var again = (await session.PostAsync("/api/account/poll", new { event_horizon = poll.Horizon(), wait = false })).EnsureOk();
+            Assert.Empty(again.Stream());
+            Assert.Equal(poll.Horizon(), again.Horizon());
+        }
+    }
+
+    [Fact]
+    public async Task A_client_resuming_from_an_old_horizon_gets_everything_after_it()
+    {
+        using var client = await server.NewAccountAsync();
+        var start = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        for (var i = 1; i <= 5; i++)
+        {
+            (await client.PostAsync("/api/account/configure", new { display_name = $"Name {i}" })).EnsureOk();
+        }
+
+        var fromStart = (await client.PostAsync("/api/account/poll", new { event_horizon = start, wait = false })).EnsureOk();
+        var fromMiddle = (await client.PostAsync("/api/account/poll", new { event_horizon = start + 3, wait = false })).EnsureOk();
+
+        Assert.Equal(["Name 1", "Name 2", "Name 3", "Name 4", "Name 5"], fromStart.Stream().Select(r => r.GetProperty("display_name").GetString()!));
+        Assert.Equal(["Name 4", "Name 5"], fromMiddle.Stream().Select(r => r.GetProperty("display_name").GetString()!));
+        Assert.Equal(start + 5, fromStart.Horizon());
+        Assert.Equal(start + 5, fromMiddle.Horizon());
+    }
+
+    [Fact]
+    public async Task A_parked_poll_wakes_on_a_change_from_another_session()
+    {
+        using var poller = await server.NewAccountAsync();
+        using var other = server.NewClient();
+        await other.LoginAsync(poller.Email, "correct horse");
+        var horizon = (await poller.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var parkedBefore = server.Services.GetRequiredService<StreamWaiters>().Count;
+
+        var poll = poller.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = true });
+        await server.WaitForParkedAsync(parkedBefore + 1);
+        Assert.False(poll.IsCompleted);
+        (await other.PostAsync("/api/account/set_flag", new { client_flag = "woken" })).EnsureOk();
+
+        var answer = (await poll.WaitAsync(Guard)).EnsureOk();
+        Assert.Equal(horizon + 1, answer.Horizon());
+        Assert.Contains("woken", Assert.Single(answer.Stream()).GetProperty("client_flags").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task An_empty_wait_returns_the_same_horizon_and_the_next_poll_parks_again()
+    {
+        using var client = await server.NewAccountAsync();
+        var waiters = server.Services.GetRequiredService<StreamWaiters>();
+        var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var baseline = waiters.Count;
+
+        var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
+        await server.WaitForParkedAsync(baseline + 1);
+        server.Clock.Advance(TimeSpan.FromSeconds(54));
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(poll.IsCompleted);
+        server.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var empty = (await poll.WaitAsync(Guard)).EnsureOk();
+        Assert.Equal(horizon, empty.Horizon());
+        Assert.Empty(empty.Stream());
+
+        // No tight loop: the next poll with the same horizon parks instead of answering at once.
+        var next = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
+        await server.WaitForParkedAsync(baseline + 1);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(next.IsCompleted);
+        server.Clock.Advance(TimeSpan.FromSeconds(56));
+        Assert.Empty((await next.WaitAsync(Guard)).EnsureOk().Stream());
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_releases_its_waiter_at_once()
+    {
+        using var client = await server.NewAccountAsync();
+        var waiters = server.Services.GetRequiredService<StreamWaiters>();
+        var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var baseline = waiters.Count;
+        using var abort = new CancellationTokenSource();
+
+        var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon }, ct: abort.Token);
+        await server.WaitForParkedAsync(baseline + 1);
+        abort.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (waiters.Count > baseline && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(baseline, waiters.Count);
+    }
+
+    [Fact]
+    public async Task Horizons_never_handed_out_are_refused_without_waiting()
+    {
+        using var client = await server.NewAccountAsync();
+        var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        (await client.PostAsync("/api/account/poll", new { event_horizon = -1 })).AssertError(400, "invalid_horizon");
+        (await client.PostAsync("/api/account/poll", new { event_horizon = -5000 })).AssertError(400, "invalid_horizon");
+        (await client.PostAsync("/api/account/poll", new { event_horizon = horizon + 1 })).AssertError(400, "invalid_horizon");
+        (await client.PostAsync("/api/account/poll", new { event_horizon = long.MaxValue })).AssertError(400, "invalid_horizon");
+        (await client.PostAsync("/api/account/poll", new { event_horizon = "abc" })).AssertError(400, "invalid_param");
+        (await client.PostRawAsync("/api/account/poll", $"{{\"ticket\":\"{client.Ticket}\",\"event_horizon\":1e30}}")).AssertError(400, "invalid_param");
+        (await client.PostRawAsync("/api/account/poll", $"{{\"ticket\":\"{client.Ticket}\",\"event_horizon\":99999999999999999999999}}")).AssertError(400, "invalid_param");
+        (await client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = "sometimes" })).AssertError(400, "invalid_param");
+        // A numeric string is a horizon too (the RapidAPI connector sends text).
+        (await client.PostAsync("/api/account/poll", new { event_horizon = horizon.ToString(), wait = false })).EnsureOk();
+    }
+
+    [Fact]
+    public async Task Another_accounts_changes_never_reach_this_stream()
+    {
+        using var mine = await server.NewAccountAsync();
+        using var theirs = await server.NewAccountAsync();
+        var horizon = (await mine.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        (await theirs.PostAsync("/api/account/configure", new { display_name = "Private rename", phone_nr = "5550000" })).EnsureOk();
+
+        var poll = (await mine.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk();
+        Assert.Empty(poll.Stream());
+        Assert.Equal(horizon, poll.Horizon());
+    }
+
+    [Fact]
+    public async Task Applying_polled_records_to_the_old_sync_gives_the_new_sync()
+    {
+        using var client = await server.NewAccountAsync();
+        using var other = server.NewClient();
+        await other.LoginAsync(client.Email, "correct horse");
+        var before = (await client.PostAsync("/api/account/sync")).EnsureOk();
+        var cache = new Dictionary<string, Dictionary<string, string>>();
+        before.Stream().MergeInto(cache);
+
+        (await other.PostAsync("/api/account/configure", new { display_name = "Verified", phone_nr = "123", is_full_privacy = true })).EnsureOk();
+        (await other.PostAsync("/api/account/set_flag", new { client_flag = "verified_flag" })).EnsureOk();
+        var polled = (await client.PostAsync("/api/account/poll", new { event_horizon = before.Horizon(), wait = false })).EnsureOk();
+        polled.Stream().MergeInto(cache);
+
+        var after = (await client.PostAsync("/api/account/sync")).EnsureOk();
+        var fresh = new Dictionary<string, Dictionary<string, string>>();
+        after.Stream().MergeInto(fresh);
+        Assert.Equal(after.Horizon(), polled.Horizon());
+        Assert.Equal(JsonSerializer.Serialize(fresh.OrderBy(p => p.Key)), JsonSerializer.Serialize(cache.OrderBy(p => p.Key)));
+    }
+}
