@@ -19,10 +19,12 @@ namespace FleepServer.Tests.Infrastructure;
 public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
 {
     private WebApplication? app;
+    private readonly List<WebApplication> peers = [];
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public CapturedLogs Logs { get; } = new();
     public CountingPasswordHasher Hasher { get; } = new();
+    public CommandCounter Commands { get; } = new();
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
     public IServiceProvider Services => app!.Services;
@@ -37,21 +39,41 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await postgres.CreateDatabaseAsync();
+        app = await StartServerAsync(Commands);
+        BaseAddress = AddressOf(app);
+    }
+
+    /// <summary>
+    /// Starts one more server process-equivalent on the same database: its own waiters, notifier
+    /// and connections, as a second FleepServer process behind a proxy would have.
+    /// </summary>
+    public async Task<(Uri BaseAddress, IServiceProvider Services)> StartPeerAsync()
+    {
+        var peer = await StartServerAsync(new CommandCounter());
+        peers.Add(peer);
+        return (AddressOf(peer), peer.Services);
+    }
+
+    private async Task<WebApplication> StartServerAsync(CommandCounter commands)
+    {
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Testing" }
             .Concat(Settings.Append(new("ConnectionStrings:Fleep", ConnectionString))
                 .SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }))
             .ToArray();
 
-        app = await FleepServerHost.BuildAsync(args, builder =>
+        var server = await FleepServerHost.BuildAsync(args, builder =>
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             builder.Services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>>(Hasher));
             builder.Services.AddSingleton<ILogEventSink>(Logs);
+            builder.Services.ConfigureDbContext<FleepDbContext>(options => options.AddInterceptors(commands));
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        await server.StartAsync();
+        return server;
     }
+
+    private static Uri AddressOf(WebApplication server) =>
+        new(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public FleepTestClient NewClient() => new(BaseAddress);
 
@@ -75,10 +97,10 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        foreach (var server in peers.Append(app).OfType<WebApplication>())
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await server.StopAsync();
+            await server.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

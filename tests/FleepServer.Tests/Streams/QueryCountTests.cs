@@ -1,0 +1,70 @@
+using FleepServer.Streams;
+using FleepServer.Tests.Infrastructure;
+
+namespace FleepServer.Tests.Streams;
+
+/// <summary>The poll hot path touches the database a constant number of times, and not at all while parked (design.md §4).</summary>
+public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
+{
+    [Fact]
+    public async Task A_poll_with_pending_records_issues_the_same_two_commands_for_one_or_many_records()
+    {
+        using var client = await server.NewAccountAsync();
+        var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        (await client.PostAsync("/api/account/set_flag", new { client_flag = "one" })).EnsureOk();
+        var one = await CountCommandsAsync(() => client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false }));
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.PostAsync("/api/account/set_flag", new { client_flag = $"f{i}" })).EnsureOk();
+        }
+
+        var many = await CountCommandsAsync(() => client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false }));
+
+        // One to find the session, one to read the stream.
+        Assert.Equal(2, one);
+        Assert.Equal(one, many);
+    }
+
+    [Fact]
+    public async Task A_parked_poll_issues_no_commands_until_woken()
+    {
+        using var client = await server.NewAccountAsync();
+        using var other = server.NewClient();
+        await other.LoginAsync(client.Email, "correct horse");
+        var waiters = server.Services.GetRequiredService<StreamWaiters>();
+        var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
+        await server.WaitForParkedAsync(waiters.Count + 1);
+        var parkedAt = server.Commands.Count;
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(parkedAt, server.Commands.Count);
+
+        (await other.PostAsync("/api/account/set_flag", new { client_flag = "wake" })).EnsureOk();
+        Assert.Single((await poll.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).EnsureOk().Stream());
+    }
+
+    [Fact]
+    public async Task Sync_issues_a_constant_number_of_commands()
+    {
+        using var fresh = await server.NewAccountAsync();
+        using var busy = await server.NewAccountAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            (await busy.PostAsync("/api/account/set_flag", new { client_flag = $"f{i}" })).EnsureOk();
+        }
+
+        var forFresh = await CountCommandsAsync(() => fresh.PostAsync("/api/account/sync"));
+        var forBusy = await CountCommandsAsync(() => busy.PostAsync("/api/account/sync"));
+
+        Assert.Equal(forFresh, forBusy);
+    }
+
+    private async Task<long> CountCommandsAsync(Func<Task<FleepResponse>> call)
+    {
+        var before = server.Commands.Count;
+        (await call()).EnsureOk();
+        return server.Commands.Count - before;
+    }
+}
