@@ -1,0 +1,39 @@
+# FleepServer container image: build with the .NET SDK, run on the ASP.NET Core runtime.
+#   docker build -t fleepserver .
+#   docker run -p 8080:8080 -e ConnectionStrings__Fleep="Host=...;Database=fleep;Username=...;Password=..." fleepserver
+# docker-compose.yml runs it together with PostgreSQL.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+
+# Restore first, from the project and the central package files only, so the package layer is
+# reused until a package reference changes.
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/FleepServer/FleepServer.csproj src/FleepServer/
+RUN dotnet restore src/FleepServer/FleepServer.csproj
+
+# The project also compiles the top-level migrations/ and links the top-level appsettings.json.
+COPY appsettings.json ./
+COPY migrations/ migrations/
+COPY src/ src/
+RUN dotnet publish src/FleepServer/FleepServer.csproj -c Release --no-restore -o /app /p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+
+# appsettings.json binds to 127.0.0.1:5080 through its `Urls` key. A plain environment variable
+# with the same name overrides it (ASPNETCORE_URLS would not). The base image's HTTP_PORTS is
+# cleared so Kestrel does not warn that Urls overrides it.
+ENV Urls=http://0.0.0.0:8080 \
+    ASPNETCORE_HTTP_PORTS=
+EXPOSE 8080
+
+# The runtime image's unprivileged `app` user.
+USER $APP_UID
+
+# The image has no curl or wget; bash's /dev/tcp is enough to ask /health/ready for a 200.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+
+ENTRYPOINT ["dotnet", "FleepServer.dll"]
