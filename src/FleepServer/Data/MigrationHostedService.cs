@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FleepServer.Data;
 
@@ -13,6 +15,9 @@ public sealed class MigrationHostedService(IServiceScopeFactory scopes, ILogger<
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FleepDbContext>();
+        // Creating the history table first spares a fresh database the failed probe query that
+        // MigrateAsync would otherwise log as an error.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Database schema is at migration {Migration}",
             (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault());

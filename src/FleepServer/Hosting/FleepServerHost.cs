@@ -26,7 +26,8 @@ public static class FleepServerHost
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         // Content root = the output folder, where the repository's appsettings.json is copied, so the
-        // server reads the same settings however and from wherever it is started.
+        // server reads the same settings however and from wherever it is started. (A relative
+        // embedded data directory is relative to the working directory, like any path argument.)
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddFleepLogging();
         builder.Services.AddOptions<FleepOptions>().Bind(builder.Configuration.GetSection(FleepOptions.Section));
@@ -82,7 +83,12 @@ public static class FleepServerHost
         {
             app.Logger.LogInformation("Using the embedded PostgreSQL cluster in {DataDirectory} on 127.0.0.1:{Port}",
                 embedded.DataDirectory, embedded.Port);
-            app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+            // Stop only a cluster this process started: a second process (the account command, or
+            // another server) that found it running must not pull it from under the first.
+            if (embedded.StartedHere)
+            {
+                app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+            }
         }
 
         UsePipeline(app);

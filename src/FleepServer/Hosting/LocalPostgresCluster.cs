@@ -18,6 +18,9 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
     public string RootDirectory { get; } = Path.GetFullPath(rootDirectory);
     public string DataDirectory => Path.Combine(RootDirectory, "pgdata");
     public int Port { get; } = port;
+
+    /// <summary>True when <see cref="StartAsync"/> started the server rather than finding it running.</summary>
+    public bool StartedHere { get; private set; }
     private string PasswordFile => Path.Combine(RootDirectory, "superuser-password");
     private string LogFile => Path.Combine(RootDirectory, "postgres.log");
     private static bool RunAsServiceUser => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
@@ -56,6 +59,7 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
             var options = string.Join(' ', new[] { $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-k {RootDirectory}" }
                 .Concat((serverSettings ?? []).Select(s => $"-c {s}")));
             await RunAsync("pg_ctl", ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", LogFile, "-o", options], ct);
+            StartedHere = true;
         }
 
         return ConnectionString("postgres");

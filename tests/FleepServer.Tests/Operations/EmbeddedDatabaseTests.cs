@@ -14,6 +14,11 @@ public sealed class EmbeddedDatabaseTests
         try
         {
             var cluster = await EmbeddedDatabase.StartAsync(options, "/unused-when-rooted");
+            Assert.True(cluster.StartedHere);
+
+            // A second process finds it running and must not own (and later stop) it.
+            var reused = await EmbeddedDatabase.StartAsync(options, "/unused-when-rooted");
+            Assert.False(reused.StartedHere);
             await ExecuteAsync(cluster.ConnectionString(EmbeddedDatabase.DatabaseName), "CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
             await cluster.StopAsync();
             NpgsqlConnection.ClearAllPools();
