@@ -85,4 +85,32 @@ public sealed class RouteSweepTests(FleepServerFixture server) : IClassFixture<F
 
         (await client.PostAsync("/api/account/configure")).AssertError(401, "not_authenticated");
     }
+
+    [Fact]
+    public async Task Malformed_tokens_and_tickets_are_401_not_500()
+    {
+        using var client = await server.NewAccountAsync();
+        string[] cookies = ["token_id=", "token_id=not-a-uuid", $"token_id={new string('x', 5000)}", "token_id=00000000-0000-0000-0000-000000000000", "garbage"];
+
+        foreach (var cookie in cookies)
+        {
+            (await client.PostRawAsync("/api/account/configure", $"{{\"ticket\":\"{client.Ticket}\"}}", cookieHeader: cookie))
+                .AssertError(401, "not_authenticated");
+        }
+
+        foreach (var ticket in new object?[] { "", 42, true, new[] { client.Ticket }, new string('t', 5000) })
+        {
+            (await client.PostAsync("/api/account/configure", new { ticket })).AssertError(401, "not_authenticated");
+        }
+    }
+
+    [Fact]
+    public async Task A_json_call_does_not_take_its_ticket_from_the_query_string()
+    {
+        using var client = await server.NewAccountAsync();
+
+        var response = await client.PostRawAsync($"/api/account/configure?ticket={client.Ticket}", "{}");
+
+        response.AssertError(401, "not_authenticated");
+    }
 }
