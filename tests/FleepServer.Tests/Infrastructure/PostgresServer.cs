@@ -110,7 +110,7 @@ public sealed class PostgresServer : IAsyncLifetime
         var binaries = LocalPostgresCluster.FindBinDirectory() ?? throw new InvalidOperationException(
             "Tests need PostgreSQL: set FLEEP_TEST_CONNECTION, run a Docker engine, or install PostgreSQL server binaries.");
         // Durability is not what these tests are about; skipping fsync keeps the suite fast.
-        cluster = new LocalPostgresCluster(binaries, Path.Combine(Path.GetTempPath(), $"fleep-tests-{runId}"), FreePort(),
+        cluster = new LocalPostgresCluster(binaries, Path.Combine(Path.GetTempPath(), $"fleep-tests-{runId}"), FreePort.Next(),
             ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]);
         Source = "local PostgreSQL binaries";
         return await cluster.StartAsync();
@@ -148,10 +148,4 @@ public sealed class PostgresServer : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,4 +1,5 @@
 using FleepServer.Hosting;
+using FleepServer.Tests.Infrastructure;
 using Npgsql;
 
 namespace FleepServer.Tests.Operations;
@@ -10,7 +11,7 @@ public sealed class EmbeddedDatabaseTests
     public async Task Starts_a_private_cluster_and_reuses_it_with_its_data()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"fleep-embedded-{Guid.NewGuid():N}");
-        var options = new EmbeddedDatabaseOptions { DataDirectory = folder, Port = FreePort() };
+        var options = new EmbeddedDatabaseOptions { DataDirectory = folder, Port = FreePort.Next() };
         try
         {
             var cluster = await EmbeddedDatabase.StartAsync(options, "/unused-when-rooted");
@@ -64,10 +65,4 @@ public sealed class EmbeddedDatabaseTests
         await command.ExecuteNonQueryAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
