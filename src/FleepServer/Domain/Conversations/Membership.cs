@@ -71,6 +71,13 @@ public sealed class Membership(FleepDbContext db)
                 .Select(m => (long?)m.MessageNr).FirstOrDefaultAsync(ct) ?? 1;
         }
 
+        // A latest alerting message from before the viewer's membership is not the viewer's to show:
+        // its list entry starts where its membership does (the add message).
+        if (!ViewerState.Sees(viewer, inboxMessageNr))
+        {
+            inboxMessageNr = viewer.BeginMessageNr;
+        }
+
         return new ConvView(conversation, members, viewer, inboxMessageNr);
     }
 }

@@ -24,32 +24,47 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
             return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
         }
 
+        // One store call is one revision, whatever it changes (core spec §4.1: pin + edit → one flow entry).
         return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, (change, message) =>
         {
+            var changed = false;
             if (r.Tags is not null)
             {
-                ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds);
+                changed |= ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds);
             }
             else if (r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin))
             {
                 message.PinWeight = weight;
+                changed = true;
             }
 
             if (r.Message is not null || r.Subject is not null)
             {
-                Edit(change, message, r.Message, r.Subject);
+                changed |= Edit(change, message, r.Message, r.Subject);
             }
 
-            if (r.IsUrlPreviewDisabled is { } disabled)
+            if (r.IsUrlPreviewDisabled is { } disabled && disabled != message.IsUrlPreviewDisabled && message.MkMessageState != MessageStates.Deleted)
             {
                 message.IsUrlPreviewDisabled = disabled;
+                changed = true;
+            }
+
+            if (changed)
+            {
+                change.Revise(message);
             }
         }, ct);
     }
 
     public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct) =>
         ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
-            (change, message) => Edit(change, message, r.Message ?? "", r.Subject), ct);
+            (change, message) =>
+            {
+                if (Edit(change, message, r.Message ?? "", r.Subject))
+                {
+                    change.Revise(message);
+                }
+            }, ct);
 
     /// <summary>
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
@@ -133,7 +148,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
             message.ClientReqId = clientReqId;
             if (newTags.Count > 0)
             {
-                ApplyTags(change, message, newTags, null, null, isNew: true);
+                ApplyTags(change, message, newTags, null, null);
             }
 
             Remember(change, accountId, clientReqId);
@@ -181,12 +196,12 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
     /// Changes the body and/or subject. Only the author edits a plain message; pinned and task
     /// messages are shared and any member may edit them; a deleted message stays deleted (core spec §6.2).
     /// </summary>
-    private static void Edit(ConversationChange change, Message message, string? text, string? subject)
+    private static bool Edit(ConversationChange change, Message message, string? text, string? subject)
     {
         RequireUserMessage(message);
         if (message.MkMessageState == MessageStates.Deleted)
         {
-            return;
+            return false;
         }
 
         var shared = message.Tags.Contains(MessageTags.IsShared);
@@ -210,12 +225,11 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
             message.Subject = subject.Length == 0 ? null : subject;
         }
 
-        change.Revise(message);
+        return true;
     }
 
     /// <summary>State changes through tags (core spec §6.3): pin, unpin, is_todo, is_done, is_archived, is_deleted.</summary>
-    private static void ApplyTags(ConversationChange change, Message message, List<string> tags, double? pinWeight, List<Guid>? assignees,
-        bool isNew = false)
+    private static bool ApplyTags(ConversationChange change, Message message, List<string> tags, double? pinWeight, List<Guid>? assignees)
     {
         RequireUserMessage(message);
         foreach (var tag in tags)
@@ -229,7 +243,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
 
         if (message.MkMessageState == MessageStates.Deleted)
         {
-            return;
+            return false;
         }
 
         var me = change.Viewer.AccountId;
@@ -278,10 +292,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
             message.AssigneeIds = assignees.Distinct().ToList();
         }
 
-        if (!isNew)
-        {
-            change.Revise(message);
-        }
+        return true;
     }
 
     private static void MarkDeleted(Message message)
