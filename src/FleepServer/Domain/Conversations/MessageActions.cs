@@ -158,7 +158,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         {
             // The same request committed concurrently (possibly into another conversation): answer with it.
             db.ChangeTracker.Clear();
-            return await OriginalAfterRaceAsync(accountId, reqId, ct);
+            return await OriginalAfterRaceAsync(accountId, conversationId, reqId, ct);
         }
     }
 
@@ -188,7 +188,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         catch (DbUpdateException e) when (clientReqId is { } reqId && IsDuplicateRequest(e))
         {
             db.ChangeTracker.Clear();
-            return await OriginalAfterRaceAsync(accountId, reqId, ct);
+            return await OriginalAfterRaceAsync(accountId, conversationId, reqId, ct);
         }
     }
 
@@ -339,7 +339,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
 
         if (original.ConversationId != change.Conversation.Id)
         {
-            throw FleepErrors.BusinessRule("client_req_id_reused", "This client_req_id was already used in another conversation.");
+            throw ReusedRequestId();
         }
 
         var view = await membership.ViewAsync(change.Conversation, change.Members, change.Viewer, ct);
@@ -347,15 +347,23 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         return new ConvResult(view, message) { ResultMessageNr = original.ResultMessageNr, ClientReqId = clientReqId };
     }
 
-    private async Task<ConvResult> OriginalAfterRaceAsync(Guid accountId, Guid clientReqId, CancellationToken ct)
+    private async Task<ConvResult> OriginalAfterRaceAsync(Guid accountId, Guid conversationId, Guid clientReqId, CancellationToken ct)
     {
         var original = await db.ClientRequests.AsNoTracking()
             .FirstAsync(q => q.AccountId == accountId && q.ClientReqId == clientReqId, ct);
+        if (original.ConversationId != conversationId)
+        {
+            throw ReusedRequestId();
+        }
+
         var (conversation, members, viewer) = await membership.RequireAsync(original.ConversationId, accountId, Access.Read, forUpdate: false, ct);
         var view = await membership.ViewAsync(conversation, members, viewer, ct);
         var message = await reader.Visible(view).Where(m => m.MessageNr == original.ResultMessageNr).ToListAsync(ct);
         return new ConvResult(view, message) { ResultMessageNr = original.ResultMessageNr, ClientReqId = clientReqId };
     }
+
+    private static FleepException ReusedRequestId() =>
+        FleepErrors.BusinessRule("client_req_id_reused", "This client_req_id was already used in another conversation.");
 
     private static bool IsDuplicateRequest(DbUpdateException e) =>
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "client_requests" };
