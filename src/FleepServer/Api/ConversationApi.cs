@@ -25,6 +25,8 @@ public static class ConversationApi
         api.MapPost("/add_members/{conversationId}", AddMembers);
         api.MapPost("/remove_members/{conversationId}", RemoveMembers);
         api.MapPost("/leave/{conversationId}", Leave);
+        api.MapPost("/disclose/{conversationId}", Disclose);
+        api.MapPost("/disclose_all/{conversationId}", DiscloseAll);
         api.MapPost("/set_topic/{conversationId}", SetTopic);
         api.MapPost("/set_alerts/{conversationId}", SetAlerts);
         api.MapPost("/hide/{conversationId}", Hide);
@@ -85,6 +87,20 @@ public static class ConversationApi
     private static async Task<ConvSyncResponse> RemoveMembers(string conversationId, MembersRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.RemoveMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/disclose/&lt;id&gt; {emails?, account_ids?, message_nr?} → header + a
+    /// discloseV2 message (ref_message_nr = first disclosed message); the targets may then sync the
+    /// earlier flow (core spec §5.10).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Disclose(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: false, ct), context);
+
+    /// <summary>POST api/conversation/disclose_all/&lt;id&gt; {emails?, account_ids?} → as disclose, from the caller's first visible message (core spec §5.10).</summary>
+    private static async Task<ConvSyncResponse> DiscloseAll(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: true, ct), context);
 
     /// <summary>POST api/conversation/leave/&lt;id&gt; → header (can_post false) + the leave message (body "") (core spec §5.6).</summary>
     private static async Task<ConvSyncResponse> Leave(string conversationId, FromMessageRequest request, CurrentSession me,

@@ -119,6 +119,27 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
         return await change.CommitAsync(from, ct);
     }
 
+    /// <summary>
+    /// disclose / disclose_all: the given members (all other members when none are given) may see
+    /// the flow from <c>message_nr</c> (disclose_all: from the caller's own first visible message).
+    /// Only what the caller itself sees can be disclosed (core spec §5.10).
+    /// </summary>
+    public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, MembersRequest request, bool all, CancellationToken ct)
+    {
+        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        var first = ViewerState.FirstVisibleNr(change.Viewer);
+        var start = all || request.MessageNr is null or 0 ? first : request.MessageNr.Value;
+        if (start < first || start > change.ViewerLastMessageNr)
+        {
+            throw FleepErrors.InvalidField("message_nr", $"between {first} and {change.ViewerLastMessageNr}");
+        }
+
+        change.Disclose(ids.Count > 0 ? ids : change.Members.Select(m => m.AccountId).ToList(), start);
+        return await change.CommitAsync(from, ct);
+    }
+
     public async Task<ConvResult> LeaveAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct)
     {
         await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);

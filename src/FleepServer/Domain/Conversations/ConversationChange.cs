@@ -246,6 +246,29 @@ public sealed class ConversationChange : IAsyncDisposable
         FlowWriter.ReadOwn(member, message);
     }
 
+    /// <summary>
+    /// Lets members see earlier messages, from <paramref name="fromNr"/> on: a <c>discloseV2</c>
+    /// message with <c>ref_message_nr</c> = the first disclosed message (core spec §5.10).
+    /// </summary>
+    public void Disclose(IReadOnlyCollection<Guid> accountIds, long fromNr)
+    {
+        var targets = accountIds.Distinct().Where(id => id != Viewer.AccountId).Select(Member)
+            .Where(m => m is { IsActive: true } && ViewerState.FirstVisibleNr(m) > fromNr).Select(m => m!).ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Disclose, FlowWriter.SystemBody(("members", targets.Select(t => t.AccountId).ToList()),
+            ("team_ids", Array.Empty<Guid>()), ("team_names", Array.Empty<string>()),
+            ("sysmsg_text", "{author} disclosed previous messages to {teamsAndMembers} starting from {disclose_time}.")));
+        message.RefMessageNr = fromNr;
+        foreach (var target in targets)
+        {
+            target.DiscloseMessageNr = fromNr;
+        }
+    }
+
     public void SetTopic(string topic)
     {
         var message = AppendSystem(SystemTypes.Topic, FlowWriter.SystemBody(("topic", topic)));
