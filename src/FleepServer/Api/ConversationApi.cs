@@ -21,6 +21,8 @@ public static class ConversationApi
         api.MapPost("/autojoin", Autojoin);
         api.MapPost("/sync/{conversationId}", Sync);
         api.MapPost("/sync_backward/{conversationId}", SyncBackward);
+        api.MapPost("/sync_pins/{conversationId}", SyncPins);
+        api.MapPost("/sync_pinboard/{conversationId}", SyncPins);
         api.MapPost("/store/{conversationId}", Store);
         api.MapPost("/add_members/{conversationId}", AddMembers);
         api.MapPost("/remove_members/{conversationId}", RemoveMembers);
@@ -63,6 +65,14 @@ public static class ConversationApi
     private static async Task<ConvSyncResponse> SyncBackward(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SyncBackwardAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/sync_pins/&lt;id&gt; (python) and sync_pinboard/&lt;id&gt; (ConvInfo doc) →
+    /// header + the pinned messages, as sync ic_pinboard (core spec §5.4).
+    /// </summary>
+    private static async Task<ConvSyncResponse> SyncPins(string conversationId, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId), "ic_pinboard", null, ct), context);
 
     /// <summary>
     /// POST api/conversation/store/&lt;id&gt; {read_message_nr?, topic?, mk_alert_level?, snooze_interval?,

@@ -21,6 +21,7 @@ public static class MessageApi
         api.MapPost("/delete/{conversationId}", Delete);
         api.MapPost("/mark_read/{conversationId}", MarkRead);
         api.MapPost("/mark_unread/{conversationId}", MarkUnread);
+        api.MapPost("/copy/{conversationId}", Copy);
         return app;
     }
 
@@ -56,6 +57,14 @@ public static class MessageApi
     private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkMessageReadRequest request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/message/copy/&lt;id&gt; {message_nr, to_conv_id} → the target conversation's header and
+    /// the new message there, authored by the caller with the same content (core spec §6.9).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Copy(string conversationId, CopyMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.CopyAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/message/mark_unread/&lt;id&gt; {message_nr} → header with the horizon just before it and is_mark_unread (core spec §6.5).</summary>
     private static async Task<ConvSyncResponse> MarkUnread(string conversationId, MarkMessageReadRequest request, CurrentSession me,

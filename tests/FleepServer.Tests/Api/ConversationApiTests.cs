@@ -430,4 +430,24 @@ public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixt
         (await a.ConvAsync("store", conv, new { is_autojoin = false })).EnsureOk();
         (await c.PostAsync("/api/conversation/autojoin", new { conv_url_key = conv.ToString() })).AssertError(430, "not_found");
     }
+
+    [Fact]
+    public async Task Set_alerts_and_sync_pins()
+    {
+        using var a = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("alerts");
+        (await a.SendAsync(conv, "pin me", new { tags = new[] { "pin" } })).EnsureOk();
+        (await a.SendAsync(conv, "plain")).EnsureOk();
+
+        var muted = (await a.ConvAsync("set_alerts", conv, new { mk_alert_level = "never" })).EnsureOk().Header();
+        Assert.Equal("never", muted.Str("mk_alert_level"));
+        Assert.True(muted.Bool("is_muted"));
+        Assert.Equal("default", (await a.ConvAsync("set_alerts", conv, new { mk_alert_level = "default" })).EnsureOk().Header().Str("mk_alert_level"));
+
+        foreach (var path in new[] { "sync_pins", "sync_pinboard" })
+        {
+            var pins = (await a.ConvAsync(path, conv)).EnsureOk();
+            Assert.Equal([2L], pins.Messages().Select(m => m.Long("message_nr")));
+        }
+    }
 }

@@ -38,6 +38,8 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         ("message/delete", new { message_nr = 2 }),
         ("message/mark_read", new { message_nr = 2 }),
         ("message/mark_unread", new { message_nr = 2 }),
+        ("message/store", new { message_nr = 2, add_reactions = new[] { "+1" } }),
+        ("conversation/sync_pins", new { }),
     ];
 
     [Fact]

@@ -231,4 +231,61 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         var ok = (await a.SendAsync(conv, "again", new { is_retry = true, from_message_nr = 2 })).EnsureOk();
         Assert.Equal(3, ok.Json.Long("result_message_nr"));
     }
+
+    [Fact]
+    public async Task Reactions_are_added_and_removed_per_member_as_revisions()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("reactions", b);
+        (await a.SendAsync(conv, "react to me")).EnsureOk();
+
+        (await a.MessageAsync("store", conv, new { message_nr = 2, add_reactions = new[] { "👍" } })).EnsureOk();
+        var both = (await b.MessageAsync("store", conv, new { message_nr = 2, add_reactions = new[] { "👍", ":tada:" } })).EnsureOk().Message();
+        Assert.Equal(4, both.Long("flow_message_nr"));
+        var reactions = both.GetProperty("reactions");
+        Assert.Equal(new[] { a.AccountId, b.AccountId }, reactions.GetProperty("👍").EnumerateArray().Select(e => e.GetGuid()));
+        Assert.Equal([b.AccountId], reactions.GetProperty(":tada:").EnumerateArray().Select(e => e.GetGuid()));
+
+        // Removing (del_reactions, or delete_reactions as the seed names it) only touches the caller's own.
+        var removed = (await b.MessageAsync("store", conv, new { message_nr = 2, delete_reactions = new[] { "👍", ":tada:" } })).EnsureOk().Message();
+        Assert.Equal([a.AccountId], removed.GetProperty("reactions").GetProperty("👍").EnumerateArray().Select(e => e.GetGuid()));
+        Assert.False(removed.GetProperty("reactions").TryGetProperty(":tada:", out _));
+        var none = (await a.MessageAsync("store", conv, new { message_nr = 2, del_reactions = new[] { "👍" } })).EnsureOk().Message();
+        Assert.False(none.Has("reactions"));
+
+        // A reaction that changes nothing is no revision; other members see reactions by forward sync.
+        var same = (await a.MessageAsync("store", conv, new { message_nr = 2, del_reactions = new[] { "👍" } })).EnsureOk();
+        Assert.Equal(6, same.Header().Long("last_message_nr"));
+        var forward = (await b.ConvAsync("sync", conv, new { from_message_nr = 2 })).EnsureOk();
+        Assert.Equal(6, forward.Message().Long("flow_message_nr"));
+    }
+
+    [Fact]
+    public async Task Copy_posts_the_content_into_another_conversation_as_the_callers_message()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var source = await a.CreateConversationAsync("source", b);
+        var target = await b.CreateConversationAsync("target");
+        (await a.SendAsync(source, "worth *keeping*")).EnsureOk();
+
+        var copied = (await b.MessageAsync("copy", source, new { message_nr = 2, to_conv_id = target })).EnsureOk();
+
+        var m = copied.Message();
+        Assert.Equal(target, m.GetProperty("conversation_id").GetGuid());
+        Assert.Equal(2, m.Long("message_nr"));
+        Assert.Equal(b.AccountId, m.GetProperty("account_id").GetGuid());
+        Assert.Equal("urn:fleep:message:mk_message_state:plain", m.Str("mk_message_state"));
+        Assert.Equal("<msg><p>worth <b>keeping</b></p></msg>", m.Str("message"));
+        Assert.Equal(target, copied.Header().GetProperty("conversation_id").GetGuid());
+        Assert.Equal(2, copied.Json.Long("result_message_nr"));
+
+        (await a.MessageAsync("delete", source, new { message_nr = 2 })).EnsureOk();
+        (await b.MessageAsync("copy", source, new { message_nr = 2, to_conv_id = target })).AssertError(431, "invalid_copy");
+        (await b.MessageAsync("copy", source, new { message_nr = 1, to_conv_id = target })).AssertError(431, "invalid_copy");
+        (await a.SendAsync(source, "another")).EnsureOk();
+        (await a.MessageAsync("copy", source, new { message_nr = 4, to_conv_id = target })).AssertError(430, "not_found");
+        Assert.Equal(2, (await b.HeaderAsync(target)).Long("last_message_nr"));
+    }
 }

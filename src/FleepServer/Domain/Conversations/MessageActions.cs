@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Errors;
@@ -43,6 +44,12 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
                 changed |= Edit(change, message, r.Message, r.Subject);
             }
 
+            var removeReactions = r.DelReactions ?? r.DeleteReactions;
+            if (r.AddReactions is { Count: > 0 } || removeReactions is { Count: > 0 })
+            {
+                changed |= React(change, message, r.AddReactions ?? [], removeReactions ?? []);
+            }
+
             if (r.IsUrlPreviewDisabled is { } disabled && disabled != message.IsUrlPreviewDisabled && message.MkMessageState != MessageStates.Deleted)
             {
                 message.IsUrlPreviewDisabled = disabled;
@@ -86,6 +93,38 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
                 change.Revise(message);
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// message/copy: posts the message's content as a new message of the caller in
+    /// <c>to_conv_id</c> (core spec §6.9). The caller must see the message and be a member of the
+    /// target; a deleted (or system) message cannot be copied (431).
+    /// </summary>
+    public async Task<ConvResult> CopyAsync(Guid accountId, Guid conversationId, CopyMessageRequest r, CancellationToken ct)
+    {
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
+        var nr = r.MessageNr!.Value;
+        if (nr < 0)
+        {
+            throw FleepErrors.InvalidField("message_nr", "a positive number");
+        }
+
+        var view = await membership.ViewAsync(conversation, members, viewer, ct);
+        var source = nr > view.LastMessageNr ? null : await reader.Visible(view).FirstOrDefaultAsync(m => m.MessageNr == nr, ct);
+        if (source is null)
+        {
+            throw FleepErrors.MessageNotFound();
+        }
+
+        if (source.MkMessageState is MessageStates.Deleted or MessageStates.System)
+        {
+            throw FleepErrors.BusinessRule("invalid_copy", "This message cannot be copied.");
+        }
+
+        await using var change = await BeginAsync(accountId, r.ToConvId!.Value, ct);
+        var from = change.ValidateFrom(r.FromMessageNr);
+        change.AppendText(source.Body, source.Subject);
+        return await change.CommitAsync(from, ct);
     }
 
     /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards (core spec §6.5).</summary>
@@ -293,6 +332,49 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Adds and removes the caller's reactions (reaction text → account ids). A change is a revision,
+    /// so it reaches other members through forward sync. Deleted and system messages take none.
+    /// </summary>
+    private static bool React(ConversationChange change, Message message, List<string> add, List<string> remove)
+    {
+        RequireUserMessage(message);
+        if (message.MkMessageState == MessageStates.Deleted)
+        {
+            return false;
+        }
+
+        var me = change.Viewer.AccountId;
+        var reactions = message.Reactions is null
+            ? new SortedDictionary<string, List<Guid>>(StringComparer.Ordinal)
+            : new SortedDictionary<string, List<Guid>>(JsonSerializer.Deserialize<Dictionary<string, List<Guid>>>(message.Reactions)!, StringComparer.Ordinal);
+        var changed = false;
+        foreach (var reaction in add.Where(x => x.Length > 0))
+        {
+            var who = reactions.TryGetValue(reaction, out var list) ? list : reactions[reaction] = [];
+            if (!who.Contains(me))
+            {
+                who.Add(me);
+                changed = true;
+            }
+        }
+
+        foreach (var reaction in remove)
+        {
+            if (reactions.TryGetValue(reaction, out var who) && who.Remove(me))
+            {
+                changed = true;
+                if (who.Count == 0)
+                {
+                    reactions.Remove(reaction);
+                }
+            }
+        }
+
+        message.Reactions = reactions.Count == 0 ? null : JsonSerializer.Serialize(reactions);
+        return changed;
     }
 
     private static void MarkDeleted(Message message)
