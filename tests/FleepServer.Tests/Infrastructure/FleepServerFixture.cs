@@ -47,10 +47,16 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             builder.Services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>>(Hasher));
             builder.Services.AddSingleton<ILogEventSink>(Logs);
+            Customize(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
+    }
+
+    /// <summary>Lets a subclass add or replace services before the server is built.</summary>
+    protected virtual void Customize(WebApplicationBuilder builder)
+    {
     }
 
     public FleepTestClient NewClient() => new(BaseAddress);

@@ -338,52 +338,27 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
         return (views, offset + page.Count);
     }
 
-    /// <summary>Joins a conversation by its id or the KEY of its autojoin_url, when autojoin is on (core spec §5.11).</summary>
+    /// <summary>
+    /// Joins a conversation by its id or the KEY of its autojoin_url (a whole URL works too), while
+    /// autojoin is on; answers with the ic_full init (core spec §5.11). The joiner authors its own
+    /// add message; a member who left starts a new membership; a current member just gets the init.
+    /// </summary>
     public async Task<ConvResult> AutojoinAsync(Guid accountId, string urlKey, CancellationToken ct)
     {
         var key = urlKey.Trim().TrimEnd('/');
         key = key[(key.LastIndexOf('/') + 1)..];
-        var conversation = Guid.TryParse(key, out var id)
-            ? await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.IsAutojoin, ct)
-            : await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.AutojoinKey == key && c.IsAutojoin, ct);
-        if (conversation is null)
+        var conversationId = Guid.TryParse(key, out var id)
+            ? id
+            : await db.Conversations.Where(c => c.AutojoinKey == key).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
+              ?? throw FleepErrors.ConversationNotFound();
+
+        await using (var change = await ConversationChange.BeginAutojoinAsync(db, membership, reader, time, accountId, conversationId, ct))
         {
-            throw FleepErrors.ConversationNotFound();
+            change.JoinSelf();
+            await change.CommitAsync(null, ct);
         }
 
-        var member = await db.ConversationMembers.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.ConversationId == conversation.Id && m.AccountId == accountId, ct);
-        if (member is not { IsActive: true })
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var locked = (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversation.Id} FOR UPDATE").ToListAsync(ct)).Single();
-            var members = await db.ConversationMembers.Where(m => m.ConversationId == conversation.Id).ToListAsync(ct);
-            var self = members.FirstOrDefault(m => m.AccountId == accountId);
-            // The joiner is the author of its own add message; a leaver who autojoins starts a new membership.
-            var joiner = self ?? new ConversationMember { ConversationId = locked.Id, AccountId = accountId, JoinedTime = time.GetUtcNow() };
-            var now = time.GetUtcNow();
-            var message = FlowWriter.AppendSystem(db, locked, accountId, SystemTypes.Add, FlowWriter.SystemBody(("members", new[] { accountId })), now);
-            if (self is null)
-            {
-                joiner.JoinMessageNr = message.MessageNr;
-                db.ConversationMembers.Add(joiner);
-            }
-            else
-            {
-                joiner.HistoryEndMessageNr = joiner.LeaveMessageNr ?? joiner.HistoryEndMessageNr;
-                joiner.LeaveMessageNr = null;
-                joiner.IsRemoved = false;
-            }
-
-            joiner.BeginMessageNr = message.MessageNr;
-            joiner.SendMessageNr = message.MessageNr;
-            joiner.DiscloseMessageNr = locked.IsDisclose ? 1 : joiner.DiscloseMessageNr;
-            FlowWriter.ReadOwn(joiner, message);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-
-        return await reader.SyncAsync(accountId, conversation.Id, InitModes.Full, null, ct);
+        return await reader.SyncAsync(accountId, conversationId, InitModes.Full, null, ct);
     }
 
     private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, Access access, CancellationToken ct) =>

@@ -63,6 +63,61 @@ public sealed class ConversationChange : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A change by an account joining through the conversation's autojoin link: no membership is
+    /// required, but the link must be on; anything else is answered as an unknown conversation.
+    /// </summary>
+    public static async Task<ConversationChange> BeginAutojoinAsync(FleepDbContext db, Membership membership, ConversationReader reader,
+        TimeProvider time, Guid accountId, Guid conversationId, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var conversation = (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
+                .ToListAsync(ct)).SingleOrDefault();
+            if (conversation is not { IsAutojoin: true })
+            {
+                throw FleepErrors.ConversationNotFound();
+            }
+
+            var members = await db.ConversationMembers.Where(m => m.ConversationId == conversationId)
+                .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct);
+            var now = time.GetUtcNow();
+            var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
+            if (viewer is null)
+            {
+                viewer = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
+                members.Add(viewer);
+                db.ConversationMembers.Add(viewer);
+            }
+
+            return new ConversationChange(db, membership, reader, transaction, conversation, members, viewer, now);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The viewer joins by itself: it authors the add message and has read it.</summary>
+    public void JoinSelf()
+    {
+        if (Viewer.IsActive && Viewer.JoinMessageNr > 0)
+        {
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Add, FlowWriter.SystemBody(("members", new[] { Viewer.AccountId })));
+        if (Viewer.JoinMessageNr == 0)
+        {
+            Viewer.JoinMessageNr = message.MessageNr;
+        }
+
+        Join(Viewer.AccountId, joinAt: message.MessageNr, readTo: message.MessageNr - 1, readInbox: Conversation.LastInboxNr);
+        FlowWriter.ReadOwn(Viewer, message);
+    }
+
     /// <summary>Checks from_message_nr against the state before the change; 0/null = not given.</summary>
     public long? ValidateFrom(long? from)
     {
@@ -193,7 +248,7 @@ public sealed class ConversationChange : IAsyncDisposable
             Members.Add(member);
             db.ConversationMembers.Add(member);
         }
-        else
+        else if (!member.IsActive)
         {
             // A rejoin: what the earlier membership saw stays visible; the gap while away does not.
             member.HistoryEndMessageNr = member.LeaveMessageNr ?? member.HistoryEndMessageNr;
