@@ -450,4 +450,53 @@ public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixt
             Assert.Equal([2L], pins.Messages().Select(m => m.Long("message_nr")));
         }
     }
+
+    [Fact]
+    public async Task Store_adds_and_removes_members_and_can_post_false_leaves()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        using var c = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("store members");
+        (await a.SendAsync(conv, "hi")).EnsureOk();
+
+        var added = (await a.ConvAsync("store", conv, new { add_emails = $"{b.Email}, {c.Email}" })).EnsureOk();
+        Assert.Equal("add", added.Message().Str("mk_message_type"));
+        Assert.Equal(3, added.Header().Ids("members").Count);
+        Assert.Equal(2, added.Stream().Count(r => r.Str("mk_rec_type") == "activity"));
+
+        var removed = (await a.ConvAsync("store", conv, new { remove_account_ids = new[] { c.AccountId } })).EnsureOk();
+        Assert.Equal("kick", removed.Message().Str("mk_message_type"));
+        Assert.Equal([c.AccountId], removed.Header().Ids("leavers"));
+
+        var left = (await b.ConvAsync("store", conv, new { can_post = false })).EnsureOk();
+        Assert.Equal("leave", left.Message().Str("mk_message_type"));
+        Assert.False(left.Header().Bool("can_post"));
+        Assert.Equal(new[] { b.AccountId, c.AccountId }.Order(), left.Header().Ids("leavers").Order());
+    }
+
+    [Fact]
+    public async Task List_headers_carry_each_callers_unread_counters()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var first = await a.CreateConversationAsync("first", b);
+        var second = await a.CreateConversationAsync("second", b);
+        for (var i = 0; i < 3; i++)
+        {
+            (await a.SendAsync(first, $"f{i}")).EnsureOk();
+        }
+
+        (await a.SendAsync(second, "s")).EnsureOk();
+        (await b.MessageAsync("mark_read", first, new { message_nr = 2 })).EnsureOk();
+
+        var list = (await b.PostAsync("/api/conversation/list")).EnsureOk().Json.GetProperty("conversations").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("conversation_id").GetGuid());
+        Assert.Equal(2, list[first].Long("unread_count"));
+        Assert.Equal(3, list[first].Long("inbox_message_nr"));
+        Assert.Equal(1, list[second].Long("unread_count"));
+        Assert.Equal(2, list[second].Long("inbox_message_nr"));
+        Assert.All(list.Values, h => Assert.Equal(b.AccountId, h.GetProperty("profile_id").GetGuid()));
+        Assert.All(list.Values, h => Assert.False(h.Has("is_init")));
+    }
 }

@@ -328,13 +328,11 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
         var ids = page.Select(c => c.Id).ToList();
         var members = (await db.ConversationMembers.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
             .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct)).ToLookup(m => m.ConversationId);
-        var views = new List<ConvView>(page.Count);
-        foreach (var conversation in page)
+        var views = await membership.ViewsAsync(page.Select(conversation =>
         {
-            var all = members[conversation.Id].ToList();
-            views.Add(await membership.ViewAsync(conversation, all, all.First(m => m.AccountId == accountId), ct));
-        }
-
+            IReadOnlyList<ConversationMember> all = members[conversation.Id].ToList();
+            return (conversation, all, all.First(m => m.AccountId == accountId));
+        }).ToList(), ct);
         return (views, offset + page.Count);
     }
 

@@ -189,7 +189,7 @@ public sealed class ConversationChange : IAsyncDisposable
     {
         if (messageNr is not { } nr || nr <= 0 || nr > ViewerLastMessageNr || !ViewerState.Sees(Viewer, nr))
         {
-            throw messageNr is < 0 ? FleepErrors.InvalidField("message_nr", "a positive number") : FleepErrors.MessageNotFound();
+            throw messageNr is <= 0 ? FleepErrors.InvalidField("message_nr", "a positive number") : FleepErrors.MessageNotFound();
         }
 
         return await db.Messages.FirstOrDefaultAsync(m => m.ConversationId == Conversation.Id && m.MessageNr == nr, ct)

@@ -161,7 +161,9 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
         var m = view.Viewer;
         var id = view.Conversation.Id;
         var deleted = m.DeleteMessageNr;
-        var leave = m.LeaveMessageNr ?? long.MaxValue;
+        // Never past the header's last message: a message committed after the header was read
+        // belongs to the next sync, not this one.
+        var leave = view.LastMessageNr;
         var begin = m.BeginMessageNr;
         var join = m.JoinMessageNr;
         var historyEnd = m.HistoryEndMessageNr;

@@ -52,32 +52,51 @@ public sealed class Membership(FleepDbContext db)
     }
 
     /// <summary>Completes a view: finds the message <c>inbox_message_nr</c> points at (at most one query).</summary>
-    public async Task<ConvView> ViewAsync(Conversation conversation, IReadOnlyList<ConversationMember> members, ConversationMember viewer, CancellationToken ct)
+    public async Task<ConvView> ViewAsync(Conversation conversation, IReadOnlyList<ConversationMember> members, ConversationMember viewer, CancellationToken ct) =>
+        (await ViewsAsync([(conversation, members, viewer)], ct))[0];
+
+    /// <summary>
+    /// Completes several views with at most one query: the inbox messages that are neither the
+    /// create message nor the conversation's latest alerting message are looked up together.
+    /// </summary>
+    public async Task<List<ConvView>> ViewsAsync(
+        IReadOnlyList<(Conversation Conversation, IReadOnlyList<ConversationMember> Members, ConversationMember Viewer)> items, CancellationToken ct)
     {
-        var target = ViewerState.InboxTarget(conversation, viewer);
-        long inboxMessageNr;
-        if (target <= 0)
+        var targets = items.Select(i => ViewerState.InboxTarget(i.Conversation, i.Viewer)).ToList();
+        var lookups = items.Zip(targets).Where(x => x.Second > 0 && x.Second != x.First.Conversation.LastInboxNr).ToList();
+        var found = new Dictionary<(Guid, long), long>();
+        if (lookups.Count > 0)
         {
-            inboxMessageNr = 1;
-        }
-        else if (target == conversation.LastInboxNr)
-        {
-            inboxMessageNr = conversation.LastAlertMessageNr;
-        }
-        else
-        {
-            inboxMessageNr = await db.Messages
-                .Where(m => m.ConversationId == conversation.Id && m.InboxNr == target)
-                .Select(m => (long?)m.MessageNr).FirstOrDefaultAsync(ct) ?? 1;
-        }
-
-        // A latest alerting message from before the viewer's membership is not the viewer's to show:
-        // its list entry starts where its membership does (the add message).
-        if (!ViewerState.Sees(viewer, inboxMessageNr))
-        {
-            inboxMessageNr = viewer.BeginMessageNr;
+            var ids = lookups.Select(x => x.First.Conversation.Id).Distinct().ToList();
+            var inboxNrs = lookups.Select(x => x.Second).Distinct().ToList();
+            var rows = await db.Messages.AsNoTracking()
+                .Where(m => ids.Contains(m.ConversationId) && inboxNrs.Contains(m.InboxNr))
+                .Select(m => new { m.ConversationId, m.InboxNr, m.MessageNr }).ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                found[(row.ConversationId, row.InboxNr)] = row.MessageNr;
+            }
         }
 
-        return new ConvView(conversation, members, viewer, inboxMessageNr);
+        var views = new List<ConvView>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (conversation, members, viewer) = items[i];
+            var target = targets[i];
+            var inboxMessageNr = target <= 0 ? 1
+                : target == conversation.LastInboxNr ? conversation.LastAlertMessageNr
+                : found.GetValueOrDefault((conversation.Id, target), 1);
+
+            // A latest alerting message from before the viewer's membership is not the viewer's to show:
+            // its list entry starts where its membership does (the add message).
+            if (!ViewerState.Sees(viewer, inboxMessageNr))
+            {
+                inboxMessageNr = viewer.BeginMessageNr;
+            }
+
+            views.Add(new ConvView(conversation, members, viewer, inboxMessageNr));
+        }
+
+        return views;
     }
 }
