@@ -149,6 +149,315 @@ namespace FleepServer.Migrations
                     b.ToTable("account_streams", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.ClientRequest", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid>("ClientReqId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_req_id");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<long>("ResultMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("result_message_nr");
+
+                    b.HasKey("AccountId", "ClientReqId")
+                        .HasName("pk_client_requests");
+
+                    b.ToTable("client_requests", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<string>("AutojoinKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("autojoin_key");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<Guid>("CreatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("creator_id");
+
+                    b.Property<bool>("IsAutojoin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_autojoin");
+
+                    b.Property<bool>("IsDisclose")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_disclose");
+
+                    b.Property<bool>("IsList")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_list");
+
+                    b.Property<bool>("IsUrlPreviewDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_url_preview_disabled");
+
+                    b.Property<long>("LastAlertMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_alert_message_nr");
+
+                    b.Property<long>("LastInboxNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_inbox_nr");
+
+                    b.Property<long>("LastMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_message_nr");
+
+                    b.Property<DateTimeOffset>("LastMessageTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_message_time");
+
+                    b.Property<string>("MkConvType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_conv_type");
+
+                    b.Property<long>("ShowMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("show_message_nr");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("topic");
+
+                    b.Property<long>("TopicMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("topic_message_nr");
+
+                    b.HasKey("Id")
+                        .HasName("pk_conversations");
+
+                    b.HasIndex("AutojoinKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_conversations_autojoin_key");
+
+                    b.HasIndex("CreatorId")
+                        .HasDatabaseName("ix_conversations_creator_id");
+
+                    b.ToTable("conversations", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ConversationMember", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("BeginMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("begin_message_nr");
+
+                    b.Property<long>("DeleteMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delete_message_nr");
+
+                    b.Property<long>("DiscloseMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("disclose_message_nr");
+
+                    b.Property<long>("HideMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hide_message_nr");
+
+                    b.Property<long>("HistoryEndMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("history_end_message_nr");
+
+                    b.Property<bool>("IsMarkUnread")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_mark_unread");
+
+                    b.Property<bool>("IsRemoved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_removed");
+
+                    b.Property<long>("JoinMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("join_message_nr");
+
+                    b.Property<DateTimeOffset>("JoinedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("joined_time");
+
+                    b.Property<long?>("LeaveMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("leave_message_nr");
+
+                    b.Property<string>("MkAlertLevel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_alert_level");
+
+                    b.Property<long>("ReadInboxNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_inbox_nr");
+
+                    b.Property<long>("ReadMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_message_nr");
+
+                    b.Property<long>("SendMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("send_message_nr");
+
+                    b.Property<long>("SnoozeInterval")
+                        .HasColumnType("bigint")
+                        .HasColumnName("snooze_interval");
+
+                    b.Property<long>("SnoozeTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("snooze_time");
+
+                    b.HasKey("ConversationId", "AccountId")
+                        .HasName("pk_conversation_members");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_conversation_members_account_id");
+
+                    b.ToTable("conversation_members", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Message", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("MessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_nr");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.PrimitiveCollection<List<Guid>>("AssigneeIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("assignee_ids");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<Guid?>("ClientReqId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_req_id");
+
+                    b.Property<Guid?>("EditAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("edit_account_id");
+
+                    b.Property<DateTimeOffset?>("EditedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_time");
+
+                    b.Property<long?>("FlowMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("flow_message_nr");
+
+                    b.Property<long>("InboxNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inbox_nr");
+
+                    b.Property<bool>("IsUrlPreviewDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_url_preview_disabled");
+
+                    b.Property<string>("MkMessageState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_message_state");
+
+                    b.Property<string>("MkMessageType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mk_message_type");
+
+                    b.Property<double?>("PinWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("pin_weight");
+
+                    b.Property<Guid?>("PinnedAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pinned_account_id");
+
+                    b.Property<DateTimeOffset>("PostedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_time");
+
+                    b.Property<long>("PrevMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("prev_message_nr");
+
+                    b.Property<string>("Reactions")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reactions");
+
+                    b.Property<long?>("RefMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ref_message_nr");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("subject");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<Guid?>("TaskedAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tasked_account_id");
+
+                    b.HasKey("ConversationId", "MessageNr")
+                        .HasName("pk_messages");
+
+                    b.HasIndex("ConversationId", "FlowMessageNr")
+                        .HasDatabaseName("ix_messages_conversation_id_flow_message_nr");
+
+                    b.HasIndex("ConversationId", "InboxNr")
+                        .HasDatabaseName("ix_messages_conversation_id_inbox_nr");
+
+                    b.ToTable("messages", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -238,6 +547,53 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_account_streams_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ClientRequest", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_client_requests_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Conversation", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("CreatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversations_accounts_creator_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ConversationMember", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_members_accounts_account_id");
+
+                    b.HasOne("FleepServer.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_members_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Message", b =>
+                {
+                    b.HasOne("FleepServer.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_messages_conversations_conversation_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Session", b =>

@@ -93,7 +93,7 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
     CREATE TABLE account_streams (
         account_id uuid NOT NULL,
         last_event_nr bigint NOT NULL,
@@ -105,7 +105,48 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE TABLE client_requests (
+        account_id uuid NOT NULL,
+        client_req_id uuid NOT NULL,
+        conversation_id uuid NOT NULL,
+        result_message_nr bigint NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_client_requests PRIMARY KEY (account_id, client_req_id),
+        CONSTRAINT fk_client_requests_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE TABLE conversations (
+        conversation_id uuid NOT NULL,
+        creator_id uuid NOT NULL,
+        topic character varying(1024) NOT NULL,
+        topic_message_nr bigint NOT NULL,
+        last_message_nr bigint NOT NULL,
+        show_message_nr bigint NOT NULL,
+        last_inbox_nr bigint NOT NULL,
+        last_alert_message_nr bigint NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        last_message_time timestamp with time zone NOT NULL,
+        mk_conv_type character varying(16) NOT NULL,
+        is_list boolean NOT NULL,
+        is_autojoin boolean NOT NULL,
+        autojoin_key character varying(64) NOT NULL,
+        is_disclose boolean NOT NULL,
+        is_url_preview_disabled boolean NOT NULL,
+        CONSTRAINT pk_conversations PRIMARY KEY (conversation_id),
+        CONSTRAINT fk_conversations_accounts_creator_id FOREIGN KEY (creator_id) REFERENCES accounts (account_id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
     CREATE TABLE stream_events (
         account_id uuid NOT NULL,
         event_nr bigint NOT NULL,
@@ -120,16 +161,112 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE TABLE conversation_members (
+        conversation_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        join_message_nr bigint NOT NULL,
+        begin_message_nr bigint NOT NULL,
+        history_end_message_nr bigint NOT NULL,
+        leave_message_nr bigint,
+        is_removed boolean NOT NULL,
+        read_message_nr bigint NOT NULL,
+        read_inbox_nr bigint NOT NULL,
+        is_mark_unread boolean NOT NULL,
+        send_message_nr bigint NOT NULL,
+        hide_message_nr bigint NOT NULL,
+        delete_message_nr bigint NOT NULL,
+        disclose_message_nr bigint NOT NULL,
+        mk_alert_level character varying(16) NOT NULL,
+        snooze_interval bigint NOT NULL,
+        snooze_time bigint NOT NULL,
+        joined_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_conversation_members PRIMARY KEY (conversation_id, account_id),
+        CONSTRAINT fk_conversation_members_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE,
+        CONSTRAINT fk_conversation_members_conversations_conversation_id FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE TABLE messages (
+        conversation_id uuid NOT NULL,
+        message_nr bigint NOT NULL,
+        account_id uuid NOT NULL,
+        mk_message_type character varying(32) NOT NULL,
+        mk_message_state character varying(16) NOT NULL,
+        message text NOT NULL,
+        subject character varying(1024),
+        tags text[] NOT NULL,
+        flow_message_nr bigint,
+        inbox_nr bigint NOT NULL,
+        prev_message_nr bigint NOT NULL,
+        ref_message_nr bigint,
+        posted_time timestamp with time zone NOT NULL,
+        edited_time timestamp with time zone,
+        edit_account_id uuid,
+        pin_weight double precision,
+        pinned_account_id uuid,
+        tasked_account_id uuid,
+        assignee_ids uuid[] NOT NULL,
+        reactions jsonb,
+        is_url_preview_disabled boolean NOT NULL,
+        client_req_id uuid,
+        CONSTRAINT pk_messages PRIMARY KEY (conversation_id, message_nr),
+        CONSTRAINT fk_messages_conversations_conversation_id FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE INDEX ix_conversation_members_account_id ON conversation_members (account_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE UNIQUE INDEX ix_conversations_autojoin_key ON conversations (autojoin_key);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE INDEX ix_conversations_creator_id ON conversations (creator_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE INDEX ix_messages_conversation_id_flow_message_nr ON messages (conversation_id, flow_message_nr);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
+    CREATE INDEX ix_messages_conversation_id_inbox_nr ON messages (conversation_id, inbox_nr);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
     INSERT INTO account_streams (account_id, last_event_nr) SELECT account_id, 1 FROM accounts ON CONFLICT DO NOTHING
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122203150_Streams') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122205501_ConversationsAndStreams') THEN
     INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261122203150_Streams', '10.0.5');
+    VALUES ('20261122205501_ConversationsAndStreams', '10.0.5');
     END IF;
 END $EF$;
 COMMIT;

@@ -8,6 +8,10 @@ public sealed class FleepDbContext(DbContextOptions<FleepDbContext> options) : D
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<AccountStream> AccountStreams => Set<AccountStream>();
     public DbSet<StreamEvent> StreamEvents => Set<StreamEvent>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<ConversationMember> ConversationMembers => Set<ConversationMember>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<ClientRequest> ClientRequests => Set<ClientRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

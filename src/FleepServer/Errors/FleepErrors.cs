@@ -59,6 +59,27 @@ public static class FleepErrors
 
     public static FleepException BusinessRule(string errorId, string message) => new(Status431, errorId, message);
 
+    // Conversations and messages. An unknown id and an id the caller may not see get the same
+    // answer: the live server's 430 not_found (core spec §1.6, §11 item 8; docs/compatibility.md).
+    public static FleepException ConversationNotFound() => new(Status430, "not_found", "Conversation not found.");
+
+    public static FleepException MessageNotFound() => new(Status430, "not_found", "Message not found.");
+
+    /// <summary>A member who left tries to change the conversation (live text, core spec §6.5).</summary>
+    public static FleepException MemberLeft() => new(Status431, "member_left", "Member has left the conversation");
+
+    /// <summary>Editing the body of someone else's plain message (core spec §6.2).</summary>
+    public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
+
+    public static FleepException EmptyMessage() => new(StatusCodes.Status400BadRequest, "empty_message", "Message is empty.");
+
+    /// <summary>is_retry with a from_message_nr that is no longer the last message (core spec §6.8).</summary>
+    public static FleepException RetryConflict() =>
+        new(Status431, "retry_conflict", "Conversation has changed since from_message_nr; the retry was not applied.");
+
+    /// <summary>Fleep's ERR_FATAL, which the live server used for results like "Message not found.".</summary>
+    public const int Status430 = 430;
+
     /// <summary>Fleep's ERR_BL_ERROR: the request was understood but a business rule refused it.</summary>
     public const int Status431 = 431;
 }

@@ -2,6 +2,7 @@ using FleepServer.Api;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
 using FleepServer.Http;
 using FleepServer.Logging;
@@ -65,6 +66,10 @@ public static class FleepServerHost
         services.AddScoped<AccountRegistration>();
         services.AddScoped<Logins>();
         services.AddScoped<AccountSettings>();
+        services.AddScoped<Membership>();
+        services.AddScoped<ConversationReader>();
+        services.AddScoped<ConversationActions>();
+        services.AddScoped<MessageActions>();
 
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
@@ -137,6 +142,8 @@ public static class FleepServerHost
             AuthenticationSchemes = SessionAuthenticationHandler.SchemeName,
         });
         api.MapAccountApi();
+        api.MapConversationApi();
+        api.MapMessageApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

@@ -67,6 +67,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
             builder.Services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<Account>>(Hasher));
             builder.Services.AddSingleton<ILogEventSink>(Logs);
             builder.Services.ConfigureDbContext<FleepDbContext>(options => options.AddInterceptors(commands));
+            Customize(builder);
         });
         await server.StartAsync();
         return server;
@@ -74,6 +75,11 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
 
     private static Uri AddressOf(WebApplication server) =>
         new(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Lets a subclass add or replace services before the server is built.</summary>
+    protected virtual void Customize(WebApplicationBuilder builder)
+    {
+    }
 
     public FleepTestClient NewClient() => new(BaseAddress);
 

@@ -1,0 +1,176 @@
+using FleepServer.Api.Wire;
+using FleepServer.Auth;
+using FleepServer.Domain.Conversations;
+using FleepServer.Http;
+using FleepServer.Records;
+
+namespace FleepServer.Api;
+
+/// <summary>
+/// api/conversation/*: conversations, their members, topic, read state and the caller's own list
+/// (core spec §5). Every call with an id answers a non-member exactly like an unknown id.
+/// </summary>
+public static class ConversationApi
+{
+    public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/conversation");
+
+        api.MapPost("/create", Create);
+        api.MapPost("/list", List);
+        api.MapPost("/autojoin", Autojoin);
+        api.MapPost("/sync/{conversationId}", Sync);
+        api.MapPost("/sync_backward/{conversationId}", SyncBackward);
+        api.MapPost("/sync_pins/{conversationId}", SyncPins);
+        api.MapPost("/sync_pinboard/{conversationId}", SyncPins);
+        api.MapPost("/store/{conversationId}", Store);
+        api.MapPost("/add_members/{conversationId}", AddMembers);
+        api.MapPost("/remove_members/{conversationId}", RemoveMembers);
+        api.MapPost("/leave/{conversationId}", Leave);
+        api.MapPost("/disclose/{conversationId}", Disclose);
+        api.MapPost("/disclose_all/{conversationId}", DiscloseAll);
+        api.MapPost("/set_topic/{conversationId}", SetTopic);
+        api.MapPost("/set_alerts/{conversationId}", SetAlerts);
+        api.MapPost("/hide/{conversationId}", Hide);
+        api.MapPost("/unhide/{conversationId}", Unhide);
+        api.MapPost("/delete/{conversationId}", Delete);
+        api.MapPost("/mark_read/{conversationId}", MarkRead);
+        api.MapPost("/check_permissions/{conversationId}", CheckPermissions);
+        return app;
+    }
+
+    /// <summary>
+    /// POST api/conversation/create {topic?, account_ids?, emails?, message?, subject?, is_autojoin?,
+    /// is_disclose?, is_list?, mk_conv_type?} → {header: full init ConvInfo (ic_full, fw = bw = 1),
+    /// stream: [create message (+ the initial text message)], result_message_nr: 1} (core spec §5.1).
+    /// Invitees are members at once and listed in the create message body.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Create(CreateConversationRequest request, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.CreateAsync(me.AccountId, request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/sync/&lt;id&gt; {from_message_nr?, mk_direction?} (core spec §5.2, §3.9).
+    /// No direction (or "forward") without from_message_nr: the ic_full init around the read
+    /// horizon; with from_message_nr: every flow entry after it (edits included), one batch, with
+    /// fw_message_nr. ic_header, ic_tiny, ic_full, ic_flow, ic_end, ic_backward/backward,
+    /// ic_forward, ic_pinboard, ic_tasks and ic_files as the spec lists them.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Sync(string conversationId, SyncConversationRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId),
+            request.MkDirection ?? request.MkInitMode, request.FromMessageNr, ct), context);
+
+    /// <summary>POST api/conversation/sync_backward/&lt;id&gt; {from_message_nr} → header with bw_message_nr + the messages before it (core spec §5.3).</summary>
+    private static async Task<ConvSyncResponse> SyncBackward(string conversationId, FromMessageRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SyncBackwardAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/sync_pins/&lt;id&gt; (python) and sync_pinboard/&lt;id&gt; (ConvInfo doc) →
+    /// header + the pinned messages, as sync ic_pinboard (core spec §5.4).
+    /// </summary>
+    private static async Task<ConvSyncResponse> SyncPins(string conversationId, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId), "ic_pinboard", null, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/store/&lt;id&gt; {read_message_nr?, topic?, mk_alert_level?, snooze_interval?,
+    /// add_/remove_/kick_account_ids?, add_/remove_emails?, hide_message_nr?, is_deleted?, can_post?,
+    /// is_autojoin?, is_disclose?, is_url_preview_disabled?, is_list?, mk_conv_type?, from_message_nr?}
+    /// → header + the system messages it produced (core spec §5.5). All or nothing.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Store(string conversationId, StoreConversationRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.StoreAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/add_members/&lt;id&gt; {emails?, account_ids?, from_message_nr?} → header +
+    /// the add message (or the revised create message while it is the only message) + an activity
+    /// record {account_id, join_message_nr} per new member (core spec §5.6).
+    /// </summary>
+    private static async Task<ConvSyncResponse> AddMembers(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.AddMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/conversation/remove_members/&lt;id&gt; {emails?, account_ids?} → header + the kick message {"members": […]} (core spec §5.6).</summary>
+    private static async Task<ConvSyncResponse> RemoveMembers(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.RemoveMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/disclose/&lt;id&gt; {emails?, account_ids?, message_nr?} → header + a
+    /// discloseV2 message (ref_message_nr = first disclosed message); the targets may then sync the
+    /// earlier flow (core spec §5.10).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Disclose(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: false, ct), context);
+
+    /// <summary>POST api/conversation/disclose_all/&lt;id&gt; {emails?, account_ids?} → as disclose, from the caller's first visible message (core spec §5.10).</summary>
+    private static async Task<ConvSyncResponse> DiscloseAll(string conversationId, MembersRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: true, ct), context);
+
+    /// <summary>POST api/conversation/leave/&lt;id&gt; → header (can_post false) + the leave message (body "") (core spec §5.6).</summary>
+    private static async Task<ConvSyncResponse> Leave(string conversationId, FromMessageRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.LeaveAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
+
+    /// <summary>POST api/conversation/set_topic/&lt;id&gt; {topic} → header with the topic + the topic message {"topic": …} (core spec §5.7).</summary>
+    private static async Task<ConvSyncResponse> SetTopic(string conversationId, SetTopicRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SetTopicAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/conversation/set_alerts/&lt;id&gt; {mk_alert_level} → header (core spec §5.7).</summary>
+    private static async Task<ConvSyncResponse> SetAlerts(string conversationId, SetAlertsRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SetAlertsAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/conversation/hide/&lt;id&gt; {from_message_nr?} → header with hide_message_nr (default the last message) (core spec §5.8).</summary>
+    private static async Task<ConvSyncResponse> Hide(string conversationId, FromMessageRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.HideAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
+
+    /// <summary>POST api/conversation/unhide/&lt;id&gt; → header with hide_message_nr 0 (core spec §5.8).</summary>
+    private static async Task<ConvSyncResponse> Unhide(string conversationId, FromMessageRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.UnhideAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
+
+    /// <summary>POST api/conversation/delete/&lt;id&gt; → header with is_deleted true; the conversation returns with the next message (core spec §5.8).</summary>
+    private static async Task<ConvSyncResponse> Delete(string conversationId, FromMessageRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DeleteAsync(me.AccountId, PathIds.Conversation(conversationId), ct), context);
+
+    /// <summary>
+    /// POST api/conversation/mark_read/&lt;id&gt; {mk_init_mode?} → everything read, answered with an
+    /// ic_tiny init (bw = fw = inbox message) or ic_full when asked (core spec §5.9). 431 after leaving.
+    /// </summary>
+    private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkConversationReadRequest request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request.MkInitMode, ct), context);
+
+    /// <summary>POST api/conversation/check_permissions/&lt;id&gt; → {} while the caller may change the conversation (core spec §5.11).</summary>
+    private static async Task<EmptyResponse> CheckPermissions(string conversationId, CurrentSession me, ConversationActions actions, CancellationToken ct)
+    {
+        await actions.CheckPermissionsAsync(me.AccountId, PathIds.Conversation(conversationId), ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/conversation/list {sync_horizon?} → {conversations: [ConvInfo…], sync_horizon}; call
+    /// again with the returned horizon until conversations is empty (core spec §5.12).
+    /// </summary>
+    private static async Task<ConversationListResponse> List(ListConversationsRequest request, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct)
+    {
+        var (views, horizon) = await actions.ListAsync(me.AccountId, request.SyncHorizon, ct);
+        var baseUrl = ConvSyncResponse.PublicBaseUrl(context);
+        return new ConversationListResponse(views.Select(v => ConvRecords.For(v, baseUrl)).ToList(), horizon);
+    }
+
+    /// <summary>POST api/conversation/autojoin {conv_url_key} → the ic_full init of the joined conversation (core spec §5.11).</summary>
+    private static async Task<ConvSyncResponse> Autojoin(AutojoinRequest request, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.AutojoinAsync(me.AccountId, request.ConvUrlKey!, ct), context);
+}

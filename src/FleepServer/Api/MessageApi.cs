@@ -1,0 +1,73 @@
+using FleepServer.Api.Wire;
+using FleepServer.Auth;
+using FleepServer.Domain.Conversations;
+using FleepServer.Http;
+
+namespace FleepServer.Api;
+
+/// <summary>
+/// api/message/*: posting into a conversation's flow and changing its messages (core spec §6).
+/// Answers are the conversation-sync shape with result_message_nr = the message created or changed.
+/// </summary>
+public static class MessageApi
+{
+    public static IEndpointRouteBuilder MapMessageApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/message");
+
+        api.MapPost("/send/{conversationId}", Send);
+        api.MapPost("/store/{conversationId}", Store);
+        api.MapPost("/edit/{conversationId}", Edit);
+        api.MapPost("/delete/{conversationId}", Delete);
+        api.MapPost("/mark_read/{conversationId}", MarkRead);
+        api.MapPost("/mark_unread/{conversationId}", MarkUnread);
+        api.MapPost("/copy/{conversationId}", Copy);
+        return app;
+    }
+
+    /// <summary>
+    /// POST api/message/send/&lt;id&gt; {message, subject?, client_req_id?, is_retry?, from_message_nr?} →
+    /// {header, stream: [the message as XML (+ request record)], result_message_nr} (core spec §0.3,
+    /// §6.1). Plain text in, <c>&lt;msg&gt;</c> XML out. A used client_req_id returns the original message.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Send(string conversationId, SendMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.SendAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/message/store/&lt;id&gt; — without message_nr a new message (as send); with it a
+    /// revision of that message: body/subject edit, tags (pin, unpin, is_todo, is_done, is_archived,
+    /// is_deleted), pin_weight, assignee_ids (core spec §6.2, §6.3).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Store(string conversationId, StoreMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.StoreAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/message/edit/&lt;id&gt; {message_nr, message} → the revised message with flow_message_nr; only the author edits a plain message (core spec §6.4).</summary>
+    private static async Task<ConvSyncResponse> Edit(string conversationId, EditMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.EditAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/message/delete/&lt;id&gt; {message_nr} → the revision: message "", state deleted, tags ["is_deleted"] (core spec §6.4).</summary>
+    private static async Task<ConvSyncResponse> Delete(string conversationId, DeleteMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.DeleteAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/message/mark_read/&lt;id&gt; {message_nr} → header; the read horizon only moves forward (core spec §6.5).</summary>
+    private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkMessageReadRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/message/copy/&lt;id&gt; {message_nr, to_conv_id} → the target conversation's header and
+    /// the new message there, authored by the caller with the same content (core spec §6.9).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Copy(string conversationId, CopyMessageRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.CopyAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/message/mark_unread/&lt;id&gt; {message_nr} → header with the horizon just before it and is_mark_unread (core spec §6.5).</summary>
+    private static async Task<ConvSyncResponse> MarkUnread(string conversationId, MarkMessageReadRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.MarkUnreadAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+}

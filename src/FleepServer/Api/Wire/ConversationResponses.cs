@@ -1,0 +1,40 @@
+using FleepServer.Domain.Conversations;
+using FleepServer.Records;
+
+namespace FleepServer.Api.Wire;
+
+/// <summary>
+/// The "conversation sync" answer of conversation and message calls (core spec §1.5, §5.0):
+/// <c>header</c> (the caller's ConvInfo), <c>stream</c> (always present), and
+/// <c>result_message_nr</c> / <c>client_req_id</c> when the call created or changed a message.
+/// </summary>
+public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> Stream)
+{
+    public long? ResultMessageNr { get; init; }
+    public Guid? ClientReqId { get; init; }
+
+    /// <summary>Maps a domain result through the record builders; a client_req_id adds its request record.</summary>
+    public static ConvSyncResponse Of(ConvResult result, HttpContext context)
+    {
+        var view = result.View;
+        var stream = new List<object>();
+        stream.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
+        stream.AddRange(result.Activities);
+        if (result.ClientReqId is { } reqId)
+        {
+            stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));
+        }
+
+        return new ConvSyncResponse(ConvRecords.For(view, PublicBaseUrl(context), result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
+        {
+            ResultMessageNr = result.ResultMessageNr,
+            ClientReqId = result.ClientReqId,
+        };
+    }
+
+    /// <summary>The server's address as the client reached it (behind a proxy: X-Forwarded-Proto/Host), for autojoin_url.</summary>
+    public static string PublicBaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
+}
+
+/// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts (core spec §5.12).</summary>
+public sealed record ConversationListResponse(IReadOnlyList<ConvRecord> Conversations, long SyncHorizon);

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using FleepServer.Http;
+
+namespace FleepServer.Api.Wire;
+
+// Request bodies of api/message/* (core spec §6). The body limit is the catalogue's 307200.
+
+/// <summary><c>message/send</c> (core spec §6.1).</summary>
+public sealed record SendMessageRequest(
+    [property: MaxLength(Limits.MessageBody)] string? Message,
+    string? Subject,
+    List<string>? Tags,
+    long? FromMessageNr,
+    Guid? ClientReqId,
+    bool? IsRetry) : IFleepRequest<SendMessageRequest>;
+
+/// <summary><c>message/store</c>: without message_nr a new message, with it a change (core spec §6.2).</summary>
+public sealed record StoreMessageRequest(
+    long? MessageNr,
+    [property: MaxLength(Limits.MessageBody)] string? Message,
+    string? Subject,
+    List<string>? Tags,
+    double? PinWeight,
+    List<Guid>? AssigneeIds,
+    List<string>? AddReactions,
+    List<string>? DelReactions,
+    List<string>? DeleteReactions,
+    bool? IsUrlPreviewDisabled,
+    long? FromMessageNr,
+    Guid? ClientReqId,
+    bool? IsRetry) : IFleepRequest<StoreMessageRequest>;
+
+/// <summary><c>message/edit</c> (core spec §6.4).</summary>
+public sealed record EditMessageRequest(
+    [property: Required] long? MessageNr,
+    [property: MaxLength(Limits.MessageBody)] string? Message,
+    string? Subject,
+    long? FromMessageNr,
+    Guid? ClientReqId) : IFleepRequest<EditMessageRequest>;
+
+/// <summary><c>message/delete</c> (core spec §6.4).</summary>
+public sealed record DeleteMessageRequest(
+    [property: Required] long? MessageNr,
+    string? AttachmentId,
+    long? FromMessageNr,
+    Guid? ClientReqId) : IFleepRequest<DeleteMessageRequest>;
+
+/// <summary><c>message/mark_read</c> and <c>mark_unread</c> (core spec §6.5).</summary>
+public sealed record MarkMessageReadRequest([property: Required] long? MessageNr, long? FromMessageNr)
+    : IFleepRequest<MarkMessageReadRequest>;
+
+/// <summary><c>message/copy</c> (core spec §6.9).</summary>
+public sealed record CopyMessageRequest([property: Required] long? MessageNr, [property: Required] Guid? ToConvId, long? FromMessageNr)
+    : IFleepRequest<CopyMessageRequest>;

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleepServer.Data.Configurations;
+
+public sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> conv)
+    {
+        conv.ToTable("conversations");
+        conv.HasKey(c => c.Id);
+        conv.Property(c => c.Id).HasColumnName("conversation_id");
+        conv.Property(c => c.Topic).HasMaxLength(1024);
+        conv.Property(c => c.MkConvType).HasMaxLength(16);
+        conv.Property(c => c.AutojoinKey).HasMaxLength(64);
+        conv.HasIndex(c => c.AutojoinKey).IsUnique();
+        conv.HasOne<Account>().WithMany().HasForeignKey(c => c.CreatorId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class ConversationMemberConfiguration : IEntityTypeConfiguration<ConversationMember>
+{
+    public void Configure(EntityTypeBuilder<ConversationMember> member)
+    {
+        member.ToTable("conversation_members");
+        member.HasKey(m => new { m.ConversationId, m.AccountId });
+        member.Ignore(m => m.IsActive);
+        member.Property(m => m.MkAlertLevel).HasMaxLength(16);
+        member.HasIndex(m => m.AccountId);
+        member.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        member.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> message)
+    {
+        message.ToTable("messages");
+        message.HasKey(m => new { m.ConversationId, m.MessageNr });
+        message.Ignore(m => m.EffectiveNr);
+        message.Property(m => m.MkMessageType).HasMaxLength(32);
+        message.Property(m => m.MkMessageState).HasMaxLength(16);
+        message.Property(m => m.Body).HasColumnName("message");
+        message.Property(m => m.Subject).HasMaxLength(1024);
+        message.Property(m => m.Reactions).HasColumnType("jsonb");
+        // Forward sync reads "changed after F": new messages by message_nr, revisions by flow_message_nr.
+        message.HasIndex(m => new { m.ConversationId, m.FlowMessageNr });
+        // inbox_message_nr looks up the first unread alerting message by its inbox number.
+        message.HasIndex(m => new { m.ConversationId, m.InboxNr });
+        message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class ClientRequestConfiguration : IEntityTypeConfiguration<ClientRequest>
+{
+    public void Configure(EntityTypeBuilder<ClientRequest> request)
+    {
+        request.ToTable("client_requests");
+        request.HasKey(r => new { r.AccountId, r.ClientReqId });
+        request.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

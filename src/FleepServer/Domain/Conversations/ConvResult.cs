@@ -1,0 +1,37 @@
+using FleepServer.Data;
+using FleepServer.Records;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>How the header of an answer is marked: an init (the client resets its cached flow) or a plain header.</summary>
+public sealed record HeaderMode(string? MkInitMode, bool IsInit, bool IsTiny)
+{
+    public static readonly HeaderMode Plain = new(null, false, false);
+    public static readonly HeaderMode Full = new(InitModes.Full, true, false);
+    public static readonly HeaderMode Tiny = new(InitModes.Tiny, true, true);
+    public static readonly HeaderMode Header = new(InitModes.Header, false, false);
+}
+
+public static class InitModes
+{
+    public const string Header = "ic_header";
+    public const string Tiny = "ic_tiny";
+    public const string Full = "ic_full";
+}
+
+/// <summary>
+/// What a conversation or message call answers (the "conversation sync" shape, core spec §1.5,
+/// §5.0): the viewer's header, the messages and activity records for the stream, the loaded range
+/// and the number of the message the call created or changed.
+/// </summary>
+public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
+{
+    public HeaderMode Mode { get; init; } = HeaderMode.Plain;
+    public long? FwMessageNr { get; init; }
+    public long? BwMessageNr { get; init; }
+    public long? ResultMessageNr { get; init; }
+    public IReadOnlyList<ActivityRecord> Activities { get; init; } = [];
+
+    /// <summary>The client_req_id the call carried, echoed and reported as a request record.</summary>
+    public Guid? ClientReqId { get; init; }
+}

@@ -1,0 +1,415 @@
+using System.Security.Cryptography;
+using FleepServer.Api.Wire;
+using FleepServer.Data;
+using FleepServer.Domain.Accounts;
+using FleepServer.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>
+/// The conversation actions of api/conversation/* (core spec §5). Each validates its whole input
+/// first, then makes its change in one <see cref="ConversationChange"/> (one transaction with the
+/// conversation row locked) and answers with the caller's view.
+/// </summary>
+public sealed class ConversationActions(FleepDbContext db, Membership membership, ConversationReader reader, TimeProvider time)
+{
+    /// <summary>Conversations per conversation/list batch.</summary>
+    public const int ListBatchSize = 50;
+
+    public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, CancellationToken ct)
+    {
+        var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
+        if (!ConvTypes.All.Contains(convType))
+        {
+            throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
+        }
+
+        var topic = (request.Topic ?? "").Trim();
+        var invited = (await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct))
+            .Where(id => id != accountId).Distinct().ToList();
+        var text = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message;
+
+        var now = time.GetUtcNow();
+        var conversation = new Conversation
+        {
+            Id = Guid.NewGuid(),
+            CreatorId = accountId,
+            Topic = topic,
+            TopicMessageNr = 1,
+            CreatedTime = now,
+            LastMessageTime = now,
+            LastAlertMessageNr = 1,
+            MkConvType = convType,
+            IsList = request.IsList ?? convType == ConvTypes.List,
+            IsAutojoin = request.IsAutojoin ?? false,
+            IsDisclose = request.IsDisclose ?? false,
+            IsUrlPreviewDisabled = request.IsUrlPreviewDisabled ?? false,
+            AutojoinKey = NewAutojoinKey(),
+        };
+        db.Conversations.Add(conversation);
+
+        var create = FlowWriter.AppendSystem(db, conversation, accountId, SystemTypes.Create,
+            FlowWriter.SystemBody(("members", invited), ("topic", topic), ("org_name", null), ("organisation_id", null)), now);
+        var members = new List<ConversationMember>();
+        foreach (var id in invited.Prepend(accountId))
+        {
+            var member = new ConversationMember
+            {
+                ConversationId = conversation.Id,
+                AccountId = id,
+                JoinMessageNr = 1,
+                BeginMessageNr = 1,
+                SendMessageNr = 1,
+                DiscloseMessageNr = 0,
+                JoinedTime = now,
+            };
+            members.Add(member);
+            db.ConversationMembers.Add(member);
+        }
+
+        var creator = members[0];
+        FlowWriter.ReadOwn(creator, create);
+        List<Message> stream = [create];
+        if (text is not null)
+        {
+            var message = FlowWriter.Append(db, conversation, accountId, SystemTypes.Text, MessageStates.Plain, Markup.ToXml(text), alerting: true, now);
+            message.Subject = string.IsNullOrEmpty(request.Subject) ? null : request.Subject;
+            FlowWriter.ReadOwn(creator, message);
+            stream.Add(message);
+        }
+
+        await db.SaveChangesAsync(ct);
+        var view = await membership.ViewAsync(conversation, members, creator, ct);
+        return new ConvResult(view, stream)
+        {
+            Mode = HeaderMode.Full,
+            BwMessageNr = 1,
+            FwMessageNr = conversation.LastMessageNr,
+            ResultMessageNr = 1,
+        };
+    }
+
+    public Task<ConvResult> SyncAsync(Guid accountId, Guid conversationId, string? direction, long? from, CancellationToken ct) =>
+        reader.SyncAsync(accountId, conversationId, direction, from, ct);
+
+    public async Task<ConvResult> SyncBackwardAsync(Guid accountId, Guid conversationId, long? from, CancellationToken ct) =>
+        await reader.SyncAsync(accountId, conversationId, "ic_backward", from, ct);
+
+    public async Task<ConvResult> AddMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
+    {
+        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        await change.AddMembersAsync(ids, ct);
+        return await change.CommitAsync(from, ct);
+    }
+
+    public async Task<ConvResult> RemoveMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
+    {
+        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        change.RemoveMembers(ids);
+        if (ids.Contains(accountId))
+        {
+            change.Leave();
+        }
+
+        return await change.CommitAsync(from, ct);
+    }
+
+    /// <summary>
+    /// disclose / disclose_all: the given members (all other members when none are given) may see
+    /// the flow from <c>message_nr</c> (disclose_all: from the caller's own first visible message).
+    /// Only what the caller itself sees can be disclosed (core spec §5.10).
+    /// </summary>
+    public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, MembersRequest request, bool all, CancellationToken ct)
+    {
+        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        var first = ViewerState.FirstVisibleNr(change.Viewer);
+        var start = all || request.MessageNr is null or 0 ? first : request.MessageNr.Value;
+        if (start < first || start > change.ViewerLastMessageNr)
+        {
+            throw FleepErrors.InvalidField("message_nr", $"between {first} and {change.ViewerLastMessageNr}");
+        }
+
+        change.Disclose(ids.Count > 0 ? ids : change.Members.Select(m => m.AccountId).ToList(), start);
+        return await change.CommitAsync(from, ct);
+    }
+
+    public async Task<ConvResult> LeaveAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct)
+    {
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(fromMessageNr);
+        change.Leave();
+        return await change.CommitAsync(from, ct);
+    }
+
+    public async Task<ConvResult> SetTopicAsync(Guid accountId, Guid conversationId, SetTopicRequest request, CancellationToken ct)
+    {
+        var topic = (request.Topic ?? "").Trim();
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        if (topic != change.Conversation.Topic)
+        {
+            change.SetTopic(topic);
+        }
+
+        return await change.CommitAsync(from, ct);
+    }
+
+    public async Task<ConvResult> SetAlertsAsync(Guid accountId, Guid conversationId, SetAlertsRequest request, CancellationToken ct)
+    {
+        var level = RequireAlertLevel(request.MkAlertLevel!);
+        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
+        var from = change.ValidateFrom(request.FromMessageNr);
+        change.SetAlertLevel(level);
+        return await change.CommitAsync(from, ct);
+    }
+
+    /// <summary>Hides the conversation until a message newer than <paramref name="hideMessageNr"/> (default: the last) arrives.</summary>
+    public async Task<ConvResult> HideAsync(Guid accountId, Guid conversationId, long? hideMessageNr, CancellationToken ct)
+    {
+        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
+        var nr = hideMessageNr is null or 0 ? change.ViewerLastMessageNr : hideMessageNr.Value;
+        RequireRange(nr, change.ViewerLastMessageNr, "from_message_nr");
+        change.Viewer.HideMessageNr = nr;
+        return await change.CommitAsync(null, ct);
+    }
+
+    public async Task<ConvResult> UnhideAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct)
+    {
+        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
+        var from = change.ValidateFrom(fromMessageNr);
+        change.Viewer.HideMessageNr = 0;
+        return await change.CommitAsync(from, ct);
+    }
+
+    /// <summary>Deletes the conversation and its content so far from the caller's list; it comes back with the next message (core spec §5.8).</summary>
+    public async Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, CancellationToken ct)
+    {
+        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
+        change.Viewer.DeleteMessageNr = change.ViewerLastMessageNr;
+        return await change.CommitAsync(null, ct);
+    }
+
+    /// <summary>Marks everything read and answers with an init so the client resets (core spec §5.9).</summary>
+    public async Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, string? initMode, CancellationToken ct)
+    {
+        if (initMode is not (null or InitModes.Tiny or InitModes.Full))
+        {
+            throw FleepErrors.InvalidField("mk_init_mode", "ic_tiny or ic_full");
+        }
+
+        await using (var change = await BeginAsync(accountId, conversationId, Access.Write, ct))
+        {
+            await change.SetReadAsync(change.ViewerLastMessageNr, forwardOnly: false, "message_nr", ct);
+            await change.CommitAsync(null, ct);
+        }
+
+        return await reader.SyncAsync(accountId, conversationId, initMode ?? InitModes.Tiny, null, ct);
+    }
+
+    /// <summary>200 <c>{}</c> while the caller may change the conversation; 431 after leaving (core spec §5.11).</summary>
+    public async Task CheckPermissionsAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
+        await membership.RequireAsync(conversationId, accountId, Access.Write, forUpdate: false, ct);
+
+    /// <summary>
+    /// conversation/store: every given field changes, in one transaction; nothing is written when
+    /// any field is refused (core spec §5.5).
+    /// </summary>
+    public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversationRequest r, CancellationToken ct)
+    {
+        var level = r.MkAlertLevel is null ? null : RequireAlertLevel(r.MkAlertLevel);
+        if (r.MkConvType is not null && !ConvTypes.All.Contains(r.MkConvType))
+        {
+            throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
+        }
+
+        if (r.SnoozeInterval is < 0)
+        {
+            throw FleepErrors.InvalidField("snooze_interval", "zero or more seconds");
+        }
+
+        var topic = r.Topic?.Trim();
+        var add = await ResolveAccountsAsync(Concat(r.AddAccountIds, r.AddIds), r.AddEmails, "add_account_ids", "add_emails", ct);
+        var remove = await ResolveAccountsAsync(Concat(Concat(r.RemoveAccountIds, r.RemoveIds), r.KickAccountIds), r.RemoveEmails,
+            "remove_account_ids", "remove_emails", ct);
+
+        // Hiding and deleting from one's own list is allowed after leaving; everything else needs a member.
+        var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
+            IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null } && add.Count == 0 && remove.Count == 0;
+        await using var change = await BeginAsync(accountId, conversationId, listOnly ? Access.Read : Access.Write, ct);
+        var from = change.ValidateFrom(r.FromMessageNr);
+        if (r.HideMessageNr is { } hide)
+        {
+            RequireRange(hide, change.ViewerLastMessageNr, "hide_message_nr");
+        }
+
+        if (r.ReadMessageNr is { } read)
+        {
+            await change.SetReadAsync(read, forwardOnly: false, "read_message_nr", ct);
+        }
+
+        if (topic is not null && topic != change.Conversation.Topic)
+        {
+            change.SetTopic(topic);
+        }
+
+        if (level is not null)
+        {
+            change.SetAlertLevel(level);
+        }
+
+        if (r.SnoozeInterval is { } snooze)
+        {
+            change.SetSnooze(snooze);
+        }
+
+        var c = change.Conversation;
+        change.SetFlag(r.IsAutojoin, () => c.IsAutojoin, v => c.IsAutojoin = v, SystemTypes.Share, SystemTypes.Unshare,
+            "{author} enabled joining this conversation by its link.", "{author} disabled joining this conversation by its link.");
+        change.SetFlag(r.IsDisclose, () => c.IsDisclose, v => c.IsDisclose = v, SystemTypes.Show, SystemTypes.Unshow,
+            "{author} made earlier messages visible to new members.", "{author} made earlier messages hidden from new members.");
+        change.SetFlag(r.IsUrlPreviewDisabled is { } disabled ? !disabled : null, () => !c.IsUrlPreviewDisabled, v => c.IsUrlPreviewDisabled = !v,
+            SystemTypes.UrlPreviews, SystemTypes.NoUrlPreviews, "{author} enabled link previews.", "{author} disabled link previews.");
+        if (r.MkConvType is not null)
+        {
+            c.MkConvType = r.MkConvType;
+            c.IsList = r.IsList ?? r.MkConvType == ConvTypes.List;
+        }
+        else if (r.IsList is { } isList)
+        {
+            c.IsList = isList;
+        }
+
+        await change.AddMembersAsync(add, ct);
+        change.RemoveMembers(remove);
+        if (r.HideMessageNr is { } hideNr)
+        {
+            change.Viewer.HideMessageNr = hideNr;
+        }
+
+        if (r.IsDeleted is { } deleted)
+        {
+            change.Viewer.DeleteMessageNr = deleted ? change.ViewerLastMessageNr : 0;
+        }
+
+        if (r.CanPost == false || remove.Contains(accountId))
+        {
+            change.Leave();
+        }
+
+        return await change.CommitAsync(from, ct);
+    }
+
+    /// <summary>
+    /// The caller's conversations (member or left; not removed, not deleted from its list), newest
+    /// first, one batch per call: <c>sync_horizon</c> is where the next batch starts; an empty batch
+    /// ends the listing (core spec §5.12).
+    /// </summary>
+    public async Task<(List<ConvView> Views, long SyncHorizon)> ListAsync(Guid accountId, long? syncHorizon, CancellationToken ct)
+    {
+        var offset = syncHorizon ?? 0;
+        if (offset < 0)
+        {
+            throw FleepErrors.InvalidField("sync_horizon", "zero or more");
+        }
+
+        var page = await (from m in db.ConversationMembers
+                          join c in db.Conversations on m.ConversationId equals c.Id
+                          where m.AccountId == accountId && !m.IsRemoved
+                                && !(m.DeleteMessageNr > 0 && (m.LeaveMessageNr ?? c.LastMessageNr) <= m.DeleteMessageNr)
+                          orderby c.LastMessageTime descending, c.Id
+                          select c).AsNoTracking().Skip((int)Math.Min(offset, int.MaxValue)).Take(ListBatchSize).ToListAsync(ct);
+        var ids = page.Select(c => c.Id).ToList();
+        var members = (await db.ConversationMembers.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
+            .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct)).ToLookup(m => m.ConversationId);
+        var views = await membership.ViewsAsync(page.Select(conversation =>
+        {
+            IReadOnlyList<ConversationMember> all = members[conversation.Id].ToList();
+            return (conversation, all, all.First(m => m.AccountId == accountId));
+        }).ToList(), ct);
+        return (views, offset + page.Count);
+    }
+
+    /// <summary>
+    /// Joins a conversation by its id or the KEY of its autojoin_url (a whole URL works too), while
+    /// autojoin is on; answers with the ic_full init (core spec §5.11). The joiner authors its own
+    /// add message; a member who left starts a new membership; a current member just gets the init.
+    /// </summary>
+    public async Task<ConvResult> AutojoinAsync(Guid accountId, string urlKey, CancellationToken ct)
+    {
+        var key = urlKey.Trim().TrimEnd('/');
+        key = key[(key.LastIndexOf('/') + 1)..];
+        var conversationId = Guid.TryParse(key, out var id)
+            ? id
+            : await db.Conversations.Where(c => c.AutojoinKey == key).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
+              ?? throw FleepErrors.ConversationNotFound();
+
+        await using (var change = await ConversationChange.BeginAutojoinAsync(db, membership, reader, time, accountId, conversationId, ct))
+        {
+            change.JoinSelf();
+            await change.CommitAsync(null, ct);
+        }
+
+        return await reader.SyncAsync(accountId, conversationId, InitModes.Full, null, ct);
+    }
+
+    private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, Access access, CancellationToken ct) =>
+        ConversationChange.BeginAsync(db, membership, reader, time, accountId, conversationId, access, ct);
+
+    /// <summary>Account ids and addresses → existing account ids. Unknown ids are 400; unknown addresses 431 (this server sends no invitations).</summary>
+    public async Task<List<Guid>> ResolveAccountsAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? emails,
+        string idsField, string emailsField, CancellationToken ct)
+    {
+        var result = new List<Guid>();
+        if (ids is { Count: > 0 })
+        {
+            var distinct = ids.Distinct().ToList();
+            var known = await db.Accounts.Where(a => distinct.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct);
+            if (known.Count != distinct.Count)
+            {
+                throw FleepErrors.InvalidField(idsField, "unknown account id");
+            }
+
+            result.AddRange(distinct);
+        }
+
+        if (emails is { Count: > 0 })
+        {
+            var keys = emails.Select(e => AccountRules.EmailKey(AccountRules.RequireEmail(e, emailsField))).Distinct().ToList();
+            var known = await db.Accounts.Where(a => keys.Contains(a.EmailKey)).Select(a => new { a.Id, a.EmailKey }).ToListAsync(ct);
+            var unknown = keys.Except(known.Select(k => k.EmailKey)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw FleepErrors.BusinessRule("unknown_email", $"No Fleep account uses the address {unknown[0]}.");
+            }
+
+            result.AddRange(known.Select(k => k.Id));
+        }
+
+        return result.Distinct().ToList();
+    }
+
+    private static List<Guid>? Concat(List<Guid>? a, List<Guid>? b) => a is null ? b : b is null ? a : [.. a, .. b];
+
+    private static string RequireAlertLevel(string level) => AlertLevels.All.Contains(level)
+        ? level
+        : throw FleepErrors.InvalidField("mk_alert_level", $"one of {string.Join(", ", AlertLevels.All)}");
+
+    private static void RequireRange(long nr, long last, string field)
+    {
+        if (nr < 0 || nr > last)
+        {
+            throw FleepErrors.InvalidField(field, $"between 0 and {last}");
+        }
+    }
+
+    /// <summary>16 URL-safe characters: the KEY of https://host/chat/KEY.</summary>
+    private static string NewAutojoinKey() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,399 @@
+using System.Text.Json.Nodes;
+using FleepServer.Data;
+using FleepServer.Errors;
+using FleepServer.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>
+/// One change of one conversation: a transaction holding the conversation row locked, the
+/// conversation's member rows, and the flow operations every conversation and message action is
+/// made of (core spec §4, §5.5-5.10, §6.6). Actions validate first, then call operations, then
+/// <see cref="CommitAsync"/>: one transaction per call, nothing half-written.
+/// </summary>
+public sealed class ConversationChange : IAsyncDisposable
+{
+    private readonly FleepDbContext db;
+    private readonly Membership membership;
+    private readonly ConversationReader reader;
+    private readonly IDbContextTransaction transaction;
+
+    private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, IDbContextTransaction transaction,
+        Conversation conversation, List<ConversationMember> members, ConversationMember viewer, DateTimeOffset now)
+    {
+        this.db = db;
+        this.membership = membership;
+        this.reader = reader;
+        this.transaction = transaction;
+        Conversation = conversation;
+        Members = members;
+        Viewer = viewer;
+        Now = now;
+    }
+
+    public Conversation Conversation { get; }
+    public List<ConversationMember> Members { get; }
+    public ConversationMember Viewer { get; }
+    public DateTimeOffset Now { get; }
+
+    /// <summary>Messages created or revised by this change, for the answer's stream.</summary>
+    public List<Message> Changed { get; } = [];
+
+    public List<ActivityRecord> Activities { get; } = [];
+    public long? ResultMessageNr { get; set; }
+
+    /// <summary>The viewer's last visible flow number before the change (for from_message_nr checks).</summary>
+    public long ViewerLastMessageNr => Viewer.LeaveMessageNr ?? Conversation.LastMessageNr;
+
+    public static async Task<ConversationChange> BeginAsync(FleepDbContext db, Membership membership, ConversationReader reader,
+        TimeProvider time, Guid accountId, Guid conversationId, Access access, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, access, forUpdate: true, ct);
+            return new ConversationChange(db, membership, reader, transaction, conversation, members, viewer, time.GetUtcNow());
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A change by an account joining through the conversation's autojoin link: no membership is
+    /// required, but the link must be on; anything else is answered as an unknown conversation.
+    /// </summary>
+    public static async Task<ConversationChange> BeginAutojoinAsync(FleepDbContext db, Membership membership, ConversationReader reader,
+        TimeProvider time, Guid accountId, Guid conversationId, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var conversation = (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
+                .ToListAsync(ct)).SingleOrDefault();
+            if (conversation is not { IsAutojoin: true })
+            {
+                throw FleepErrors.ConversationNotFound();
+            }
+
+            var members = await db.ConversationMembers.Where(m => m.ConversationId == conversationId)
+                .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct);
+            var now = time.GetUtcNow();
+            var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
+            if (viewer is null)
+            {
+                viewer = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
+                members.Add(viewer);
+                db.ConversationMembers.Add(viewer);
+            }
+
+            return new ConversationChange(db, membership, reader, transaction, conversation, members, viewer, now);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The viewer joins by itself: it authors the add message and has read it.</summary>
+    public void JoinSelf()
+    {
+        if (Viewer.IsActive && Viewer.JoinMessageNr > 0)
+        {
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Add, FlowWriter.SystemBody(("members", new[] { Viewer.AccountId })));
+        if (Viewer.JoinMessageNr == 0)
+        {
+            Viewer.JoinMessageNr = message.MessageNr;
+        }
+
+        Join(Viewer.AccountId, joinAt: message.MessageNr, readTo: message.MessageNr - 1, readInbox: Conversation.LastInboxNr);
+        FlowWriter.ReadOwn(Viewer, message);
+    }
+
+    /// <summary>Checks from_message_nr against the state before the change; 0/null = not given.</summary>
+    public long? ValidateFrom(long? from)
+    {
+        if (from is null or 0)
+        {
+            return null;
+        }
+
+        if (from < 0 || from > ViewerLastMessageNr)
+        {
+            throw FleepErrors.InvalidField("from_message_nr", $"between 0 and {ViewerLastMessageNr}");
+        }
+
+        return from;
+    }
+
+    /// <summary>
+    /// Saves and commits, then builds the answer: the changed records, or, when the call gave
+    /// from_message_nr, every flow entry after it (core spec §5.0).
+    /// </summary>
+    public async Task<ConvResult> CommitAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
+    {
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return await ResultAsync(from, ct, mode);
+    }
+
+    /// <summary>The answer without writing (a call that turned out to change nothing).</summary>
+    public async Task<ConvResult> ResultAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
+    {
+        var view = await membership.ViewAsync(Conversation, Members, Viewer, ct);
+        var result = from is { } f ? await reader.ForwardAsync(view, f, ct) : new ConvResult(view, Changed.DistinctBy(m => m.MessageNr).ToList());
+        return result with { ResultMessageNr = ResultMessageNr, Activities = Activities, Mode = mode ?? HeaderMode.Plain };
+    }
+
+    public ValueTask DisposeAsync() => transaction.DisposeAsync();
+
+    public ConversationMember? Member(Guid accountId) => Members.FirstOrDefault(m => m.AccountId == accountId);
+
+    public Message AppendSystem(string type, string body)
+    {
+        var message = FlowWriter.AppendSystem(db, Conversation, Viewer.AccountId, type, body, Now);
+        FlowWriter.ReadOwn(Viewer, message);
+        Changed.Add(message);
+        ResultMessageNr = message.MessageNr;
+        return message;
+    }
+
+    public Message AppendText(string xml, string? subject)
+    {
+        var message = FlowWriter.Append(db, Conversation, Viewer.AccountId, SystemTypes.Text, MessageStates.Plain, xml, alerting: true, Now);
+        message.Subject = string.IsNullOrEmpty(subject) ? null : subject;
+        FlowWriter.ReadOwn(Viewer, message);
+        Changed.Add(message);
+        ResultMessageNr = message.MessageNr;
+        return message;
+    }
+
+    public long Revise(Message message)
+    {
+        var nr = FlowWriter.Revise(Conversation, message, Viewer.AccountId, Now);
+        Changed.Add(message);
+        ResultMessageNr = message.MessageNr;
+        return nr;
+    }
+
+    /// <summary>A message the viewer may see, tracked for change; unknown or invisible → not_found.</summary>
+    public async Task<Message> RequireMessageAsync(long? messageNr, CancellationToken ct)
+    {
+        if (messageNr is not { } nr || nr <= 0 || nr > ViewerLastMessageNr || !ViewerState.Sees(Viewer, nr))
+        {
+            throw messageNr is <= 0 ? FleepErrors.InvalidField("message_nr", "a positive number") : FleepErrors.MessageNotFound();
+        }
+
+        return await db.Messages.FirstOrDefaultAsync(m => m.ConversationId == Conversation.Id && m.MessageNr == nr, ct)
+            ?? throw FleepErrors.MessageNotFound();
+    }
+
+    /// <summary>
+    /// Adds accounts (core spec §5.6, §4.1). While the create message is the only visible message
+    /// the new members are merged into it (a revision of message 1); otherwise an <c>add</c>
+    /// message is appended. A leaver who is re-added starts a new membership at that message.
+    /// </summary>
+    public async Task AddMembersAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken ct)
+    {
+        var added = accountIds.Distinct().Where(id => Member(id) is not { IsActive: true }).ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var merge = Conversation.ShowMessageNr == 1 && added.All(id => Member(id) is null);
+        if (merge)
+        {
+            var create = await db.Messages.FirstAsync(m => m.ConversationId == Conversation.Id && m.MessageNr == 1, ct);
+            var body = JsonNode.Parse(create.Body)!.AsObject();
+            var listed = body["members"]?.AsArray().Select(n => Guid.Parse(n!.GetValue<string>())).ToList() ?? [];
+            create.Body = FlowWriter.SystemBody(("members", listed.Concat(added).ToList()), ("topic", body["topic"]?.GetValue<string>() ?? ""),
+                ("org_name", null), ("organisation_id", null));
+            Conversation.TopicMessageNr = Revise(create);
+            foreach (var id in added)
+            {
+                Join(id, joinAt: 1, readTo: 0, readInbox: 0);
+            }
+
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Add, FlowWriter.SystemBody(("members", added)));
+        foreach (var id in added)
+        {
+            Join(id, joinAt: message.MessageNr, readTo: message.MessageNr - 1, readInbox: Conversation.LastInboxNr);
+        }
+    }
+
+    private void Join(Guid accountId, long joinAt, long readTo, long readInbox)
+    {
+        var member = Member(accountId);
+        if (member is null)
+        {
+            member = new ConversationMember
+            {
+                ConversationId = Conversation.Id,
+                AccountId = accountId,
+                JoinMessageNr = joinAt,
+                JoinedTime = Now,
+            };
+            Members.Add(member);
+            db.ConversationMembers.Add(member);
+        }
+        else if (!member.IsActive)
+        {
+            // A rejoin: what the earlier membership saw stays visible; the gap while away does not.
+            member.HistoryEndMessageNr = member.LeaveMessageNr ?? member.HistoryEndMessageNr;
+            member.LeaveMessageNr = null;
+            member.IsRemoved = false;
+        }
+
+        member.BeginMessageNr = joinAt;
+        member.ReadMessageNr = readTo;
+        member.ReadInboxNr = readInbox;
+        member.SendMessageNr = joinAt;
+        member.IsMarkUnread = false;
+        if (Conversation.IsDisclose)
+        {
+            member.DiscloseMessageNr = 1;
+        }
+
+        Activities.Add(ActivityRecords.Joined(Conversation.Id, member));
+    }
+
+    /// <summary>Removes members by someone else: a <c>kick</c> message; they lose access (core spec §5.6, §11 item 19).</summary>
+    public void RemoveMembers(IReadOnlyCollection<Guid> accountIds)
+    {
+        var removed = accountIds.Distinct().Where(id => id != Viewer.AccountId && Member(id) is { IsActive: true }).ToList();
+        if (removed.Count == 0)
+        {
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Kick, FlowWriter.SystemBody(("members", removed)));
+        foreach (var id in removed)
+        {
+            var member = Member(id)!;
+            End(member, message);
+            member.IsRemoved = true;
+        }
+    }
+
+    /// <summary>The viewer leaves: a <c>leave</c> message with an empty body, authored by the leaver.</summary>
+    public void Leave()
+    {
+        var message = AppendSystem(SystemTypes.Leave, "");
+        End(Viewer, message);
+    }
+
+    private static void End(ConversationMember member, Message message)
+    {
+        member.LeaveMessageNr = message.MessageNr;
+        member.SendMessageNr = message.MessageNr;
+        FlowWriter.ReadOwn(member, message);
+    }
+
+    /// <summary>
+    /// Lets members see earlier messages, from <paramref name="fromNr"/> on: a <c>discloseV2</c>
+    /// message with <c>ref_message_nr</c> = the first disclosed message (core spec §5.10).
+    /// </summary>
+    public void Disclose(IReadOnlyCollection<Guid> accountIds, long fromNr)
+    {
+        var targets = accountIds.Distinct().Where(id => id != Viewer.AccountId).Select(Member)
+            .Where(m => m is { IsActive: true } && ViewerState.FirstVisibleNr(m) > fromNr).Select(m => m!).ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        var message = AppendSystem(SystemTypes.Disclose, FlowWriter.SystemBody(("members", targets.Select(t => t.AccountId).ToList()),
+            ("team_ids", Array.Empty<Guid>()), ("team_names", Array.Empty<string>()),
+            ("sysmsg_text", "{author} disclosed previous messages to {teamsAndMembers} starting from {disclose_time}.")));
+        message.RefMessageNr = fromNr;
+        foreach (var target in targets)
+        {
+            target.DiscloseMessageNr = fromNr;
+        }
+    }
+
+    public void SetTopic(string topic)
+    {
+        var message = AppendSystem(SystemTypes.Topic, FlowWriter.SystemBody(("topic", topic)));
+        Conversation.Topic = topic;
+        Conversation.TopicMessageNr = message.MessageNr;
+    }
+
+    /// <summary>
+    /// Moves the viewer's read horizon. Message numbers past the last visible message (revision
+    /// entries) count as the last visible one; <paramref name="forwardOnly"/> ignores a move back.
+    /// </summary>
+    public async Task SetReadAsync(long readMessageNr, bool forwardOnly, string field, CancellationToken ct)
+    {
+        if (readMessageNr < 0 || readMessageNr > ViewerLastMessageNr)
+        {
+            throw FleepErrors.InvalidField(field, $"between 0 and {ViewerLastMessageNr}");
+        }
+
+        var show = Viewer.LeaveMessageNr ?? Conversation.ShowMessageNr;
+        var target = Math.Min(readMessageNr, show);
+        var old = Viewer.ReadMessageNr;
+        if (target == old || (forwardOnly && target < old))
+        {
+            return;
+        }
+
+        Viewer.ReadInboxNr = target == Conversation.ShowMessageNr
+            ? Conversation.LastInboxNr
+            : await db.Messages.Where(m => m.ConversationId == Conversation.Id && m.MessageNr <= target)
+                .OrderByDescending(m => m.MessageNr).Select(m => Math.Abs(m.InboxNr)).FirstOrDefaultAsync(ct);
+        Viewer.ReadMessageNr = target;
+        Viewer.IsMarkUnread = target < old;
+    }
+
+    /// <summary>Alert level; becoming passive and coming back are announced in the flow (core spec §5.5).</summary>
+    public void SetAlertLevel(string level)
+    {
+        var old = Viewer.MkAlertLevel;
+        if (old == level)
+        {
+            return;
+        }
+
+        Viewer.MkAlertLevel = level;
+        if (level == AlertLevels.Passive)
+        {
+            AppendSystem(SystemTypes.Passive, FlowWriter.SystemBody(("sysmsg_text",
+                "{author} left and became a passive member of this conversation.")));
+        }
+        else if (old == AlertLevels.Passive)
+        {
+            AppendSystem(SystemTypes.Join, FlowWriter.SystemBody(("sysmsg_text", "{author} joined the conversation.")));
+        }
+    }
+
+    public void SetSnooze(long interval)
+    {
+        Viewer.SnoozeInterval = interval;
+        Viewer.SnoozeTime = interval > 0 ? Now.ToUnixTimeSeconds() + interval : 0;
+    }
+
+    /// <summary>Conversation settings; each real change is announced with its system message (core spec §5.5).</summary>
+    public void SetFlag(bool? value, Func<bool> get, Action<bool> set, string onType, string offType, string onText, string offText)
+    {
+        if (value is not { } v || v == get())
+        {
+            return;
+        }
+
+        set(v);
+        AppendSystem(v ? onType : offType, FlowWriter.SystemBody(("sysmsg_text", v ? onText : offText)));
+    }
+}

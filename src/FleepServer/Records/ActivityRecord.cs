@@ -1,0 +1,13 @@
+namespace FleepServer.Records;
+
+/// <summary>ActivityInfo, <c>mk_rec_type: "activity"</c> (core spec §2.3): a member's join point, read horizon or pen.</summary>
+public sealed record ActivityRecord
+{
+    public string MkRecType => "activity";
+    public required Guid ConversationId { get; init; }
+    public required Guid AccountId { get; init; }
+    public bool? IsWriting { get; init; }
+    public long? ReadMessageNr { get; init; }
+    public long? JoinMessageNr { get; init; }
+    public long? ActivityTime { get; init; }
+}

@@ -1,0 +1,66 @@
+using FleepServer.Domain.Conversations;
+
+namespace FleepServer.Records;
+
+/// <summary>
+/// The one builder of <see cref="ConvRecord"/>s, used by every conversation and message answer
+/// (and the poll stream). Always the full field set (clients merge records, core spec §2.1.3);
+/// the init flags and fw/bw only where the result carries them.
+/// </summary>
+public static class ConvRecords
+{
+    public static ConvRecord For(ConvView view, string publicBaseUrl, HeaderMode? mode = null, long? bw = null, long? fw = null)
+    {
+        var c = view.Conversation;
+        var me = view.Viewer;
+        mode ??= HeaderMode.Plain;
+        var isInit = mode.MkInitMode is not null && mode.MkInitMode != InitModes.Header;
+        return new ConvRecord
+        {
+            ConversationId = c.Id,
+            ProfileId = me.AccountId,
+            MkInitMode = mode.MkInitMode,
+            IsInit = isInit ? mode.IsInit : null,
+            IsFull = isInit ? true : null,
+            IsTiny = isInit ? mode.IsTiny : null,
+            CreatorId = c.CreatorId,
+            Topic = c.Topic,
+            TopicMessageNr = c.TopicMessageNr,
+            Members = view.Members.Where(m => m.IsActive).Select(m => m.AccountId).ToList(),
+            Leavers = view.Members.Where(m => !m.IsActive).Select(m => m.AccountId).ToList(),
+            Passive = view.Members.Where(m => m.IsActive && m.MkAlertLevel == Data.AlertLevels.Passive).Select(m => m.AccountId).ToList(),
+            CanPost = me.IsActive,
+            BeginMessageNr = me.BeginMessageNr,
+            JoinMessageNr = me.JoinMessageNr,
+            BwMessageNr = bw,
+            FwMessageNr = fw,
+            ReadMessageNr = me.ReadMessageNr,
+            ReadInboxNr = me.ReadInboxNr,
+            SendMessageNr = me.SendMessageNr,
+            ShowMessageNr = view.ShowMessageNr,
+            LastMessageNr = view.LastMessageNr,
+            InboxMessageNr = view.InboxMessageNr,
+            LastInboxNr = view.LastInboxNr,
+            UnreadCount = view.UnreadCount,
+            HideMessageNr = me.HideMessageNr,
+            DeleteMessageNr = me.DeleteMessageNr,
+            DiscloseMessageNr = me.DiscloseMessageNr,
+            LastMessageTime = c.LastMessageTime.ToUnixTimeSeconds(),
+            InboxTime = c.LastMessageTime.ToUnixTimeSeconds(),
+            MkAlertLevel = me.MkAlertLevel,
+            IsMuted = me.MkAlertLevel == Data.AlertLevels.Never,
+            SnoozeInterval = me.SnoozeInterval,
+            SnoozeTime = me.SnoozeTime,
+            IsMarkUnread = me.IsMarkUnread,
+            MkConvType = c.MkConvType,
+            IsList = c.IsList,
+            IsAutojoin = c.IsAutojoin,
+            AutojoinUrl = $"{publicBaseUrl.TrimEnd('/')}/chat/{c.AutojoinKey}",
+            IsDisclose = c.IsDisclose,
+            IsUrlPreviewDisabled = c.IsUrlPreviewDisabled,
+            HasPinboard = false,
+            HasTaskboard = false,
+            IsDeleted = view.IsDeleted ? true : null,
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace FleepServer.Records;
+
+/// <summary>MessageInfo, <c>mk_rec_type: "message"</c> (core spec §2.2), rendered for one viewer.</summary>
+public sealed record MessageRecord
+{
+    public string MkRecType => "message";
+    public required Guid ConversationId { get; init; }
+    public required long MessageNr { get; init; }
+    public required Guid ProfileId { get; init; }
+    public required Guid AccountId { get; init; }
+    public required string MkMessageType { get; init; }
+    public required string MkMessageState { get; init; }
+    public required string Message { get; init; }
+    public string? Subject { get; init; }
+    public required IReadOnlyList<string> Tags { get; init; }
+    public required long InboxNr { get; init; }
+    public required long PrevMessageNr { get; init; }
+    public required long PostedTime { get; init; }
+
+    /// <summary>Always present, null unless someone holds the edit lock (core spec §1.7).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public Guid? LockAccountId { get; init; }
+
+    /// <summary>Only on revisions: bots tell edits from new messages by it (core spec §0.2, §11 item 1).</summary>
+    public long? FlowMessageNr { get; init; }
+
+    public long? RevisionMessageNr { get; init; }
+    public long? RefMessageNr { get; init; }
+    public Guid? EditAccountId { get; init; }
+    public long? EditedTime { get; init; }
+    public double? PinWeight { get; init; }
+    public Guid? PinnedAccountId { get; init; }
+    public Guid? TaskedAccountId { get; init; }
+    public IReadOnlyList<Guid>? AssigneeIds { get; init; }
+    public IReadOnlyDictionary<string, IReadOnlyList<Guid>>? Reactions { get; init; }
+    public bool? IsUrlPreviewDisabled { get; init; }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using FleepServer.Data;
+
+namespace FleepServer.Records;
+
+/// <summary>The one builder of <see cref="MessageRecord"/>s (core spec §2.2), for one viewer.</summary>
+public static class MessageRecords
+{
+    public static MessageRecord For(Message m, Guid viewerId) => new()
+    {
+        ConversationId = m.ConversationId,
+        MessageNr = m.MessageNr,
+        ProfileId = viewerId,
+        AccountId = m.AccountId,
+        MkMessageType = m.MkMessageType,
+        MkMessageState = MessageStates.Prefix + m.MkMessageState,
+        Message = m.Body,
+        Subject = m.Subject,
+        Tags = m.Tags,
+        InboxNr = m.InboxNr,
+        PrevMessageNr = m.PrevMessageNr,
+        PostedTime = m.PostedTime.ToUnixTimeSeconds(),
+        // A revision carries both markers (echo bot reads flow_message_nr, hubot revision_message_nr);
+        // a message never revised carries neither (core spec §1.7, §11 item 1).
+        FlowMessageNr = m.FlowMessageNr,
+        RevisionMessageNr = m.FlowMessageNr,
+        RefMessageNr = m.RefMessageNr,
+        EditAccountId = m.EditAccountId,
+        EditedTime = m.EditedTime?.ToUnixTimeSeconds(),
+        PinWeight = m.PinWeight,
+        PinnedAccountId = m.PinnedAccountId,
+        TaskedAccountId = m.TaskedAccountId,
+        AssigneeIds = m.AssigneeIds.Count > 0 ? m.AssigneeIds : null,
+        Reactions = m.Reactions is null ? null : JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<Guid>>>(m.Reactions),
+        IsUrlPreviewDisabled = m.IsUrlPreviewDisabled ? true : null,
+    };
+}

@@ -1,0 +1,44 @@
+using FleepServer.Tests.Infrastructure;
+
+namespace FleepServer.Tests.Api;
+
+/// <summary>message/send issues a small, constant number of database commands whatever the conversation's size (design §7).</summary>
+public sealed class MessageQueryCountTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
+{
+    [Fact]
+    public async Task Send_costs_the_same_commands_in_a_small_and_a_large_conversation()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var others = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => server.NewAccountAsync()));
+        var small = await a.CreateConversationAsync("small", b);
+        var large = await a.CreateConversationAsync("large", [b, .. others]);
+        for (var i = 0; i < 30; i++)
+        {
+            (await a.SendAsync(large, $"history {i}")).EnsureOk();
+        }
+
+        (await a.SendAsync(small, "warm up")).EnsureOk();
+        var inSmall = await CountAsync(() => a.SendAsync(small, "counted"));
+        var inLarge = await CountAsync(() => a.SendAsync(large, "counted"));
+        var withRequestId = await CountAsync(() => a.SendAsync(large, "counted", new { client_req_id = Guid.NewGuid() }));
+        var byOther = await CountAsync(() => b.SendAsync(large, "counted"));
+
+        Assert.Equal(inSmall, inLarge);
+        Assert.Equal(inSmall, byOther);
+        Assert.Equal(inSmall + 1, withRequestId);
+        // Session check, conversation lock, member rows, one batched write.
+        Assert.True(inSmall <= 4, $"send took {inSmall} commands");
+        foreach (var client in others)
+        {
+            client.Dispose();
+        }
+    }
+
+    private async Task<int> CountAsync(Func<Task<FleepResponse>> call)
+    {
+        var before = server.Commands.Count;
+        (await call()).EnsureOk();
+        return server.Commands.Count - before;
+    }
+}
