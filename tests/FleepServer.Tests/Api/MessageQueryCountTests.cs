@@ -35,7 +35,7 @@ public sealed class MessageQueryCountTests(FleepServerFixture server) : IClassFi
         }
     }
 
-    private async Task<int> CountAsync(Func<Task<FleepResponse>> call)
+    private async Task<long> CountAsync(Func<Task<FleepResponse>> call)
     {
         var before = server.Commands.Count;
         (await call()).EnsureOk();

@@ -8,9 +8,6 @@ public static class StreamAssertions
 {
     public static long Horizon(this FleepResponse response) => response.Json.GetProperty("event_horizon").GetInt64();
 
-    public static IReadOnlyList<JsonElement> Stream(this FleepResponse response) =>
-        response.Json.GetProperty("stream").EnumerateArray().ToList();
-
     /// <summary>
     /// Merges records into a cache keyed per record type, later fields overwriting earlier ones,
     /// as the python client and the Fleep test-suite do (peripheral spec §1 key table).
