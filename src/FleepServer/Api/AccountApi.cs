@@ -70,7 +70,7 @@ public static class AccountApi
     /// </summary>
     private static async Task<SyncResponse> Sync(CurrentSession me, AccountSnapshot snapshots, CancellationToken ct)
     {
-        var snapshot = await snapshots.TakeAsync(me.AccountId, ct);
+        var snapshot = await snapshots.TakeAsync(me.AccountId, skipHidden: false, ct);
         var account = snapshot.Account;
         return new SyncResponse(account.Id, account.Email, account.DisplayName, account.Status, IsInOrg: false, IsOrgAdmin: false,
             snapshot.Horizon, [ContactRecords.ForOwner(account)], [.. snapshot.Records]);
@@ -84,7 +84,7 @@ public static class AccountApi
     /// </summary>
     private static async Task<PollResult> Poll(PollRequest request, CurrentSession me, AccountPoll poll, CancellationToken ct)
     {
-        var answer = await poll.PollAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, ct);
+        var answer = await poll.PollAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, request.PollFlags ?? [], ct);
         return new PollResult(answer.EventHorizon, answer.Records);
     }
 

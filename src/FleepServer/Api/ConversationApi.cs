@@ -165,7 +165,7 @@ public static class ConversationApi
         HttpContext context, CancellationToken ct)
     {
         var (views, horizon) = await actions.ListAsync(me.AccountId, request.SyncHorizon, ct);
-        var baseUrl = ConvSyncResponse.PublicBaseUrl(context);
+        var baseUrl = PublicUrl.Of(context);
         return new ConversationListResponse(views.Select(v => ConvRecords.For(v, baseUrl)).ToList(), horizon);
     }
 

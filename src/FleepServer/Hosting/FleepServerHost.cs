@@ -69,6 +69,8 @@ public static class FleepServerHost
         services.AddScoped<Membership>();
         services.AddScoped<ConversationReader>();
         services.AddScoped<ConversationActions>();
+        services.AddScoped<ConversationFanOut>();
+        services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
 
         services.AddSingleton<StreamWaiters>();

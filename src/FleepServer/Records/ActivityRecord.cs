@@ -1,7 +1,8 @@
+using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>ActivityInfo, <c>mk_rec_type: "activity"</c> (core spec §2.3): a member's join point, read horizon or pen.</summary>
-public sealed record ActivityRecord
+public sealed record ActivityRecord : IStreamRecord
 {
     public string MkRecType => "activity";
     public required Guid ConversationId { get; init; }

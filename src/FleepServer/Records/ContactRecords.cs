@@ -29,4 +29,17 @@ public static class ContactRecords
         IsPremium = false,
         ActivatedTime = account.ActivatedTime?.ToUnixTimeSeconds(),
     };
+
+    /// <summary>Another account as a contact: the fields everyone who shares a conversation with it may see.</summary>
+    public static ContactRecord ForContact(Account account) => new()
+    {
+        AccountId = account.Id,
+        Email = account.Email,
+        DisplayName = account.DisplayName,
+        FullName = account.DisplayName,
+        MkAccountStatus = account.Status,
+        FleepAddress = account.FleepAddress,
+        AvatarUrls = "{}",
+        IsHiddenForAdd = false,
+    };
 }

@@ -1,3 +1,4 @@
+using FleepServer.Streams;
 using System.Text.Json.Serialization;
 
 namespace FleepServer.Records;
@@ -9,7 +10,7 @@ namespace FleepServer.Records;
 /// only on init and sync answers; null fields are omitted. <c>organisation_id</c>,
 /// <c>pin_cursor</c> and <c>pin_sync_state</c> are explicit nulls, as on the live server.
 /// </summary>
-public sealed record ConvRecord
+public sealed record ConvRecord : IStreamRecord
 {
     public string MkRecType => "conv";
     public required Guid ConversationId { get; init; }

@@ -1,9 +1,10 @@
+using FleepServer.Streams;
 using System.Text.Json.Serialization;
 
 namespace FleepServer.Records;
 
 /// <summary>MessageInfo, <c>mk_rec_type: "message"</c> (core spec §2.2), rendered for one viewer.</summary>
-public sealed record MessageRecord
+public sealed record MessageRecord : IStreamRecord
 {
     public string MkRecType => "message";
     public required Guid ConversationId { get; init; }

@@ -4,6 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace FleepServer.Streams;
 
+public static class PollFlags
+{
+    /// <summary>Leave hidden conversations out of the initial sync (core spec §3.6.1).</summary>
+    public const string SkipHidden = "skip_hidden";
+}
+
 /// <summary>What a poll hands back: the new horizon and the records as their stored JSON.</summary>
 public sealed record PollAnswer(long EventHorizon, IReadOnlyList<string> Records);
 
@@ -19,11 +25,11 @@ public sealed class AccountPoll(
     TimeProvider time,
     IOptions<FleepOptions> options)
 {
-    public async Task<PollAnswer> PollAsync(Guid accountId, long horizon, bool wait, CancellationToken ct)
+    public async Task<PollAnswer> PollAsync(Guid accountId, long horizon, bool wait, IReadOnlyCollection<string> flags, CancellationToken ct)
     {
         if (horizon == 0)
         {
-            var snapshot = await snapshots.TakeAsync(accountId, ct);
+            var snapshot = await snapshots.TakeAsync(accountId, skipHidden: flags.Contains(PollFlags.SkipHidden), ct);
             return new PollAnswer(snapshot.Horizon, snapshot.Records.Select(Serialize).ToList());
         }
 

@@ -1,5 +1,7 @@
 using System.Data;
 using FleepServer.Data;
+using FleepServer.Domain.Conversations;
+using FleepServer.Http;
 using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,19 +11,37 @@ namespace FleepServer.Streams;
 public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStreamRecord> Records);
 
 /// <summary>
-/// Builds what <c>account/sync</c> and a poll from horizon 0 return: the account's current state as
-/// records, plus the horizon from which polling continues (core spec §3.5, §3.6.3 rule 3). Head and
-/// state are read in one repeatable-read transaction, so the horizon is exactly the state's.
+/// Builds what <c>account/sync</c> and a poll from horizon 0 return (core spec §0.4, §3.5,
+/// §3.6.3 rule 3): the own contact with its owner-only fields, the contacts of everyone the account
+/// shares a conversation with, and one <c>conv</c> header per conversation in its list (hidden ones
+/// left out with <c>skip_hidden</c>). Head and state are read in one repeatable-read transaction,
+/// so the horizon is exactly the state's. The number of commands does not grow with the number of
+/// conversations or contacts.
 /// </summary>
-public sealed class AccountSnapshot(FleepDbContext db)
+public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, IHttpContextAccessor http)
 {
-    public async Task<Snapshot> TakeAsync(Guid accountId, CancellationToken ct)
+    public async Task<Snapshot> TakeAsync(Guid accountId, bool skipHidden, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var head = await db.AccountStreams.Where(s => s.AccountId == accountId).Select(s => s.LastEventNr).SingleAsync(ct);
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
+        var listed = await conversations.ListedConversations(accountId).AsNoTracking().ToListAsync(ct);
+        var views = await conversations.ViewsAsync(accountId, listed, ct);
+        if (skipHidden)
+        {
+            views = views.Where(v => !IsHidden(v)).ToList();
+        }
+
+        var contactIds = views.SelectMany(v => v.Members).Select(m => m.AccountId).Where(id => id != accountId).Distinct().ToList();
+        var contacts = await db.Accounts.AsNoTracking().Where(a => contactIds.Contains(a.Id)).OrderBy(a => a.Id).ToListAsync(ct);
         await transaction.CommitAsync(ct);
 
-        return new Snapshot(head, account, [ContactRecords.ForOwner(account)]);
+        var baseUrl = PublicUrl.Of(http.HttpContext);
+        List<IStreamRecord> records = [ContactRecords.ForOwner(account), .. contacts.Select(ContactRecords.ForContact)];
+        records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
+        return new Snapshot(head, account, records);
     }
+
+    /// <summary>Hidden until a message arrives after the hide point.</summary>
+    private static bool IsHidden(ConvView view) => view.Viewer.HideMessageNr > 0 && view.LastMessageNr <= view.Viewer.HideMessageNr;
 }

@@ -1,3 +1,4 @@
+using FleepServer.Http;
 using FleepServer.Domain.Conversations;
 using FleepServer.Records;
 
@@ -25,15 +26,12 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
             stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));
         }
 
-        return new ConvSyncResponse(ConvRecords.For(view, PublicBaseUrl(context), result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
+        return new ConvSyncResponse(ConvRecords.For(view, PublicUrl.Of(context), result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
         {
             ResultMessageNr = result.ResultMessageNr,
             ClientReqId = result.ClientReqId,
         };
     }
-
-    /// <summary>The server's address as the client reached it (behind a proxy: X-Forwarded-Proto/Host), for autojoin_url.</summary>
-    public static string PublicBaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
 }
 
 /// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts (core spec §5.12).</summary>

@@ -12,7 +12,8 @@ namespace FleepServer.Domain.Conversations;
 /// first, then makes its change in one <see cref="ConversationChange"/> (one transaction with the
 /// conversation row locked) and answers with the caller's view.
 /// </summary>
-public sealed class ConversationActions(FleepDbContext db, Membership membership, ConversationReader reader, TimeProvider time)
+public sealed class ConversationActions(
+    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -79,7 +80,13 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
             stream.Add(message);
         }
 
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1), ct);
+            await transaction.CommitAsync(ct);
+        }
+
         var view = await membership.ViewAsync(conversation, members, creator, ct);
         return new ConvResult(view, stream)
         {
@@ -319,20 +326,9 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
             throw FleepErrors.InvalidField("sync_horizon", "zero or more");
         }
 
-        var page = await (from m in db.ConversationMembers
-                          join c in db.Conversations on m.ConversationId equals c.Id
-                          where m.AccountId == accountId && !m.IsRemoved
-                                && !(m.DeleteMessageNr > 0 && (m.LeaveMessageNr ?? c.LastMessageNr) <= m.DeleteMessageNr)
-                          orderby c.LastMessageTime descending, c.Id
-                          select c).AsNoTracking().Skip((int)Math.Min(offset, int.MaxValue)).Take(ListBatchSize).ToListAsync(ct);
-        var ids = page.Select(c => c.Id).ToList();
-        var members = (await db.ConversationMembers.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
-            .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct)).ToLookup(m => m.ConversationId);
-        var views = await membership.ViewsAsync(page.Select(conversation =>
-        {
-            IReadOnlyList<ConversationMember> all = members[conversation.Id].ToList();
-            return (conversation, all, all.First(m => m.AccountId == accountId));
-        }).ToList(), ct);
+        var page = await reader.ListedConversations(accountId).AsNoTracking()
+            .Skip((int)Math.Min(offset, int.MaxValue)).Take(ListBatchSize).ToListAsync(ct);
+        var views = await reader.ViewsAsync(accountId, page, ct);
         return (views, offset + page.Count);
     }
 
@@ -350,7 +346,7 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
             : await db.Conversations.Where(c => c.AutojoinKey == key).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
               ?? throw FleepErrors.ConversationNotFound();
 
-        await using (var change = await ConversationChange.BeginAutojoinAsync(db, membership, reader, time, accountId, conversationId, ct))
+        await using (var change = await ConversationChange.BeginAutojoinAsync(db, membership, reader, fanOut, time, accountId, conversationId, ct))
         {
             change.JoinSelf();
             await change.CommitAsync(null, ct);
@@ -360,7 +356,7 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
     }
 
     private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, Access access, CancellationToken ct) =>
-        ConversationChange.BeginAsync(db, membership, reader, time, accountId, conversationId, access, ct);
+        ConversationChange.BeginAsync(db, membership, reader, fanOut, time, accountId, conversationId, access, ct);
 
     /// <summary>Account ids and addresses → existing account ids. Unknown ids are 400; unknown addresses 431 (this server sends no invitations).</summary>
     public async Task<List<Guid>> ResolveAccountsAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? emails,

@@ -18,14 +18,16 @@ public sealed class ConversationChange : IAsyncDisposable
     private readonly FleepDbContext db;
     private readonly Membership membership;
     private readonly ConversationReader reader;
+    private readonly ConversationFanOut fanOut;
     private readonly IDbContextTransaction transaction;
 
-    private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, IDbContextTransaction transaction,
+    private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, IDbContextTransaction transaction,
         Conversation conversation, List<ConversationMember> members, ConversationMember viewer, DateTimeOffset now)
     {
         this.db = db;
         this.membership = membership;
         this.reader = reader;
+        this.fanOut = fanOut;
         this.transaction = transaction;
         Conversation = conversation;
         Members = members;
@@ -44,17 +46,20 @@ public sealed class ConversationChange : IAsyncDisposable
     public List<ActivityRecord> Activities { get; } = [];
     public long? ResultMessageNr { get; set; }
 
+    /// <summary>The caller's client_req_id, reported back in its stream as a request record.</summary>
+    public Guid? ClientReqId { get; set; }
+
     /// <summary>The viewer's last visible flow number before the change (for from_message_nr checks).</summary>
     public long ViewerLastMessageNr => Viewer.LeaveMessageNr ?? Conversation.LastMessageNr;
 
-    public static async Task<ConversationChange> BeginAsync(FleepDbContext db, Membership membership, ConversationReader reader,
+    public static async Task<ConversationChange> BeginAsync(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
         TimeProvider time, Guid accountId, Guid conversationId, Access access, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
             var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, access, forUpdate: true, ct);
-            return new ConversationChange(db, membership, reader, transaction, conversation, members, viewer, time.GetUtcNow());
+            return new ConversationChange(db, membership, reader, fanOut, transaction, conversation, members, viewer, time.GetUtcNow());
         }
         catch
         {
@@ -67,7 +72,7 @@ public sealed class ConversationChange : IAsyncDisposable
     /// A change by an account joining through the conversation's autojoin link: no membership is
     /// required, but the link must be on; anything else is answered as an unknown conversation.
     /// </summary>
-    public static async Task<ConversationChange> BeginAutojoinAsync(FleepDbContext db, Membership membership, ConversationReader reader,
+    public static async Task<ConversationChange> BeginAutojoinAsync(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
         TimeProvider time, Guid accountId, Guid conversationId, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -91,7 +96,7 @@ public sealed class ConversationChange : IAsyncDisposable
                 db.ConversationMembers.Add(viewer);
             }
 
-            return new ConversationChange(db, membership, reader, transaction, conversation, members, viewer, now);
+            return new ConversationChange(db, membership, reader, fanOut, transaction, conversation, members, viewer, now);
         }
         catch
         {
@@ -135,12 +140,13 @@ public sealed class ConversationChange : IAsyncDisposable
     }
 
     /// <summary>
-    /// Saves and commits, then builds the answer: the changed records, or, when the call gave
+    /// Saves, appends the change's records to every affected account's stream, commits, then builds the answer: the changed records, or, when the call gave
     /// from_message_nr, every flow entry after it (core spec §5.0).
     /// </summary>
     public async Task<ConvResult> CommitAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
     {
         await db.SaveChangesAsync(ct);
+        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, Activities, ClientReqId, ResultMessageNr), ct);
         await transaction.CommitAsync(ct);
         return await ResultAsync(from, ct, mode);
     }

@@ -24,6 +24,31 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
         "ic_forward", "ic_files", "ic_pinboard", "ic_tasks",
     ];
 
+    /// <summary>
+    /// The account's conversation list, newest first: conversations it is in or left by itself,
+    /// not the ones it was removed from or deleted from its list (core spec §5.12).
+    /// </summary>
+    public IQueryable<Conversation> ListedConversations(Guid accountId) =>
+        from m in db.ConversationMembers
+        join c in db.Conversations on m.ConversationId equals c.Id
+        where m.AccountId == accountId && !m.IsRemoved
+              && !(m.DeleteMessageNr > 0 && (m.LeaveMessageNr ?? c.LastMessageNr) <= m.DeleteMessageNr)
+        orderby c.LastMessageTime descending, c.Id
+        select c;
+
+    /// <summary>The account's views of these conversations: one query for their members, at most one for inbox messages.</summary>
+    public async Task<List<ConvView>> ViewsAsync(Guid accountId, IReadOnlyList<Conversation> conversations, CancellationToken ct)
+    {
+        var ids = conversations.Select(c => c.Id).ToList();
+        var members = (await db.ConversationMembers.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
+            .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct)).ToLookup(m => m.ConversationId);
+        return await membership.ViewsAsync(conversations.Select(conversation =>
+        {
+            IReadOnlyList<ConversationMember> all = members[conversation.Id].ToList();
+            return (conversation, all, all.First(m => m.AccountId == accountId));
+        }).ToList(), ct);
+    }
+
     public async Task<ConvResult> SyncAsync(Guid accountId, Guid conversationId, string? direction, long? from, CancellationToken ct)
     {
         if (direction is not null && !Directions.Contains(direction))

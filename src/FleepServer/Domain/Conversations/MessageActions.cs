@@ -12,7 +12,8 @@ namespace FleepServer.Domain.Conversations;
 /// horizons. A call with a <c>client_req_id</c> that this account already used is not applied
 /// again: it answers with the original message (core spec §6.8), whatever the retry's body says.
 /// </summary>
-public sealed class MessageActions(FleepDbContext db, Membership membership, ConversationReader reader, TimeProvider time)
+public sealed class MessageActions(
+    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, TimeProvider time)
 {
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct) =>
         PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
@@ -396,6 +397,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
 
     private void Remember(ConversationChange change, Guid accountId, Guid? clientReqId)
     {
+        change.ClientReqId = clientReqId;
         if (clientReqId is { } reqId)
         {
             db.ClientRequests.Add(new ClientRequest
@@ -451,5 +453,5 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "client_requests" };
 
     private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
-        ConversationChange.BeginAsync(db, membership, reader, time, accountId, conversationId, Access.Write, ct);
+        ConversationChange.BeginAsync(db, membership, reader, fanOut, time, accountId, conversationId, Access.Write, ct);
 }

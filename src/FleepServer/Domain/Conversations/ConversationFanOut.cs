@@ -1,0 +1,60 @@
+using FleepServer.Data;
+using FleepServer.Http;
+using FleepServer.Records;
+using FleepServer.Streams;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>
+/// The one place that decides who receives what when a conversation changes (design.md §3.5,
+/// §4). Runs inside the change's transaction, after its rows are saved, so the records commit
+/// with the change.
+///
+/// Recipients: every current member, every member whose membership ended in this change (a
+/// leaver or a removed member learns it is out, up to its own leave message and no further),
+/// and the caller. Each gets its own copy of the records: its header, the changed messages it may
+/// see, the activity records (current members only), and the caller alone its request record.
+/// </summary>
+public sealed class ConversationFanOut(Membership membership, StreamAppender streams, IHttpContextAccessor http)
+{
+    public async Task AppendAsync(ConversationFanOutInput change, CancellationToken ct)
+    {
+        var firstChanged = change.Messages.Count > 0 ? change.Messages.Min(m => m.MessageNr) : long.MaxValue;
+        var recipients = change.Members
+            .Where(m => m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
+            .ToList();
+        var views = await membership.ViewsAsync(
+            recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct);
+
+        var baseUrl = PublicUrl.Of(http.HttpContext);
+        var messages = change.Messages.DistinctBy(m => m.MessageNr).OrderBy(m => m.MessageNr).ToList();
+        var records = new List<StreamAppend>();
+        foreach (var view in views)
+        {
+            var to = view.ViewerId;
+            records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));
+            records.AddRange(messages.Where(m => view.Sees(m.MessageNr)).Select(m => new StreamAppend(to, MessageRecords.For(m, to))));
+            if (view.Viewer.IsActive)
+            {
+                records.AddRange(change.Activities.Select(a => new StreamAppend(to, a)));
+            }
+
+            if (to == change.CallerId && change.ClientReqId is { } reqId)
+            {
+                records.Add(new StreamAppend(to, RequestRecords.For(reqId, change.Conversation.Id, change.ResultMessageNr)));
+            }
+        }
+
+        await streams.AppendAsync(records, ct);
+    }
+}
+
+/// <summary>What a conversation change did, as the fan-out needs it.</summary>
+public sealed record ConversationFanOutInput(
+    Conversation Conversation,
+    IReadOnlyList<ConversationMember> Members,
+    Guid CallerId,
+    IReadOnlyCollection<Message> Messages,
+    IReadOnlyList<ActivityRecord> Activities,
+    Guid? ClientReqId,
+    long? ResultMessageNr);
