@@ -1,4 +1,5 @@
 using FleepServer.Streams;
+
 namespace FleepServer.Records;
 
 /// <summary>ActivityInfo, <c>mk_rec_type: "activity"</c> (core spec §2.3): a member's join point, read horizon or pen.</summary>

@@ -12,4 +12,14 @@ public static class ActivityRecords
         AccountId = member.AccountId,
         JoinMessageNr = member.JoinMessageNr,
     };
+
+    /// <summary>A member's read horizon moved: read receipts for the others (core spec §2.3, §9).</summary>
+    public static ActivityRecord Read(Guid conversationId, ConversationMember member, DateTimeOffset when) => new()
+    {
+        ConversationId = conversationId,
+        AccountId = member.AccountId,
+        JoinMessageNr = member.JoinMessageNr,
+        ReadMessageNr = member.ReadMessageNr,
+        ActivityTime = when.ToUnixTimeSeconds(),
+    };
 }

@@ -1,5 +1,5 @@
-using FleepServer.Streams;
 using System.Text.Json.Serialization;
+using FleepServer.Streams;
 
 namespace FleepServer.Records;
 

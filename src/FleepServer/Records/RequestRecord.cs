@@ -1,4 +1,5 @@
 using FleepServer.Streams;
+
 namespace FleepServer.Records;
 
 /// <summary>RequestInfo, <c>mk_rec_type: "request"</c> (core spec §2.4): a processed client_req_id and its result.</summary>

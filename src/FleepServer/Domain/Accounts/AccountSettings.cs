@@ -106,7 +106,7 @@ public sealed class AccountSettings(
             throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
         }
 
-        await stream.AppendAsync(account.Id, ContactRecords.ForOwner(account), ct);
+        await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null, ct);
         await transaction.CommitAsync(ct);
         return account;
     }
@@ -123,9 +123,30 @@ public sealed class AccountSettings(
         account.ClientFlags = flags;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await stream.AppendAsync(account.Id, ContactRecords.ForOwner(account), ct);
+        await PublishAsync(account, publicFieldsChanged: false, ct);
         await transaction.CommitAsync(ct);
         return account;
+    }
+
+    /// <summary>
+    /// The owner gets its full contact; when a field others see changed, everyone who shares a
+    /// conversation with the account gets the public contact (the recipient rule for contacts).
+    /// </summary>
+    private async Task PublishAsync(Account account, bool publicFieldsChanged, CancellationToken ct)
+    {
+        List<StreamAppend> records = [new(account.Id, ContactRecords.ForOwner(account))];
+        if (publicFieldsChanged)
+        {
+            var coMembers = await (
+                from mine in db.ConversationMembers
+                join theirs in db.ConversationMembers on mine.ConversationId equals theirs.ConversationId
+                where mine.AccountId == account.Id && theirs.AccountId != account.Id
+                select theirs.AccountId).Distinct().ToListAsync(ct);
+            var contact = ContactRecords.ForContact(account);
+            records.AddRange(coMembers.Select(id => new StreamAppend(id, contact)));
+        }
+
+        await stream.AppendAsync(records, ct);
     }
 
     public Task<Account> GetAsync(CurrentSession me, CancellationToken ct) =>

@@ -83,7 +83,10 @@ public sealed class ConversationActions(
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await db.SaveChangesAsync(ct);
-            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1), ct);
+            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1)
+            {
+                Joined = members.Select(m => m.AccountId).ToList(),
+            }, ct);
             await transaction.CommitAsync(ct);
         }
 

@@ -19,6 +19,7 @@ public sealed class ConversationChange : IAsyncDisposable
     private readonly Membership membership;
     private readonly ConversationReader reader;
     private readonly ConversationFanOut fanOut;
+    private readonly long viewerReadBefore;
     private readonly IDbContextTransaction transaction;
 
     private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, IDbContextTransaction transaction,
@@ -28,6 +29,7 @@ public sealed class ConversationChange : IAsyncDisposable
         this.membership = membership;
         this.reader = reader;
         this.fanOut = fanOut;
+        viewerReadBefore = viewer.ReadMessageNr;
         this.transaction = transaction;
         Conversation = conversation;
         Members = members;
@@ -44,6 +46,9 @@ public sealed class ConversationChange : IAsyncDisposable
     public List<Message> Changed { get; } = [];
 
     public List<ActivityRecord> Activities { get; } = [];
+
+    /// <summary>Accounts that became members in this change: they and the others exchange contact records.</summary>
+    public List<Guid> Joined { get; } = [];
     public long? ResultMessageNr { get; set; }
 
     /// <summary>The caller's client_req_id, reported back in its stream as a request record.</summary>
@@ -146,7 +151,15 @@ public sealed class ConversationChange : IAsyncDisposable
     public async Task<ConvResult> CommitAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
     {
         await db.SaveChangesAsync(ct);
-        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, Activities, ClientReqId, ResultMessageNr), ct);
+        if (Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive)
+        {
+            Activities.Add(ActivityRecords.Read(Conversation.Id, Viewer, Now));
+        }
+
+        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, Activities, ClientReqId, ResultMessageNr)
+        {
+            Joined = Joined,
+        }, ct);
         await transaction.CommitAsync(ct);
         return await ResultAsync(from, ct, mode);
     }
@@ -273,6 +286,7 @@ public sealed class ConversationChange : IAsyncDisposable
         }
 
         Activities.Add(ActivityRecords.Joined(Conversation.Id, member));
+        Joined.Add(member.AccountId);
     }
 
     /// <summary>Removes members by someone else: a <c>kick</c> message; they lose access (core spec §5.6, §11 item 19).</summary>

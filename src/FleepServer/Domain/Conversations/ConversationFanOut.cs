@@ -2,6 +2,7 @@ using FleepServer.Data;
 using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
+using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.Conversations;
 
@@ -13,9 +14,11 @@ namespace FleepServer.Domain.Conversations;
 /// Recipients: every current member, every member whose membership ended in this change (a
 /// leaver or a removed member learns it is out, up to its own leave message and no further),
 /// and the caller. Each gets its own copy of the records: its header, the changed messages it may
-/// see, the activity records (current members only), and the caller alone its request record.
+/// see, and, for current members, the activity records. New members and the others exchange
+/// contact records. Full-privacy accounts neither send nor receive activity (core spec §9). The
+/// caller alone gets its request record.
 /// </summary>
-public sealed class ConversationFanOut(Membership membership, StreamAppender streams, IHttpContextAccessor http)
+public sealed class ConversationFanOut(FleepDbContext db, Membership membership, StreamAppender streams, IHttpContextAccessor http)
 {
     public async Task AppendAsync(ConversationFanOutInput change, CancellationToken ct)
     {
@@ -26,17 +29,29 @@ public sealed class ConversationFanOut(Membership membership, StreamAppender str
         var views = await membership.ViewsAsync(
             recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct);
 
+        // Accounts are needed only for contacts of new members and for privacy of activity: one query.
+        var accounts = change.Joined.Count > 0 || change.Activities.Count > 0
+            ? await LoadAccountsAsync(change.Members.Select(m => m.AccountId), ct)
+            : [];
+        bool Private(Guid accountId) => accounts.TryGetValue(accountId, out var a) && a.IsFullPrivacy;
+        var activities = change.Activities.Where(a => !Private(a.AccountId)).ToList();
+
         var baseUrl = PublicUrl.Of(http.HttpContext);
         var messages = change.Messages.DistinctBy(m => m.MessageNr).OrderBy(m => m.MessageNr).ToList();
         var records = new List<StreamAppend>();
         foreach (var view in views)
         {
             var to = view.ViewerId;
+            var newContacts = change.Joined.Contains(to)
+                ? change.Members.Select(m => m.AccountId)
+                : change.Joined;
+            records.AddRange(newContacts.Where(id => id != to && accounts.ContainsKey(id)).Distinct()
+                .Select(id => new StreamAppend(to, ContactRecords.ForContact(accounts[id]))));
             records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));
             records.AddRange(messages.Where(m => view.Sees(m.MessageNr)).Select(m => new StreamAppend(to, MessageRecords.For(m, to))));
-            if (view.Viewer.IsActive)
+            if (view.Viewer.IsActive && !Private(to))
             {
-                records.AddRange(change.Activities.Select(a => new StreamAppend(to, a)));
+                records.AddRange(activities.Where(a => a.AccountId != to).Select(a => new StreamAppend(to, a)));
             }
 
             if (to == change.CallerId && change.ClientReqId is { } reqId)
@@ -46,6 +61,12 @@ public sealed class ConversationFanOut(Membership membership, StreamAppender str
         }
 
         await streams.AppendAsync(records, ct);
+    }
+
+    private Task<Dictionary<Guid, Account>> LoadAccountsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        return db.Accounts.AsNoTracking().Where(a => list.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
     }
 }
 
@@ -57,4 +78,8 @@ public sealed record ConversationFanOutInput(
     IReadOnlyCollection<Message> Messages,
     IReadOnlyList<ActivityRecord> Activities,
     Guid? ClientReqId,
-    long? ResultMessageNr);
+    long? ResultMessageNr)
+{
+    /// <summary>Accounts that became members in this change.</summary>
+    public IReadOnlyList<Guid> Joined { get; init; } = [];
+}
