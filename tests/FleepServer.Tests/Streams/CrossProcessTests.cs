@@ -7,26 +7,29 @@ namespace FleepServer.Tests.Streams;
 public sealed class CrossProcessTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]
-    public async Task A_thousand_changes_on_one_process_each_wake_the_poll_parked_on_the_other()
+    public async Task A_thousand_sends_on_one_process_each_wake_the_poll_parked_on_the_other()
     {
         var peer = await server.StartPeerAsync();
-        using var poller = await server.NewAccountAsync("poller");
-        using var writer = new FleepTestClient(peer.BaseAddress);
-        await writer.LoginAsync(poller.Email, "correct horse");
+        using var bob = await server.NewAccountAsync("bob");
+        using var alice = await server.NewAccountAsync("alice");
+        using var aliceOnPeer = new FleepTestClient(peer.BaseAddress);
+        await aliceOnPeer.LoginAsync(alice.Email, "correct horse");
+        var conversation = await alice.CreateConversationAsync("two processes", bob);
         var waiters = server.Services.GetRequiredService<StreamWaiters>();
-        var horizon = (await poller.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var horizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
 
         for (var i = 0; i < 1000; i++)
         {
             var baseline = waiters.Count;
-            var poll = poller.PostAsync("/api/account/poll", new { event_horizon = horizon });
+            var poll = bob.PostAsync("/api/account/poll", new { event_horizon = horizon });
             await server.WaitForParkedAsync(baseline + 1);
 
-            (await writer.PostAsync("/api/account/set_flag", new { client_flag = "toggle", bool_value = i % 2 == 0 })).EnsureOk();
+            var nr = (await aliceOnPeer.SendAsync(conversation, $"hop {i}")).EnsureOk().Json.GetProperty("result_message_nr").GetInt64();
 
             // The fake clock never ends the wait: only the peer's notification can answer this poll.
             var answer = (await poll.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).EnsureOk();
-            Assert.Equal(horizon + 1, answer.Horizon());
+            var message = Assert.Single(answer.Stream(), r => r.Str("mk_rec_type") == "message");
+            Assert.Equal(nr, message.Long("message_nr"));
             horizon = answer.Horizon();
         }
     }
