@@ -25,6 +25,7 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
             throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
         }
 
+        MessageActions.RefuseAttachments(request.Attachments, "attachments");
         var topic = (request.Topic ?? "").Trim();
         var invited = (await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct))
             .Where(id => id != accountId).Distinct().ToList();

@@ -14,12 +14,27 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class MessageActions(FleepDbContext db, Membership membership, ConversationReader reader, TimeProvider time)
 {
-    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct) =>
-        PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct)
+    {
+        RefuseAttachments(r.Attachments, "attachments");
+        RefuseAttachments(r.FileIds, "file_ids");
+        RefuseAttachments(r.Files, "files");
+        return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+    }
+
+    /// <summary>Files are not served yet: a non-empty attachment list is refused, never dropped.</summary>
+    public static void RefuseAttachments(List<string>? attachments, string field)
+    {
+        if (attachments is { Count: > 0 })
+        {
+            throw FleepErrors.AttachmentsUnsupported(field);
+        }
+    }
 
     /// <summary>message/store: a new message without message_nr, else a change of that message.</summary>
     public Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreMessageRequest r, CancellationToken ct)
     {
+        RefuseAttachments(r.Attachments, "attachments");
         if (r.MessageNr is null or 0)
         {
             return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
@@ -63,8 +78,10 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         }, ct);
     }
 
-    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct) =>
-        ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
+    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct)
+    {
+        RefuseAttachments(r.Attachments, "attachments");
+        return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
             (change, message) =>
             {
                 if (Edit(change, message, r.Message ?? "", r.Subject))
@@ -72,6 +89,7 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
                     change.Revise(message);
                 }
             }, ct);
+    }
 
     /// <summary>
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
