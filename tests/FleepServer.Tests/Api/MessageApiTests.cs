@@ -150,6 +150,12 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         Assert.Equal("urn:fleep:message:mk_message_state:done", done.Str("mk_message_state"));
         Assert.Contains("is_done", done.Strings("tags"));
 
+        var reassigned = (await a.MessageAsync("store", conv, new { message_nr = 5, assignee_ids = new[] { a.AccountId, b.AccountId } })).EnsureOk().Message();
+        Assert.Equal([a.AccountId, b.AccountId], reassigned.Ids("assignee_ids"));
+        Assert.Equal(8, reassigned.Long("flow_message_nr"));
+        var untouched = (await a.MessageAsync("store", conv, new { message_nr = 5, tags = Array.Empty<string>() })).EnsureOk();
+        Assert.Equal(8, untouched.Header().Long("last_message_nr"));
+
         var tasks = (await a.ConvAsync("sync", conv, new { mk_direction = "ic_tasks" })).EnsureOk();
         Assert.Equal([5L], tasks.Messages().Select(m => m.Long("message_nr")));
 

@@ -44,9 +44,15 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
         return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, (change, message) =>
         {
             var changed = false;
-            if (r.Tags is not null)
+            if (r.Tags is { Count: > 0 })
             {
                 changed |= ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds);
+            }
+            else if (r.AssigneeIds is not null && message.MkMessageState is not (MessageStates.Deleted or MessageStates.System)
+                     && !r.AssigneeIds.Distinct().Order().SequenceEqual(message.AssigneeIds.Order()))
+            {
+                message.AssigneeIds = r.AssigneeIds.Distinct().ToList();
+                changed = true;
             }
             else if (r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin))
             {
