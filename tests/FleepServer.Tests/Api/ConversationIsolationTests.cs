@@ -41,6 +41,9 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         ("message/store", new { message_nr = 2, add_reactions = new[] { "+1" } }),
         ("conversation/sync_pins", new { }),
         ("message/copy", new { message_nr = 2, to_conv_id = otherConversation }),
+        ("message/pin", new { message_nr = 2 }),
+        ("message/unpin", new { pin_message_nr = 2 }),
+        ("message/repin", new { pin_message_nr = 2, pin_weight = 2.0 }),
     ];
 
     [Fact]

@@ -59,3 +59,7 @@ public sealed record MarkMessageReadRequest([property: Required] long? MessageNr
 /// <summary><c>message/copy</c> (core spec §6.9).</summary>
 public sealed record CopyMessageRequest([property: Required] long? MessageNr, [property: Required] Guid? ToConvId, long? FromMessageNr)
     : IFleepRequest<CopyMessageRequest>;
+
+/// <summary>Legacy <c>message/pin</c>, <c>unpin</c> and <c>repin</c> (core spec §6.10): the message by message_nr or pin_message_nr.</summary>
+public sealed record PinRequest(long? MessageNr, long? PinMessageNr, double? PinWeight, long? FromMessageNr, Guid? ClientReqId)
+    : IFleepRequest<PinRequest>;

@@ -120,6 +120,39 @@ public sealed class MessageActions(FleepDbContext db, Membership membership, Con
     }
 
     /// <summary>
+    /// The legacy pin calls (core spec §6.10), mapped to the tag changes of message/store: pin,
+    /// unpin, and repin (a new <c>pin_weight</c> for a pinned message).
+    /// </summary>
+    public Task<ConvResult> PinAsync(Guid accountId, Guid conversationId, PinRequest r, string action, CancellationToken ct)
+    {
+        var nr = r.MessageNr is null or 0 ? r.PinMessageNr : r.MessageNr;
+        if (nr is null)
+        {
+            throw FleepErrors.MissingField("message_nr");
+        }
+
+        return ChangeAsync(accountId, conversationId, nr, r.ClientReqId, r.FromMessageNr, (change, message) =>
+        {
+            var changed = action switch
+            {
+                MessageTags.Pin => ApplyTags(change, message, [MessageTags.Pin], r.PinWeight, null),
+                MessageTags.Unpin => message.Tags.Contains(MessageTags.Pin) && ApplyTags(change, message, [MessageTags.Unpin], null, null),
+                _ => r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin) && SetPinWeight(message, weight),
+            };
+            if (changed)
+            {
+                change.Revise(message);
+            }
+        }, ct);
+    }
+
+    private static bool SetPinWeight(Message message, double weight)
+    {
+        message.PinWeight = weight;
+        return true;
+    }
+
+    /// <summary>
     /// message/copy: posts the message's content as a new message of the caller in
     /// <c>to_conv_id</c> (core spec §6.9). The caller must see the message and be a member of the
     /// target; a deleted (or system) message cannot be copied (431).
