@@ -22,6 +22,9 @@ public static class MessageApi
         api.MapPost("/mark_read/{conversationId}", MarkRead);
         api.MapPost("/mark_unread/{conversationId}", MarkUnread);
         api.MapPost("/copy/{conversationId}", Copy);
+        api.MapPost("/pin/{conversationId}", Pin);
+        api.MapPost("/unpin/{conversationId}", Unpin);
+        api.MapPost("/repin/{conversationId}", Repin);
         return app;
     }
 
@@ -65,6 +68,21 @@ public static class MessageApi
     private static async Task<ConvSyncResponse> Copy(string conversationId, CopyMessageRequest request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.CopyAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/message/pin/&lt;id&gt; {message_nr, pin_weight?} → as store tags ["pin"] (legacy, core spec §6.10).</summary>
+    private static async Task<ConvSyncResponse> Pin(string conversationId, PinRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "pin", ct), context);
+
+    /// <summary>POST api/message/unpin/&lt;id&gt; {pin_message_nr} → as store tags ["unpin"] (legacy, core spec §6.10).</summary>
+    private static async Task<ConvSyncResponse> Unpin(string conversationId, PinRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "unpin", ct), context);
+
+    /// <summary>POST api/message/repin/&lt;id&gt; {pin_message_nr, pin_weight} → the pinned message with its new pin_weight (legacy, core spec §6.10).</summary>
+    private static async Task<ConvSyncResponse> Repin(string conversationId, PinRequest request, CurrentSession me,
+        MessageActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "repin", ct), context);
 
     /// <summary>POST api/message/mark_unread/&lt;id&gt; {message_nr} → header with the horizon just before it and is_mark_unread (core spec §6.5).</summary>
     private static async Task<ConvSyncResponse> MarkUnread(string conversationId, MarkMessageReadRequest request, CurrentSession me,

@@ -71,6 +71,9 @@ public static class FleepErrors
     /// <summary>Editing the body of someone else's plain message (core spec §6.2).</summary>
     public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
 
+    /// <summary>Attachments wait for file storage; refusing them beats dropping them silently.</summary>
+    public static FleepException AttachmentsUnsupported(string field) => InvalidField(field, "attachments are not supported by this server yet");
+
     public static FleepException EmptyMessage() => new(StatusCodes.Status400BadRequest, "empty_message", "Message is empty.");
 
     /// <summary>is_retry with a from_message_nr that is no longer the last message (core spec §6.8).</summary>

@@ -9,7 +9,8 @@ namespace FleepServer.Http;
 /// <summary>
 /// Checks a bound request record: every text is at most its <see cref="MaxLengthAttribute"/>
 /// (Fleep's <c>max_len</c>; 1024 when a field names none, the catalogue's most common limit),
-/// <see cref="RequiredAttribute"/> fields are present and non-blank, and no id is the empty UUID.
+/// <see cref="RequiredAttribute"/> fields are present and non-blank, no id is the empty UUID and
+/// every floating-point number is finite.
 /// Over-long values are refused, never truncated (core spec §1.2).
 /// </summary>
 public static class RequestValidator
@@ -47,6 +48,9 @@ public static class RequestValidator
                     throw FleepErrors.MissingField(Name);
                 case string s when s.Length > MaxLength:
                     throw FleepErrors.InvalidField(Name, $"longer than {MaxLength} characters");
+                case double d when !double.IsFinite(d):
+                    // 1e400 parses as infinity, which no JSON answer could carry back.
+                    throw FleepErrors.InvalidField(Name, "not a finite number");
                 case Guid id when id == Guid.Empty:
                     throw FleepErrors.InvalidField(Name, "empty id");
                 case IEnumerable<string?> texts:

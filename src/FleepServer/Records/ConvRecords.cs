@@ -15,6 +15,8 @@ public static class ConvRecords
         var me = view.Viewer;
         mode ??= HeaderMode.Plain;
         var isInit = mode.MkInitMode is not null && mode.MkInitMode != InitModes.Header;
+        // One order for every answer: by join time, then id.
+        var all = view.Members.OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
         return new ConvRecord
         {
             ConversationId = c.Id,
@@ -26,9 +28,9 @@ public static class ConvRecords
             CreatorId = c.CreatorId,
             Topic = c.Topic,
             TopicMessageNr = c.TopicMessageNr,
-            Members = view.Members.Where(m => m.IsActive).Select(m => m.AccountId).ToList(),
-            Leavers = view.Members.Where(m => !m.IsActive).Select(m => m.AccountId).ToList(),
-            Passive = view.Members.Where(m => m.IsActive && m.MkAlertLevel == Data.AlertLevels.Passive).Select(m => m.AccountId).ToList(),
+            Members = all.Where(m => m.IsActive).Select(m => m.AccountId).ToList(),
+            Leavers = all.Where(m => !m.IsActive).Select(m => m.AccountId).ToList(),
+            Passive = all.Where(m => m.IsActive && m.MkAlertLevel == Data.AlertLevels.Passive).Select(m => m.AccountId).ToList(),
             CanPost = me.IsActive,
             BeginMessageNr = me.BeginMessageNr,
             JoinMessageNr = me.JoinMessageNr,

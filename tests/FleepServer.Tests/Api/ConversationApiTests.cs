@@ -499,4 +499,18 @@ public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixt
         Assert.All(list.Values, h => Assert.Equal(b.AccountId, h.GetProperty("profile_id").GetGuid()));
         Assert.All(list.Values, h => Assert.False(h.Has("is_init")));
     }
+
+    [Fact]
+    public async Task Sync_ic_full_right_after_create_returns_the_create_header_unchanged()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var created = (await a.PostAsync("/api/conversation/create", new { topic = "same", account_ids = new[] { b.AccountId } })).EnsureOk();
+        var conv = created.Header().GetProperty("conversation_id").GetGuid();
+
+        var synced = (await a.ConvAsync("sync", conv, new { mk_direction = "ic_full" })).EnsureOk();
+
+        Assert.Equal(created.Header().GetRawText(), synced.Header().GetRawText());
+        Assert.Equal(created.Message().GetRawText(), synced.Message().GetRawText());
+    }
 }

@@ -56,6 +56,8 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
         { "conversation/add_members", """{"account_ids": ["00000000-0000-0000-0000-000000000000"]}""", 400, "invalid_param" },
         { "conversation/store", """{"is_autojoin": "maybe"}""", 400, "invalid_param" },
         { "conversation/store", """{"snooze_interval": -10}""", 400, "invalid_param" },
+        { "conversation/store", """{"snooze_interval": 9223372036854775807}""", 400, "invalid_param" },
+        { "message/store", """{"message_nr": 2, "pin_weight": 1e400}""", 400, "invalid_param" },
         { "conversation/set_alerts", """{"mk_alert_level": "loud"}""", 400, "invalid_param" },
         { "conversation/set_alerts", """{}""", 400, "missing_param" },
         // bodies and lengths
@@ -66,6 +68,11 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
         { "conversation/set_topic", """{"topic": "TOPIC_1025"}""", 400, "invalid_param" },
         { "message/send", """{"message": "BODY_307201"}""", 400, "invalid_param" },
         { "message/send", """{"message": "x", """, 400, "bad_request" },
+        // attachments wait for file storage: refused, never dropped
+        { "message/send", """{"message": "x", "attachments": ["https://host/file/1"]}""", 400, "invalid_param" },
+        { "message/send", """{"message": "x", "files": ["f1"]}""", 400, "invalid_param" },
+        { "message/store", """{"message": "x", "attachments": ["https://host/file/1"]}""", 400, "invalid_param" },
+        { "message/edit", """{"message_nr": 2, "message": "x", "attachments": ["https://host/file/1"]}""", 400, "invalid_param" },
     };
 
     [Theory]
@@ -92,6 +99,9 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
 
         (await a.PostAsync("/api/conversation/create", new { topic = new string('t', 257) })).AssertError(400, "invalid_param");
         (await a.PostAsync("/api/conversation/create", new { topic = "x", mk_conv_type = "cct_odd" })).AssertError(400, "invalid_param");
+        (await a.PostAsync("/api/conversation/list", new { sync_horizon = -1 })).AssertError(400, "invalid_param");
+        (await a.PostAsync("/api/conversation/autojoin", new { conv_url_key = "" })).AssertError(400, "missing_param");
+        (await a.PostAsync("/api/conversation/autojoin", new { conv_url_key = "https://host/chat/nonexistent" })).AssertError(430, "not_found");
         (await a.PostAsync("/api/conversation/create", new { topic = "x", account_ids = new[] { Guid.NewGuid() } })).AssertError(400, "invalid_param");
         (await a.PostAsync("/api/conversation/create", new { topic = "x", message = new string('m', 307_201) })).AssertError(400, "invalid_param");
         Assert.Equal(256, (await a.PostAsync("/api/conversation/create", new { topic = new string('t', 256) })).EnsureOk().Header().Str("topic").Length);

@@ -11,7 +11,7 @@ namespace FleepServer.Tests.Api;
 public sealed class ConversationIsolationTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     /// <summary>Every call that takes a conversation id, with a body that would work for a member.</summary>
-    private static (string Path, object Body)[] Calls(Guid someone) =>
+    private static (string Path, object Body)[] Calls(Guid someone, Guid otherConversation) =>
     [
         ("conversation/sync", new { }),
         ("conversation/sync", new { mk_direction = "ic_full" }),
@@ -40,6 +40,10 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         ("message/mark_unread", new { message_nr = 2 }),
         ("message/store", new { message_nr = 2, add_reactions = new[] { "+1" } }),
         ("conversation/sync_pins", new { }),
+        ("message/copy", new { message_nr = 2, to_conv_id = otherConversation }),
+        ("message/pin", new { message_nr = 2 }),
+        ("message/unpin", new { pin_message_nr = 2 }),
+        ("message/repin", new { pin_message_nr = 2, pin_weight = 2.0 }),
     ];
 
     [Fact]
@@ -52,13 +56,14 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         var conv = await a.CreateConversationAsync("private", b, removed);
         (await a.SendAsync(conv, "secret text")).EnsureOk();
         (await a.ConvAsync("remove_members", conv, new { account_ids = new[] { removed.AccountId } })).EnsureOk();
+        var own = await outsider.CreateConversationAsync("their own", removed);
         var before = await SnapshotAsync(conv);
 
         var unknown = await outsider.ConvAsync("sync", Guid.NewGuid());
         unknown.AssertError(430, "not_found");
         foreach (var caller in new[] { outsider, removed })
         {
-            foreach (var (path, body) in Calls(b.AccountId))
+            foreach (var (path, body) in Calls(b.AccountId, own))
             {
                 var response = await caller.PostAsync($"/api/{path}/{conv}", body);
                 Assert.True(response.StatusCode == 430, $"{path} {System.Text.Json.JsonSerializer.Serialize(body)}: got {response.StatusCode} {response.Json}");
@@ -69,7 +74,7 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
 
         Assert.Equal(before, await SnapshotAsync(conv));
         var list = (await removed.PostAsync("/api/conversation/list")).EnsureOk();
-        Assert.Empty(list.Json.GetProperty("conversations").EnumerateArray());
+        Assert.DoesNotContain(conv, list.Json.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetGuid()));
     }
 
     [Fact]
@@ -89,7 +94,8 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         Assert.DoesNotContain("after they left", sync.Json.GetRawText());
         (await b.ConvAsync("sync", conv, new { from_message_nr = 4 })).AssertError(400, "invalid_param");
 
-        foreach (var (path, body) in Calls(a.AccountId).Where(c => !c.Path.Contains("sync") && c.Path is not ("conversation/hide" or "conversation/unhide" or "conversation/delete")
+        // Reading calls (sync, copying a message it saw) keep working; every change is refused.
+        foreach (var (path, body) in Calls(a.AccountId, conv).Where(c => !c.Path.Contains("sync") && c.Path != "message/copy" && c.Path is not ("conversation/hide" or "conversation/unhide" or "conversation/delete")
                      && !(c.Path == "conversation/store" && c.Body.ToString()!.Contains("hide"))))
         {
             var response = await b.PostAsync($"/api/{path}/{conv}", body);

@@ -150,6 +150,12 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         Assert.Equal("urn:fleep:message:mk_message_state:done", done.Str("mk_message_state"));
         Assert.Contains("is_done", done.Strings("tags"));
 
+        var reassigned = (await a.MessageAsync("store", conv, new { message_nr = 5, assignee_ids = new[] { a.AccountId, b.AccountId } })).EnsureOk().Message();
+        Assert.Equal([a.AccountId, b.AccountId], reassigned.Ids("assignee_ids"));
+        Assert.Equal(8, reassigned.Long("flow_message_nr"));
+        var untouched = (await a.MessageAsync("store", conv, new { message_nr = 5, tags = Array.Empty<string>() })).EnsureOk();
+        Assert.Equal(8, untouched.Header().Long("last_message_nr"));
+
         var tasks = (await a.ConvAsync("sync", conv, new { mk_direction = "ic_tasks" })).EnsureOk();
         Assert.Equal([5L], tasks.Messages().Select(m => m.Long("message_nr")));
 
@@ -287,5 +293,29 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         (await a.SendAsync(source, "another")).EnsureOk();
         (await a.MessageAsync("copy", source, new { message_nr = 4, to_conv_id = target })).AssertError(430, "not_found");
         Assert.Equal(2, (await b.HeaderAsync(target)).Long("last_message_nr"));
+    }
+
+    [Fact]
+    public async Task Legacy_pin_repin_and_unpin_map_to_tag_changes()
+    {
+        using var a = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("legacy pins");
+        (await a.SendAsync(conv, "note")).EnsureOk();
+
+        var pinned = (await a.MessageAsync("pin", conv, new { message_nr = 2, pin_weight = 1.5 })).EnsureOk().Message();
+        Assert.Equal("urn:fleep:message:mk_message_state:pinned", pinned.Str("mk_message_state"));
+        Assert.Equal(1.5, pinned.GetProperty("pin_weight").GetDouble());
+
+        var repinned = (await a.MessageAsync("repin", conv, new { pin_message_nr = 2, pin_weight = 7.25 })).EnsureOk().Message();
+        Assert.Equal(7.25, repinned.GetProperty("pin_weight").GetDouble());
+        Assert.Equal(4, repinned.Long("flow_message_nr"));
+
+        var unpinned = (await a.MessageAsync("unpin", conv, new { pin_message_nr = 2 })).EnsureOk().Message();
+        Assert.Equal("urn:fleep:message:mk_message_state:unpinned", unpinned.Str("mk_message_state"));
+        Assert.Equal(["is_archived", "is_shared", "unpin"], unpinned.Strings("tags"));
+
+        // Unpinning what is not pinned changes nothing.
+        Assert.Equal(5, (await a.MessageAsync("unpin", conv, new { pin_message_nr = 2 })).EnsureOk().Header().Long("last_message_nr"));
+        (await a.MessageAsync("pin", conv, new { })).AssertError(400, "missing_param");
     }
 }

@@ -135,4 +135,48 @@ public sealed class MessageIdempotencyTests(FleepServerFixture server) : IClassF
             }
         }
     }
+
+    [Fact]
+    public async Task Concurrent_sends_edits_and_topic_changes_account_for_every_flow_number_once()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("mixed", b);
+        for (var i = 0; i < 10; i++)
+        {
+            (await a.SendAsync(conv, $"original {i}")).EnsureOk();
+        }
+
+        var work = new List<Task<FleepResponse>>();
+        for (var i = 0; i < 10; i++)
+        {
+            var nr = i + 2;
+            work.Add(a.MessageAsync("edit", conv, new { message_nr = nr, message = $"edited {nr}" }));
+            work.Add(b.SendAsync(conv, $"new {i}"));
+            work.Add(b.ConvAsync("set_topic", conv, new { topic = $"topic {i}" }));
+        }
+
+        var responses = await Task.WhenAll(work);
+        Assert.All(responses, r => r.EnsureOk());
+
+        await using var db = server.OpenDb();
+        var rows = await db.Messages.Where(m => m.ConversationId == conv).ToListAsync();
+        var flowNumbers = rows.Select(m => m.MessageNr).Concat(rows.Where(m => m.FlowMessageNr != null).Select(m => m.FlowMessageNr!.Value)).Order().ToList();
+        var last = (await db.Conversations.SingleAsync(c => c.Id == conv)).LastMessageNr;
+        Assert.Equal(1 + 10 + 30, last);
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), flowNumbers);
+
+        // A client walking the flow forward from the create message sees every message once, edits included.
+        var synced = new List<long> { 1 };
+        long fw = 1;
+        do
+        {
+            var batch = (await b.ConvAsync("sync", conv, new { from_message_nr = fw, mk_direction = "forward" })).EnsureOk();
+            synced.AddRange(batch.Messages().Select(m => m.Long("message_nr")));
+            fw = batch.Header().Long("fw_message_nr");
+        }
+        while (fw < last);
+
+        Assert.Equal(rows.Select(m => m.MessageNr).Order(), synced.Order());
+    }
 }

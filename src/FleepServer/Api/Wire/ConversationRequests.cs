@@ -21,7 +21,8 @@ public sealed record CreateConversationRequest(
     bool? IsList,
     bool? IsUrlPreviewDisabled,
     string? MkConvType,
-    bool? IsInvite) : IFleepRequest<CreateConversationRequest>;
+    bool? IsInvite,
+    List<string>? Attachments) : IFleepRequest<CreateConversationRequest>;
 
 /// <summary><c>conversation/sync</c> and <c>sync_backward</c> (core spec §5.2, §5.3).</summary>
 public sealed record SyncConversationRequest(long? FromMessageNr, string? MkDirection, string? MkInitMode)

@@ -4,6 +4,8 @@ using FleepServer.Http;
 namespace FleepServer.Api.Wire;
 
 // Request bodies of api/message/* (core spec §6). The body limit is the catalogue's 307200.
+// Attachment lists are bound so that a non-empty one is refused rather than silently dropped:
+// files are not served yet.
 
 /// <summary><c>message/send</c> (core spec §6.1).</summary>
 public sealed record SendMessageRequest(
@@ -12,7 +14,10 @@ public sealed record SendMessageRequest(
     List<string>? Tags,
     long? FromMessageNr,
     Guid? ClientReqId,
-    bool? IsRetry) : IFleepRequest<SendMessageRequest>;
+    bool? IsRetry,
+    List<string>? Attachments,
+    List<string>? FileIds,
+    List<string>? Files) : IFleepRequest<SendMessageRequest>;
 
 /// <summary><c>message/store</c>: without message_nr a new message, with it a change (core spec §6.2).</summary>
 public sealed record StoreMessageRequest(
@@ -28,7 +33,8 @@ public sealed record StoreMessageRequest(
     bool? IsUrlPreviewDisabled,
     long? FromMessageNr,
     Guid? ClientReqId,
-    bool? IsRetry) : IFleepRequest<StoreMessageRequest>;
+    bool? IsRetry,
+    List<string>? Attachments) : IFleepRequest<StoreMessageRequest>;
 
 /// <summary><c>message/edit</c> (core spec §6.4).</summary>
 public sealed record EditMessageRequest(
@@ -36,7 +42,8 @@ public sealed record EditMessageRequest(
     [property: MaxLength(Limits.MessageBody)] string? Message,
     string? Subject,
     long? FromMessageNr,
-    Guid? ClientReqId) : IFleepRequest<EditMessageRequest>;
+    Guid? ClientReqId,
+    List<string>? Attachments) : IFleepRequest<EditMessageRequest>;
 
 /// <summary><c>message/delete</c> (core spec §6.4).</summary>
 public sealed record DeleteMessageRequest(
@@ -52,3 +59,7 @@ public sealed record MarkMessageReadRequest([property: Required] long? MessageNr
 /// <summary><c>message/copy</c> (core spec §6.9).</summary>
 public sealed record CopyMessageRequest([property: Required] long? MessageNr, [property: Required] Guid? ToConvId, long? FromMessageNr)
     : IFleepRequest<CopyMessageRequest>;
+
+/// <summary>Legacy <c>message/pin</c>, <c>unpin</c> and <c>repin</c> (core spec §6.10): the message by message_nr or pin_message_nr.</summary>
+public sealed record PinRequest(long? MessageNr, long? PinMessageNr, double? PinWeight, long? FromMessageNr, Guid? ClientReqId)
+    : IFleepRequest<PinRequest>;

@@ -18,6 +18,9 @@ public sealed class ConversationActions(
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
 
+    /// <summary>Longest snooze accepted: ten years.</summary>
+    public const long MaxSnoozeSeconds = 10L * 366 * 24 * 3600;
+
     public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, CancellationToken ct)
     {
         var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
@@ -26,6 +29,7 @@ public sealed class ConversationActions(
             throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
         }
 
+        MessageActions.RefuseAttachments(request.Attachments, "attachments");
         var topic = (request.Topic ?? "").Trim();
         var invited = (await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct))
             .Where(id => id != accountId).Distinct().ToList();
@@ -239,9 +243,9 @@ public sealed class ConversationActions(
             throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
         }
 
-        if (r.SnoozeInterval is < 0)
+        if (r.SnoozeInterval is < 0 or > MaxSnoozeSeconds)
         {
-            throw FleepErrors.InvalidField("snooze_interval", "zero or more seconds");
+            throw FleepErrors.InvalidField("snooze_interval", $"between 0 and {MaxSnoozeSeconds} seconds");
         }
 
         var topic = r.Topic?.Trim();

@@ -15,12 +15,27 @@ namespace FleepServer.Domain.Conversations;
 public sealed class MessageActions(
     FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, TimeProvider time)
 {
-    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct) =>
-        PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct)
+    {
+        RefuseAttachments(r.Attachments, "attachments");
+        RefuseAttachments(r.FileIds, "file_ids");
+        RefuseAttachments(r.Files, "files");
+        return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+    }
+
+    /// <summary>Files are not served yet: a non-empty attachment list is refused, never dropped.</summary>
+    public static void RefuseAttachments(List<string>? attachments, string field)
+    {
+        if (attachments is { Count: > 0 })
+        {
+            throw FleepErrors.AttachmentsUnsupported(field);
+        }
+    }
 
     /// <summary>message/store: a new message without message_nr, else a change of that message.</summary>
     public Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreMessageRequest r, CancellationToken ct)
     {
+        RefuseAttachments(r.Attachments, "attachments");
         if (r.MessageNr is null or 0)
         {
             return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
@@ -30,9 +45,15 @@ public sealed class MessageActions(
         return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, (change, message) =>
         {
             var changed = false;
-            if (r.Tags is not null)
+            if (r.Tags is { Count: > 0 })
             {
                 changed |= ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds);
+            }
+            else if (r.AssigneeIds is not null && message.MkMessageState is not (MessageStates.Deleted or MessageStates.System)
+                     && !r.AssigneeIds.Distinct().Order().SequenceEqual(message.AssigneeIds.Order()))
+            {
+                message.AssigneeIds = r.AssigneeIds.Distinct().ToList();
+                changed = true;
             }
             else if (r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin))
             {
@@ -64,8 +85,10 @@ public sealed class MessageActions(
         }, ct);
     }
 
-    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct) =>
-        ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
+    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct)
+    {
+        RefuseAttachments(r.Attachments, "attachments");
+        return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
             (change, message) =>
             {
                 if (Edit(change, message, r.Message ?? "", r.Subject))
@@ -73,6 +96,7 @@ public sealed class MessageActions(
                     change.Revise(message);
                 }
             }, ct);
+    }
 
     /// <summary>
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
@@ -94,6 +118,39 @@ public sealed class MessageActions(
                 change.Revise(message);
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// The legacy pin calls (core spec §6.10), mapped to the tag changes of message/store: pin,
+    /// unpin, and repin (a new <c>pin_weight</c> for a pinned message).
+    /// </summary>
+    public Task<ConvResult> PinAsync(Guid accountId, Guid conversationId, PinRequest r, string action, CancellationToken ct)
+    {
+        var nr = r.MessageNr is null or 0 ? r.PinMessageNr : r.MessageNr;
+        if (nr is null)
+        {
+            throw FleepErrors.MissingField("message_nr");
+        }
+
+        return ChangeAsync(accountId, conversationId, nr, r.ClientReqId, r.FromMessageNr, (change, message) =>
+        {
+            var changed = action switch
+            {
+                MessageTags.Pin => ApplyTags(change, message, [MessageTags.Pin], r.PinWeight, null),
+                MessageTags.Unpin => message.Tags.Contains(MessageTags.Pin) && ApplyTags(change, message, [MessageTags.Unpin], null, null),
+                _ => r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin) && SetPinWeight(message, weight),
+            };
+            if (changed)
+            {
+                change.Revise(message);
+            }
+        }, ct);
+    }
+
+    private static bool SetPinWeight(Message message, double weight)
+    {
+        message.PinWeight = weight;
+        return true;
     }
 
     /// <summary>
