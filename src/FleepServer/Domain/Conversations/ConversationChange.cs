@@ -151,12 +151,11 @@ public sealed class ConversationChange : IAsyncDisposable
     public async Task<ConvResult> CommitAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
     {
         await db.SaveChangesAsync(ct);
-        if (Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive)
-        {
-            Activities.Add(ActivityRecords.Read(Conversation.Id, Viewer, Now));
-        }
-
-        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, Activities, ClientReqId, ResultMessageNr)
+        // The caller's own read receipt goes to the others only; its answer does not repeat it.
+        IReadOnlyList<ActivityRecord> activities = Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive
+            ? [.. Activities, ActivityRecords.Read(Conversation.Id, Viewer, Now)]
+            : Activities;
+        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, activities, ClientReqId, ResultMessageNr)
         {
             Joined = Joined,
         }, ct);
