@@ -62,6 +62,7 @@ public static class FleepServerHost
         services.AddScoped<AccountSettings>();
         services.AddScoped<Membership>();
         services.AddScoped<ConversationReader>();
+        services.AddScoped<RequestLog>();
         services.AddScoped<ConversationActions>();
         services.AddScoped<MessageActions>();
 
