@@ -65,7 +65,6 @@ public sealed class ConversationActions(FleepDbContext db, Membership membership
                 JoinMessageNr = 1,
                 BeginMessageNr = 1,
                 SendMessageNr = 1,
-                DiscloseMessageNr = 0,
                 JoinedTime = now,
             };
             members.Add(member);
