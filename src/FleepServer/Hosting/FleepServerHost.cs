@@ -68,6 +68,7 @@ public static class FleepServerHost
         services.AddScoped<AccountSettings>();
         services.AddScoped<Membership>();
         services.AddScoped<ConversationReader>();
+        services.AddScoped<RequestLog>();
         services.AddScoped<ConversationActions>();
         services.AddScoped<ConversationFanOut>();
         services.AddHttpContextAccessor();

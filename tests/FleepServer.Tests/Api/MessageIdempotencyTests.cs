@@ -179,4 +179,31 @@ public sealed class MessageIdempotencyTests(FleepServerFixture server) : IClassF
 
         Assert.Equal(rows.Select(m => m.MessageNr).Order(), synced.Order());
     }
+
+    [Fact]
+    public async Task Conversation_store_with_a_client_req_id_is_applied_once()
+    {
+        using var a = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("store once");
+        var reqId = Guid.NewGuid();
+
+        var first = (await a.ConvAsync("store", conv, new { topic = "renamed", client_req_id = reqId })).EnsureOk();
+        var again = (await a.ConvAsync("store", conv, new { topic = "renamed again", client_req_id = reqId })).EnsureOk();
+
+        Assert.Equal(2, first.Json.Long("result_message_nr"));
+        Assert.Equal(2, again.Json.Long("result_message_nr"));
+        Assert.Equal(reqId, again.Json.GetProperty("client_req_id").GetGuid());
+        Assert.Equal("topic", again.Message().Str("mk_message_type"));
+        Assert.Equal("renamed", again.Header().Str("topic"));
+        Assert.Equal(2, again.Header().Long("last_message_nr"));
+        Assert.Single(again.Stream(), r => r.Str("mk_rec_type") == "request");
+
+        // A store that posts nothing: the retry answers without result_message_nr, like the first call.
+        var hideId = Guid.NewGuid();
+        var hidden = (await a.ConvAsync("store", conv, new { hide_message_nr = 2, client_req_id = hideId })).EnsureOk();
+        var hiddenAgain = (await a.ConvAsync("store", conv, new { hide_message_nr = 1, client_req_id = hideId })).EnsureOk();
+        Assert.False(hidden.Json.Has("result_message_nr"));
+        Assert.False(hiddenAgain.Json.Has("result_message_nr"));
+        Assert.Equal(2, hiddenAgain.Header().Long("hide_message_nr"));
+    }
 }

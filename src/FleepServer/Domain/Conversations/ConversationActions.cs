@@ -13,7 +13,7 @@ namespace FleepServer.Domain.Conversations;
 /// conversation row locked) and answers with the caller's view.
 /// </summary>
 public sealed class ConversationActions(
-    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, TimeProvider time)
+    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests, TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -66,7 +66,6 @@ public sealed class ConversationActions(
                 JoinMessageNr = 1,
                 BeginMessageNr = 1,
                 SendMessageNr = 1,
-                DiscloseMessageNr = 0,
                 JoinedTime = now,
             };
             members.Add(member);
@@ -256,7 +255,27 @@ public sealed class ConversationActions(
         // Hiding and deleting from one's own list is allowed after leaving; everything else needs a member.
         var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
             IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null } && add.Count == 0 && remove.Count == 0;
-        await using var change = await BeginAsync(accountId, conversationId, listOnly ? Access.Read : Access.Write, ct);
+        try
+        {
+            await using var change = await BeginAsync(accountId, conversationId, listOnly ? Access.Read : Access.Write, ct);
+            if (r.ClientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
+            {
+                return original;
+            }
+
+            var result = await StoreAsync(change, r, level, topic, add, remove, ct);
+            return result with { ClientReqId = r.ClientReqId };
+        }
+        catch (DbUpdateException e) when (r.ClientReqId is { } reqId && RequestLog.IsDuplicate(e))
+        {
+            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
+        }
+    }
+
+    private async Task<ConvResult> StoreAsync(ConversationChange change, StoreConversationRequest r, string? level, string? topic,
+        List<Guid> add, List<Guid> remove, CancellationToken ct)
+    {
+        var accountId = change.Viewer.AccountId;
         var from = change.ValidateFrom(r.FromMessageNr);
         if (r.HideMessageNr is { } hide)
         {
@@ -317,6 +336,7 @@ public sealed class ConversationActions(
             change.Leave();
         }
 
+        requests.Remember(change, r.ClientReqId);
         return await change.CommitAsync(from, ct);
     }
 

@@ -3,7 +3,6 @@ using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace FleepServer.Domain.Conversations;
 
@@ -13,7 +12,7 @@ namespace FleepServer.Domain.Conversations;
 /// again: it answers with the original message (core spec §6.8), whatever the retry's body says.
 /// </summary>
 public sealed class MessageActions(
-    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, TimeProvider time)
+    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests, TimeProvider time)
 {
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct)
     {
@@ -230,7 +229,7 @@ public sealed class MessageActions(
         try
         {
             await using var change = await BeginAsync(accountId, conversationId, ct);
-            if (clientReqId is { } reqId && await OriginalAsync(change, accountId, reqId, ct) is { } original)
+            if (clientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
             {
                 return original;
             }
@@ -248,14 +247,13 @@ public sealed class MessageActions(
                 ApplyTags(change, message, newTags, null, null);
             }
 
-            Remember(change, accountId, clientReqId);
+            requests.Remember(change, clientReqId);
             return await change.CommitAsync(from, ct) with { ClientReqId = clientReqId };
         }
-        catch (DbUpdateException e) when (clientReqId is { } reqId && IsDuplicateRequest(e))
+        catch (DbUpdateException e) when (clientReqId is { } reqId && RequestLog.IsDuplicate(e))
         {
             // The same request committed concurrently (possibly into another conversation): answer with it.
-            db.ChangeTracker.Clear();
-            return await OriginalAfterRaceAsync(accountId, conversationId, reqId, ct);
+            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
         }
     }
 
@@ -265,7 +263,7 @@ public sealed class MessageActions(
         try
         {
             await using var change = await BeginAsync(accountId, conversationId, ct);
-            if (clientReqId is { } reqId && await OriginalAsync(change, accountId, reqId, ct) is { } original)
+            if (clientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
             {
                 return original;
             }
@@ -279,13 +277,12 @@ public sealed class MessageActions(
                 change.Changed.Add(message);
             }
 
-            Remember(change, accountId, clientReqId);
+            requests.Remember(change, clientReqId);
             return await change.CommitAsync(from, ct) with { ClientReqId = clientReqId };
         }
-        catch (DbUpdateException e) when (clientReqId is { } reqId && IsDuplicateRequest(e))
+        catch (DbUpdateException e) when (clientReqId is { } reqId && RequestLog.IsDuplicate(e))
         {
-            db.ChangeTracker.Clear();
-            return await OriginalAfterRaceAsync(accountId, conversationId, reqId, ct);
+            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
         }
     }
 
@@ -451,63 +448,6 @@ public sealed class MessageActions(
             throw FleepErrors.BusinessRule("invalid_edit", "System messages cannot be changed.");
         }
     }
-
-    private void Remember(ConversationChange change, Guid accountId, Guid? clientReqId)
-    {
-        change.ClientReqId = clientReqId;
-        if (clientReqId is { } reqId)
-        {
-            db.ClientRequests.Add(new ClientRequest
-            {
-                AccountId = accountId,
-                ClientReqId = reqId,
-                ConversationId = change.Conversation.Id,
-                ResultMessageNr = change.ResultMessageNr ?? 0,
-                CreatedTime = change.Now,
-            });
-        }
-    }
-
-    /// <summary>The answer to a request already processed: the original message as it is now, nothing written.</summary>
-    private async Task<ConvResult?> OriginalAsync(ConversationChange change, Guid accountId, Guid clientReqId, CancellationToken ct)
-    {
-        var original = await db.ClientRequests.AsNoTracking()
-            .FirstOrDefaultAsync(q => q.AccountId == accountId && q.ClientReqId == clientReqId, ct);
-        if (original is null)
-        {
-            return null;
-        }
-
-        if (original.ConversationId != change.Conversation.Id)
-        {
-            throw ReusedRequestId();
-        }
-
-        var view = await membership.ViewAsync(change.Conversation, change.Members, change.Viewer, ct);
-        var message = await reader.Visible(view).Where(m => m.MessageNr == original.ResultMessageNr).ToListAsync(ct);
-        return new ConvResult(view, message) { ResultMessageNr = original.ResultMessageNr, ClientReqId = clientReqId };
-    }
-
-    private async Task<ConvResult> OriginalAfterRaceAsync(Guid accountId, Guid conversationId, Guid clientReqId, CancellationToken ct)
-    {
-        var original = await db.ClientRequests.AsNoTracking()
-            .FirstAsync(q => q.AccountId == accountId && q.ClientReqId == clientReqId, ct);
-        if (original.ConversationId != conversationId)
-        {
-            throw ReusedRequestId();
-        }
-
-        var (conversation, members, viewer) = await membership.RequireAsync(original.ConversationId, accountId, Access.Read, forUpdate: false, ct);
-        var view = await membership.ViewAsync(conversation, members, viewer, ct);
-        var message = await reader.Visible(view).Where(m => m.MessageNr == original.ResultMessageNr).ToListAsync(ct);
-        return new ConvResult(view, message) { ResultMessageNr = original.ResultMessageNr, ClientReqId = clientReqId };
-    }
-
-    private static FleepException ReusedRequestId() =>
-        FleepErrors.BusinessRule("client_req_id_reused", "This client_req_id was already used in another conversation.");
-
-    private static bool IsDuplicateRequest(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "client_requests" };
 
     private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
         ConversationChange.BeginAsync(db, membership, reader, fanOut, time, accountId, conversationId, Access.Write, ct);

@@ -1,0 +1,77 @@
+using FleepServer.Data;
+using FleepServer.Errors;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>
+/// Processed <c>client_req_id</c>s (core spec §6.8): unique per (account, id), written in the same
+/// transaction as the change. A call checks <see cref="FindAsync"/> once it holds the conversation
+/// lock (so a concurrent retry waits and then finds the original), and a unique violation at commit
+/// (the same id raced into another conversation) is answered by <see cref="AfterRaceAsync"/>.
+/// </summary>
+public sealed class RequestLog(FleepDbContext db, Membership membership, ConversationReader reader)
+{
+    public void Remember(ConversationChange change, Guid? clientReqId)
+    {
+        change.ClientReqId = clientReqId;
+        if (clientReqId is { } reqId)
+        {
+            db.ClientRequests.Add(new ClientRequest
+            {
+                AccountId = change.Viewer.AccountId,
+                ClientReqId = reqId,
+                ConversationId = change.Conversation.Id,
+                ResultMessageNr = change.ResultMessageNr ?? 0,
+                CreatedTime = change.Now,
+            });
+        }
+    }
+
+    /// <summary>The answer to a request already processed: the original message as it is now; null for a new id.</summary>
+    public async Task<ConvResult?> FindAsync(ConversationChange change, Guid clientReqId, CancellationToken ct)
+    {
+        var original = await db.ClientRequests.AsNoTracking()
+            .FirstOrDefaultAsync(q => q.AccountId == change.Viewer.AccountId && q.ClientReqId == clientReqId, ct);
+        if (original is null)
+        {
+            return null;
+        }
+
+        if (original.ConversationId != change.Conversation.Id)
+        {
+            throw Reused();
+        }
+
+        return await ResultAsync(await membership.ViewAsync(change.Conversation, change.Members, change.Viewer, ct), original, ct);
+    }
+
+    /// <summary>After losing a commit race on the same id: the winner's result, or client_req_id_reused if it was another conversation.</summary>
+    public async Task<ConvResult> AfterRaceAsync(Guid accountId, Guid conversationId, Guid clientReqId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var original = await db.ClientRequests.AsNoTracking()
+            .FirstAsync(q => q.AccountId == accountId && q.ClientReqId == clientReqId, ct);
+        if (original.ConversationId != conversationId)
+        {
+            throw Reused();
+        }
+
+        var (conversation, members, viewer) = await membership.RequireAsync(original.ConversationId, accountId, Access.Read, forUpdate: false, ct);
+        return await ResultAsync(await membership.ViewAsync(conversation, members, viewer, ct), original, ct);
+    }
+
+    public static bool IsDuplicate(DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "client_requests" };
+
+    private async Task<ConvResult> ResultAsync(ConvView view, ClientRequest original, CancellationToken ct)
+    {
+        long? nr = original.ResultMessageNr > 0 ? original.ResultMessageNr : null;
+        var messages = nr is null ? [] : await reader.Visible(view).Where(m => m.MessageNr == nr).ToListAsync(ct);
+        return new ConvResult(view, messages) { ResultMessageNr = nr, ClientReqId = original.ClientReqId };
+    }
+
+    private static FleepException Reused() =>
+        FleepErrors.BusinessRule("client_req_id_reused", "This client_req_id was already used in another conversation.");
+}
