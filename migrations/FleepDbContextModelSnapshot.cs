@@ -339,6 +339,14 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("snooze_time");
 
+                    b.Property<long?>("WritingMessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("writing_message_nr");
+
+                    b.Property<DateTimeOffset?>("WritingUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("writing_until");
+
                     b.HasKey("ConversationId", "AccountId")
                         .HasName("pk_conversation_members");
 

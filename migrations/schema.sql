@@ -271,3 +271,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122214447_WritingPens') THEN
+    ALTER TABLE conversation_members ADD writing_message_nr bigint;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122214447_WritingPens') THEN
+    ALTER TABLE conversation_members ADD writing_until timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122214447_WritingPens') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261122214447_WritingPens', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -36,6 +36,7 @@ public static class ConversationApi
         api.MapPost("/delete/{conversationId}", Delete);
         api.MapPost("/mark_read/{conversationId}", MarkRead);
         api.MapPost("/check_permissions/{conversationId}", CheckPermissions);
+        api.MapPost("/show_activity/{conversationId}", ShowActivity);
         return app;
     }
 
@@ -149,6 +150,16 @@ public static class ConversationApi
     private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkConversationReadRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request.MkInitMode, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/show_activity/&lt;id&gt; {is_writing?, message_nr?} → {stream: [activity of
+    /// the other members]} (core spec §9). <c>is_writing: true</c> puts the caller's pen on for 30 s
+    /// (renewed by the next call), false takes it off; either reaches the other members' streams.
+    /// Called with <c>{}</c> it only reads. A full-privacy caller gets an empty stream.
+    /// </summary>
+    private static async Task<ActivityResponse> ShowActivity(string conversationId, ShowActivityRequest request, CurrentSession me,
+        ConversationActivity activity, CancellationToken ct) =>
+        new(await activity.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), request.IsWriting, request.MessageNr, ct));
 
     /// <summary>POST api/conversation/check_permissions/&lt;id&gt; → {} while the caller may change the conversation (core spec §5.11).</summary>
     private static async Task<EmptyResponse> CheckPermissions(string conversationId, CurrentSession me, ConversationActions actions, CancellationToken ct)

@@ -79,6 +79,12 @@ public sealed class ConversationMember
 
     public long ReadMessageNr { get; set; }
 
+    /// <summary>While in the future, the member's writing pen is on (core spec §9: a pen lasts 30 s).</summary>
+    public DateTimeOffset? WritingUntil { get; set; }
+
+    /// <summary>The message the pen edits, when it belongs to an edit.</summary>
+    public long? WritingMessageNr { get; set; }
+
     /// <summary>Inbox number of the last alerting message at or before <see cref="ReadMessageNr"/>.</summary>
     public long ReadInboxNr { get; set; }
 

@@ -71,6 +71,7 @@ public static class FleepServerHost
         services.AddScoped<RequestLog>();
         services.AddScoped<ConversationActions>();
         services.AddScoped<ConversationFanOut>();
+        services.AddScoped<ConversationActivity>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
 

@@ -12,4 +12,7 @@ public sealed record ActivityRecord : IStreamRecord
     public long? ReadMessageNr { get; init; }
     public long? JoinMessageNr { get; init; }
     public long? ActivityTime { get; init; }
+
+    /// <summary>The message being edited, when the pen belongs to an edit (the python client marks it is_editing).</summary>
+    public long? MessageNr { get; init; }
 }

@@ -13,13 +13,29 @@ public static class ActivityRecords
         JoinMessageNr = member.JoinMessageNr,
     };
 
-    /// <summary>A member's read horizon moved: read receipts for the others (core spec §2.3, §9).</summary>
-    public static ActivityRecord Read(Guid conversationId, ConversationMember member, DateTimeOffset when) => new()
+    /// <summary>
+    /// A member's read horizon moved: read receipts for the others (core spec §2.3, §9). After the
+    /// member posted, its pen is off: <c>is_writing: false</c> as the live server sent.
+    /// </summary>
+    public static ActivityRecord Read(Guid conversationId, ConversationMember member, DateTimeOffset when, bool penCleared) => new()
     {
         ConversationId = conversationId,
         AccountId = member.AccountId,
         JoinMessageNr = member.JoinMessageNr,
         ReadMessageNr = member.ReadMessageNr,
         ActivityTime = when.ToUnixTimeSeconds(),
+        IsWriting = penCleared ? false : null,
+    };
+
+    /// <summary>A member's activity as it stands at <paramref name="now"/>: pen on or off, read horizon (show_activity, core spec §9).</summary>
+    public static ActivityRecord Current(Guid conversationId, ConversationMember member, DateTimeOffset now) => new()
+    {
+        ConversationId = conversationId,
+        AccountId = member.AccountId,
+        JoinMessageNr = member.JoinMessageNr,
+        ReadMessageNr = member.ReadMessageNr,
+        IsWriting = member.WritingUntil > now,
+        MessageNr = member.WritingUntil > now ? member.WritingMessageNr : null,
+        ActivityTime = now.ToUnixTimeSeconds(),
     };
 }

@@ -127,3 +127,6 @@ public sealed class AddressListConverter : JsonConverter<AddressList>
     private static AddressList Split(string text) =>
         new(text.Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
+
+/// <summary><c>conversation/show_activity</c> (core spec §9); from_message_nr is accepted and not needed.</summary>
+public sealed record ShowActivityRequest(bool? IsWriting, long? MessageNr, long? FromMessageNr) : IFleepRequest<ShowActivityRequest>;

@@ -36,3 +36,6 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
 
 /// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts (core spec §5.12).</summary>
 public sealed record ConversationListResponse(IReadOnlyList<ConvRecord> Conversations, long SyncHorizon);
+
+/// <summary><c>conversation/show_activity</c>: the other members' activity records.</summary>
+public sealed record ActivityResponse(IReadOnlyList<ActivityRecord> Stream);

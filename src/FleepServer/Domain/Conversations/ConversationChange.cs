@@ -20,6 +20,7 @@ public sealed class ConversationChange : IAsyncDisposable
     private readonly ConversationReader reader;
     private readonly ConversationFanOut fanOut;
     private readonly long viewerReadBefore;
+    private bool posted;
     private readonly IDbContextTransaction transaction;
 
     private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, IDbContextTransaction transaction,
@@ -153,7 +154,7 @@ public sealed class ConversationChange : IAsyncDisposable
         await db.SaveChangesAsync(ct);
         // The caller's own read receipt goes to the others only; its answer does not repeat it.
         IReadOnlyList<ActivityRecord> activities = Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive
-            ? [.. Activities, ActivityRecords.Read(Conversation.Id, Viewer, Now)]
+            ? [.. Activities, ActivityRecords.Read(Conversation.Id, Viewer, Now, penCleared: posted)]
             : Activities;
         await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, activities, ClientReqId, ResultMessageNr)
         {
@@ -187,6 +188,10 @@ public sealed class ConversationChange : IAsyncDisposable
     public Message AppendText(string xml, string? subject)
     {
         var message = FlowWriter.Append(db, Conversation, Viewer.AccountId, SystemTypes.Text, MessageStates.Plain, xml, alerting: true, Now);
+        // Posting ends the poster's writing pen (core spec §9).
+        Viewer.WritingUntil = null;
+        Viewer.WritingMessageNr = null;
+        posted = true;
         message.Subject = string.IsNullOrEmpty(subject) ? null : subject;
         FlowWriter.ReadOwn(Viewer, message);
         Changed.Add(message);

@@ -47,7 +47,11 @@ public sealed class ConversationFanOut(FleepDbContext db, Membership membership,
                 : change.Joined;
             records.AddRange(newContacts.Where(id => id != to && accounts.ContainsKey(id)).Distinct()
                 .Select(id => new StreamAppend(to, ContactRecords.ForContact(accounts[id]))));
-            records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));
+            if (change.SendsHeaders)
+            {
+                records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));
+            }
+
             records.AddRange(messages.Where(m => view.Sees(m.MessageNr)).Select(m => new StreamAppend(to, MessageRecords.For(m, to))));
             if (view.Viewer.IsActive && !Private(to))
             {
@@ -82,4 +86,7 @@ public sealed record ConversationFanOutInput(
 {
     /// <summary>Accounts that became members in this change.</summary>
     public IReadOnlyList<Guid> Joined { get; init; } = [];
+
+    /// <summary>False for changes that leave every header as it was (a writing pen): activity records only.</summary>
+    public bool SendsHeaders { get; init; } = true;
 }

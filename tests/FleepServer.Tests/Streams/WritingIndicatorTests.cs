@@ -1,0 +1,92 @@
+using FleepServer.Tests.Infrastructure;
+
+namespace FleepServer.Tests.Streams;
+
+/// <summary>Writing pens through conversation/show_activity, as activity records in the other members' streams (core spec §9).</summary>
+public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
+{
+    private static async Task<List<System.Text.Json.JsonElement>> ActivitySinceAsync(FleepTestClient client, long horizon) =>
+        (await client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk().Stream()
+            .Where(r => r.Str("mk_rec_type") == "activity").ToList();
+
+    [Fact]
+    public async Task A_pen_reaches_the_other_member_shows_in_show_activity_and_expires_after_thirty_seconds()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("pens", bob);
+        var bobHorizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var aliceHorizon = (await alice.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        var own = (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+
+        // The answer holds the OTHER members' activity: bob's, pen off.
+        var bobNow = Assert.Single(own.Stream());
+        Assert.Equal(bob.AccountId, bobNow.GetProperty("account_id").GetGuid());
+        Assert.False(bobNow.Bool("is_writing"));
+        var pen = Assert.Single(await ActivitySinceAsync(bob, bobHorizon));
+        Assert.Equal(alice.AccountId, pen.GetProperty("account_id").GetGuid());
+        Assert.Equal(conversation, pen.GetProperty("conversation_id").GetGuid());
+        Assert.True(pen.Bool("is_writing"));
+        Assert.True(pen.Has("activity_time"));
+        Assert.Empty(await ActivitySinceAsync(alice, aliceHorizon));
+
+        var seen = Assert.Single((await bob.ConvAsync("show_activity", conversation, new { })).EnsureOk().Stream());
+        Assert.True(seen.Bool("is_writing"));
+
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var expired = Assert.Single((await bob.ConvAsync("show_activity", conversation, new { })).EnsureOk().Stream());
+        Assert.False(expired.Bool("is_writing"));
+    }
+
+    [Fact]
+    public async Task Posting_a_message_ends_the_pen_with_a_read_receipt()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("pen then post", bob);
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        var bobHorizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        var nr = (await alice.SendAsync(conversation, "done writing")).EnsureOk().Json.GetProperty("result_message_nr").GetInt64();
+
+        var receipt = Assert.Single(await ActivitySinceAsync(bob, bobHorizon));
+        Assert.False(receipt.Bool("is_writing"));
+        Assert.Equal(nr, receipt.Long("read_message_nr"));
+        Assert.False(Assert.Single((await bob.ConvAsync("show_activity", conversation, new { })).EnsureOk().Stream()).Bool("is_writing"));
+    }
+
+    [Fact]
+    public async Task Full_privacy_accounts_neither_send_nor_receive_pens()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var hermit = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("privacy", hermit);
+        (await hermit.PostAsync("/api/account/configure", new { is_full_privacy = true })).EnsureOk();
+        var aliceHorizon = (await alice.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var hermitHorizon = (await hermit.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        (await hermit.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+
+        Assert.Empty(await ActivitySinceAsync(alice, aliceHorizon));
+        Assert.Empty(await ActivitySinceAsync(hermit, hermitHorizon));
+        Assert.Empty((await hermit.ConvAsync("show_activity", conversation, new { })).EnsureOk().Stream());
+        Assert.Empty((await alice.ConvAsync("show_activity", conversation, new { })).EnsureOk().Stream());
+    }
+
+    [Fact]
+    public async Task Outsiders_get_the_unknown_conversation_error_and_bad_input_is_refused()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        using var outsider = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("closed", bob);
+
+        (await outsider.ConvAsync("show_activity", conversation, new { is_writing = true })).AssertError(430, "not_found");
+        (await outsider.ConvAsync("show_activity", Guid.NewGuid(), new { })).AssertError(430, "not_found");
+        (await alice.PostAsync("/api/conversation/show_activity/not-a-uuid", new { })).AssertError(400);
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = "often" })).AssertError(400);
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true, message_nr = 999 })).AssertError(400);
+    }
+}
