@@ -61,6 +61,32 @@ public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<F
         Assert.Equal(forFresh, forBusy);
     }
 
+    [Fact]
+    public async Task Sync_costs_the_same_for_one_conversation_and_for_many_with_many_contacts()
+    {
+        using var small = await server.NewAccountAsync();
+        using var large = await server.NewAccountAsync();
+        var others = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.NewAccountAsync()));
+        await small.CreateConversationAsync("one", others[0]);
+        for (var i = 0; i < 8; i++)
+        {
+            var conversation = await large.CreateConversationAsync($"many {i}", others[i % 6], others[(i + 1) % 6]);
+            (await large.SendAsync(conversation, "unread for the others")).EnsureOk();
+            (await others[i % 6].SendAsync(conversation, "unread for large")).EnsureOk();
+        }
+
+        var forSmall = await CountCommandsAsync(() => small.PostAsync("/api/account/sync"));
+        var forLarge = await CountCommandsAsync(() => large.PostAsync("/api/account/sync"));
+        var pollFromZero = await CountCommandsAsync(() => large.PostAsync("/api/account/poll", new { event_horizon = 0, wait = false }));
+
+        Assert.Equal(forSmall, forLarge);
+        Assert.Equal(forLarge, pollFromZero);
+        foreach (var other in others)
+        {
+            other.Dispose();
+        }
+    }
+
     private async Task<long> CountCommandsAsync(Func<Task<FleepResponse>> call)
     {
         var before = server.Commands.Count;
