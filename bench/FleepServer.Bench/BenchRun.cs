@@ -86,7 +86,22 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         }
     }
 
+    private readonly SemaphoreSlim cleaning = new(1, 1);
+
     public async Task CleanUpAsync()
+    {
+        await cleaning.WaitAsync();
+        try
+        {
+            await CleanUpOnceAsync();
+        }
+        finally
+        {
+            cleaning.Release();
+        }
+    }
+
+    private async Task CleanUpOnceAsync()
     {
         foreach (var process in processes.ToList())
         {
@@ -98,6 +113,11 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         {
             await cluster.StopAsync();
             cluster = null;
+        }
+
+        if (!Directory.Exists(work))
+        {
+            return;
         }
 
         try

@@ -169,7 +169,7 @@ public static class Engines
             }));
             if (i % 250 == 249)
             {
-                await Task.Delay(20);
+                await Task.Delay(50);
             }
         }
 

@@ -25,6 +25,6 @@ public sealed record Sizes(
 
     public static readonly Sizes Quick = new(
         Repetitions: 1, Accounts: 16, CaptureAccounts: 2, PendingAccounts: 4, Parked: 200, Pollers: 16, Rate: 50,
-        DeliveryDuration: TimeSpan.FromSeconds(2), Concurrency: 8, Warmup: TimeSpan.FromMilliseconds(200), Duration: TimeSpan.FromSeconds(1),
+        DeliveryDuration: TimeSpan.FromSeconds(1), Concurrency: 8, Warmup: TimeSpan.FromMilliseconds(200), Duration: TimeSpan.FromSeconds(1),
         LoginConcurrency: 2, PgbenchSeconds: 1, Settle: TimeSpan.FromMilliseconds(500), Idle: TimeSpan.FromSeconds(1));
 }
