@@ -13,7 +13,8 @@ namespace FleepServer.Bench;
 /// own process) against the same cluster, every scenario repeated and reported as its median
 /// beside the baseline measured in this run (design.md §8).
 /// </summary>
-public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
+public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? traceTool = null, IReadOnlyList<string>? serverExtra = null,
+    IReadOnlyList<string>? connectionOptions = null)
 {
     private const string NeedsSend = "needs api/conversation/create and api/message/send";
     private readonly List<AppProcess> processes = [];
@@ -36,6 +37,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         try
         {
             report = new Report { Quick = quick, Commit = await GitAsync("rev-parse --short HEAD") };
+            report.ServerChanges.AddRange(serverExtra ?? []);
+            report.ServerChanges.AddRange((connectionOptions ?? []).Select(o => $"connection string: {o}"));
             Describe();
             var serverDll = Path.Combine(repo, "src/FleepServer/bin/Release/net10.0/FleepServer.dll");
             var baselineDll = Path.Combine(repo, "bench/Baseline/bin/Release/net10.0/Baseline.dll");
@@ -49,7 +52,6 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
 
             await StartClusterAsync();
             await KestrelBaselinesAsync(baselineDll);
-            HasherBaseline();
 
             var server = await StartServerAsync(serverDll, "server-a");
             var meter = new CpuMeter(() => processes.Where(p => !p.HasExited && p != baselineProcess).Select(p => p.Pid), postmasterPid);
@@ -144,7 +146,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         report.Machine["open_files_limit"] = Machine.OpenFileLimit().ToString(CultureInfo.InvariantCulture);
         report.LoadAverages.Add($"start {Machine.LoadAverage()}");
         Console.WriteLine($"bench {(quick ? "--quick " : "")}commit {report.Commit}: {string.Join(", ", report.Machine.Select(kv => $"{kv.Key} {kv.Value}"))}; load average {Machine.LoadAverage()}");
-        var needed = 2L * sizes.Parked + 1000;
+        // The bench holds one socket per parked poll, and so does the server (which inherits the limit).
+        var needed = sizes.Parked + 1000L;
         if (Machine.OpenFileLimit() < needed)
         {
             Console.WriteLine($"warning: open files limit {Machine.OpenFileLimit()} is below {needed}; raise it (ulimit -n) for {sizes.Parked} parked polls");
@@ -235,7 +238,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         for (var r = 0; r < sizes.Repetitions; r++)
         {
             var round = r;
-            holds.Add(await Engines.HoldAsync(meter, kestrel.Pid, sizes.Parked, sizes.Accounts, sizes.Settle, sizes.Idle,
+            holds.Add(await Engines.HoldAsync(meter, kestrel.Pid, sizes.Parked, sizes.Accounts, sizes.Settle, sizes.QuietLimit, sizes.Idle,
                 (c, i, ct) => c.PostAsync(new Uri(kestrel.BaseAddress, $"/park/h{round}-{i % sizes.Accounts}"), "{}", ct: ct),
                 async key => (await client.PostAsync(new Uri(kestrel.BaseAddress, $"/signal/h{round}-{key}?seq=1"), "{}")).Ok,
                 answer => answer.Ok));
@@ -276,34 +279,26 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
             $"% of one core with {sizes.Parked} parked", holds[^1].Cpu));
     }
 
-    private void HasherBaseline()
+    /// <summary>PasswordHasher.VerifyHashedPassword alone, on every core, for a hash made like the server's: verifies per second.</summary>
+    private double HasherRate()
     {
-        // PasswordHasher.VerifyHashedPassword alone, on every core, for a hash made like the server's.
         var hasher = new PasswordHasher<object>();
         var user = new object();
         var hash = hasher.HashPassword(user, FleepCalls.Password);
         var seconds = sizes.Duration.TotalSeconds;
-        var cores = Environment.ProcessorCount;
-        var rates = new List<double>();
-        for (var r = 0; r < sizes.Repetitions; r++)
+        long count = 0;
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, Environment.ProcessorCount, _ =>
         {
-            long count = 0;
-            var watch = Stopwatch.StartNew();
-            Parallel.For(0, cores, _ =>
+            while (watch.Elapsed.TotalSeconds < seconds)
             {
-                while (watch.Elapsed.TotalSeconds < seconds)
+                if (hasher.VerifyHashedPassword(user, hash, FleepCalls.Password) != PasswordVerificationResult.Failed)
                 {
-                    if (hasher.VerifyHashedPassword(user, hash, FleepCalls.Password) != PasswordVerificationResult.Failed)
-                    {
-                        Interlocked.Increment(ref count);
-                    }
+                    Interlocked.Increment(ref count);
                 }
-            });
-            rates.Add(count / watch.Elapsed.TotalSeconds);
-        }
-
-        report.Add(new BaselineFigure("PasswordHasher verify", Stats.Median(rates), rates,
-            $"verifies/s on {cores} cores ({Stats.Median(rates) / cores:0.0} per core)", null));
+            }
+        });
+        return count / watch.Elapsed.TotalSeconds;
     }
 
     private async Task Repeat(string name, string unit, Func<Task<LoopResult>> measure)
@@ -332,11 +327,12 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
     private string[] ServerArguments(int port) =>
     [
         "--urls", $"http://127.0.0.1:{port}",
-        "--ConnectionStrings:Fleep", connectionString,
+        "--ConnectionStrings:Fleep", string.Join(';', [connectionString, .. connectionOptions ?? []]),
         "--Fleep:Login:PermitsPerIp", "1000000",
         "--Fleep:Login:PermitsPerAccount", "1000000",
         // Parked polls stay parked for the whole measurement instead of cycling every 55 s.
         "--Fleep:Poll:Wait", "00:10:00",
+        .. serverExtra ?? [],
     ];
 
     private async Task CreateAccountsAsync(Uri server)
@@ -401,6 +397,13 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
 
         var capture = new StatementCapture(connectionString, Path.Combine(cluster!.RootDirectory, "postgres.log"));
         var changers = accounts.Take(sizes.CaptureAccounts).ToList();
+        // A session's last-seen time is written at most once a minute: use every captured session
+        // just before the capture, so the capture shows the steady state and not that write.
+        foreach (var session in changers.Select(a => a.Changer).Concat(pending.Take(sizes.CaptureAccounts).Select(a => a.Poller)))
+        {
+            Check(await calls.SyncAsync(server, session));
+        }
+
         var captured = await capture.CaptureAsync(
         [
             .. changers.Select((a, i) => ($"configure {i}", (Func<Task>)(async () =>
@@ -469,7 +472,15 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         using var client = new LoadClient();
         var calls = new FleepCalls(client);
         var pending = PendingAccounts;
-        var p7 = await RepeatMetric(async () =>
+        // Raw Kestrel again, just before each repetition, so both sides see the same machine load.
+        var kestrel = baselineProcess!;
+        var kestrelMeter = new CpuMeter(() => [kestrel.Pid], postmasterPid);
+        var json = new Uri(kestrel.BaseAddress, "/json");
+        const string body = "{\"ticket\":\"00000000-0000-0000-0000-000000000000\",\"event_horizon\":12345,\"wait\":false}";
+        var beside = new List<LoopResult>();
+        async Task KestrelJson() => beside.Add(await Engines.ClosedLoopAsync(kestrelMeter, sizes.Concurrency, sizes.Warmup, sizes.Duration,
+            async _ => (await client.PostAsync(json, body)).Ok));
+        var p7 = await RepeatMetric(KestrelJson, async () =>
         {
             var r = await Engines.ClosedLoopAsync(meter, sizes.Concurrency, sizes.Warmup, sizes.Duration, async w =>
             {
@@ -479,10 +490,21 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
             });
             return (r.PerSecond, r.Errors, 0, r.Cpu);
         });
+        string Beside(string id)
+        {
+            var name = $"kestrel POST-JSON beside {id}";
+            var runs = beside.TakeLast(sizes.Repetitions).ToList();
+            failures += runs.Sum(b => b.Errors);
+            report.Add(new BaselineFigure(name, Stats.Median(runs.Select(b => b.PerSecond)), [.. runs.Select(b => b.PerSecond)],
+                $"req/s c={sizes.Concurrency}, one run just before each {id} repetition", runs[^1].Cpu));
+            return name;
+        }
+
+        var rawJson = Beside("P7");
         Add(new Metric
         {
             Id = "P7", What = $"polls/s returning 10 pending records, c={sizes.Concurrency}", Baseline = "raw Kestrel POST-JSON",
-            BaselineValue = report.BaselineValue("kestrel POST-JSON"), Target = "≥ 20% of raw Kestrel POST-JSON",
+            BaselineValue = report.BaselineValue(rawJson), Target = "≥ 20% of raw Kestrel POST-JSON",
         }, p7);
         Add(new Metric
         {
@@ -493,7 +515,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         // P8: the cheapest authenticated call: account/poll with wait=false and nothing pending
         // (session check plus one stream read, no write).
         var heads = await HorizonsAsync(server.BaseAddress, pending);
-        var p8 = await RepeatMetric(async () =>
+        var p8 = await RepeatMetric(KestrelJson, async () =>
         {
             var r = await Engines.ClosedLoopAsync(meter, sizes.Concurrency, sizes.Warmup, sizes.Duration, async w =>
             {
@@ -506,8 +528,57 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         Add(new Metric
         {
             Id = "P8", What = $"calls/s account/poll wait=false nothing pending, c={sizes.Concurrency}", Baseline = "raw Kestrel POST-JSON",
-            BaselineValue = report.BaselineValue("kestrel POST-JSON"),
+            BaselineValue = report.BaselineValue(Beside("P8")),
         }, p8);
+
+        if (traceTool is not null)
+        {
+            await ProfileAsync(server, meter, "P7", async w =>
+            {
+                var i = w % pending.Count;
+                return (await calls.PollAsync(server.BaseAddress, pending[i].Poller, pendingHorizons[i], wait: false)).Ok;
+            });
+            await ProfileAsync(server, meter, "P8", async w =>
+            {
+                var i = w % pending.Count;
+                return (await calls.PollAsync(server.BaseAddress, pending[i].Poller, heads[i], wait: false)).Ok;
+            });
+        }
+    }
+
+    /// <summary>
+    /// --profile: the scenario's load again while dotnet-trace samples the server's stacks; the
+    /// methods longest on the stack (inclusive) go to the results folder beside the figures.
+    /// </summary>
+    private async Task ProfileAsync(AppProcess server, CpuMeter meter, string id, Func<int, Task<bool>> call)
+    {
+        var trace = Path.Combine(work, $"{id}.nettrace");
+        var load = Engines.ClosedLoopAsync(meter, sizes.Concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), call);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await ToolAsync(traceTool!, ["collect", "-p", server.Pid.ToString(CultureInfo.InvariantCulture),
+            "--profile", "dotnet-common,dotnet-sampled-thread-time", "--duration", "00:00:00:06", "-o", trace]);
+        await load;
+        var top = await ToolAsync(traceTool!, ["report", trace, "topN", "-n", "40", "--inclusive"]);
+        var directory = outDirectory ?? (quick ? Path.Combine(work, "results") : Path.Combine(repo, "bench/results"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"{report.Started:yyyy-MM-dd}-{report.Commit}-{id}-profile.txt");
+        await File.WriteAllTextAsync(file, top);
+        Console.WriteLine($"{id} profile (dotnet-trace, sampled stacks, top 40 inclusive): {file}");
+    }
+
+    private static async Task<string> ToolAsync(string tool, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return await output + await error;
     }
 
     private async Task DeliveryAsync(AppProcess server, CpuMeter meter, string serverDll)
@@ -577,7 +648,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
             Id = id, What = what + ", p50 ms", Baseline = "pgbench configure-txn c=1 latency + Kestrel wake p50", Ratio = "x",
             BaselineValue = rawCommit + wakeP50, Target = "p50 ≤ 3 ms (P1's target)",
             Errors = results.Sum(x => x.Errors + x.Duplicates), Lost = results.Sum(x => x.Lost), Cpu = results[^1].Cpu,
-            Note = $"{results.Sum(x => x.Delivered)} of {results.Sum(x => x.Sent)} delivered, {results.Sum(x => x.Duplicates)} duplicates",
+            Note = $"{results.Sum(x => x.Delivered)} of {results.Sum(x => x.Sent)} delivered, {results.Sum(x => x.Duplicates)} duplicates, "
+                + $"changes answered at {Stats.Median(results.Select(x => x.AnsweredPerSecond)):0}/s of {sizes.Rate}/s offered",
         };
         p50.Repetitions.AddRange(results.Select(x => x.P50Ms));
         p50.Value = Stats.Median(p50.Repetitions);
@@ -600,7 +672,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
         for (var r = 0; r < sizes.Repetitions; r++)
         {
             var horizons = await HorizonsAsync(server.BaseAddress, accounts);
-            holds.Add(await Engines.HoldAsync(meter, server.Pid, sizes.Parked, accounts.Count, sizes.Settle, sizes.Idle,
+            holds.Add(await Engines.HoldAsync(meter, server.Pid, sizes.Parked, accounts.Count, sizes.Settle, sizes.QuietLimit, sizes.Idle,
                 (c, i, ct) =>
                 {
                     var a = i % accounts.Count;
@@ -612,7 +684,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
 
         var errors = holds.Sum(h => h.Errors);
         var lost = holds.Sum(h => h.Parked - h.Held - h.Errors);
-        var note = $"{sizes.Parked} polls over {accounts.Count} accounts";
+        var note = $"{sizes.Parked} polls over {accounts.Count} accounts; quiet {Stats.Median(holds.Select(h => h.SettleSeconds)):0.0} s after the last was sent";
         Add(new Metric
         {
             Id = "P4", What = "parked polls held by one process (each answered by its wake-up)", Baseline = "raw Kestrel parked",
@@ -634,7 +706,12 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
     {
         using var client = new LoadClient();
         var calls = new FleepCalls(client);
-        var p11 = await RepeatMetric(async () =>
+        var hashes = new List<double>();
+        var p11 = await RepeatMetric(() =>
+        {
+            hashes.Add(HasherRate());
+            return Task.CompletedTask;
+        }, async () =>
         {
             var r = await Engines.ClosedLoopAsync(meter, sizes.LoginConcurrency, sizes.Warmup, sizes.Duration, async w =>
             {
@@ -643,6 +720,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
             });
             return (r.PerSecond, r.Errors, 0, r.Cpu);
         });
+        report.Add(new BaselineFigure("PasswordHasher verify", Stats.Median(hashes), hashes,
+            $"verifies/s on {Environment.ProcessorCount} cores ({Stats.Median(hashes) / Environment.ProcessorCount:0.0} per core), one run before each P11 repetition", null));
         Add(new Metric
         {
             Id = "P11", What = $"logins/s, c={sizes.LoginConcurrency}", Baseline = $"PasswordHasher verify alone on {Environment.ProcessorCount} cores",
@@ -705,11 +784,16 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory)
 
     // --- helpers --------------------------------------------------------------------------------
 
-    private async Task<List<(double Value, int Errors, int Lost, CpuUse? Cpu)>> RepeatMetric(Func<Task<(double, int, int, CpuUse?)>> measure)
+    private Task<List<(double Value, int Errors, int Lost, CpuUse? Cpu)>> RepeatMetric(Func<Task<(double, int, int, CpuUse?)>> measure) =>
+        RepeatMetric(() => Task.CompletedTask, measure);
+
+    /// <summary>Repeats a measurement, running its baseline just before each repetition.</summary>
+    private async Task<List<(double Value, int Errors, int Lost, CpuUse? Cpu)>> RepeatMetric(Func<Task> baseline, Func<Task<(double, int, int, CpuUse?)>> measure)
     {
         var results = new List<(double, int, int, CpuUse?)>();
         for (var r = 0; r < sizes.Repetitions; r++)
         {
+            await baseline();
             results.Add(await measure());
         }
 

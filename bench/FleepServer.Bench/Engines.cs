@@ -4,9 +4,17 @@ namespace FleepServer.Bench;
 
 public sealed record LoopResult(double PerSecond, int Errors, CpuUse Cpu);
 
-public sealed record DeliveryResult(double P50Ms, double P99Ms, int Sent, int Delivered, int Lost, int Duplicates, int Errors, CpuUse Cpu);
+public sealed record DeliveryResult(double P50Ms, double P99Ms, int Sent, int Delivered, int Lost, int Duplicates, int Errors, CpuUse Cpu)
+{
+    /// <summary>Changes answered per second, first send to last answer: below the offered rate means the writer saturated.</summary>
+    public double AnsweredPerSecond { get; init; }
+}
 
-public sealed record HoldResult(int Parked, int Held, double KbEach, double IdleCpuPercent, int Errors, CpuUse Cpu);
+public sealed record HoldResult(int Parked, int Held, double KbEach, double IdleCpuPercent, int Errors, CpuUse Cpu)
+{
+    /// <summary>Seconds from the last poll sent until the process went quiet.</summary>
+    public double SettleSeconds { get; init; }
+}
 
 /// <summary>The load shapes: closed loop, open-loop delivery to parked polls, and holding parked polls.</summary>
 public static class Engines
@@ -120,6 +128,7 @@ public static class Engines
         }
 
         await Task.WhenAll(changes);
+        var answeredPerSecond = total / Stopwatch.GetElapsedTime(start).TotalSeconds;
         var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < deadline && Enumerable.Range(0, total).Any(i => !failed[i] && Volatile.Read(ref received[i]) == 0))
         {
@@ -133,7 +142,7 @@ public static class Engines
         var failures = failed.Count(f => f);
         var lost = Enumerable.Range(0, total).Count(i => !failed[i] && received[i] == 0);
         return new DeliveryResult(Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99), total, latencies.Count, lost,
-            duplicates, errors + failures, cpu);
+            duplicates, errors + failures, cpu) { AnsweredPerSecond = answeredPerSecond };
     }
 
     /// <summary>
@@ -141,7 +150,7 @@ public static class Engines
     /// connections, measures its RSS growth per parked request and its CPU while they sit idle,
     /// then wakes every key and counts the requests that come back with their wake-up.
     /// </summary>
-    public static async Task<HoldResult> HoldAsync(CpuMeter meter, int pid, int count, int keys, TimeSpan settle, TimeSpan idle,
+    public static async Task<HoldResult> HoldAsync(CpuMeter meter, int pid, int count, int keys, TimeSpan settle, TimeSpan quietLimit, TimeSpan idle,
         Func<LoadClient, int, CancellationToken, Task<Answer>> park, Func<int, Task<bool>> wake, Func<Answer, bool> delivered)
     {
         using var client = new LoadClient(TimeSpan.FromMinutes(15));
@@ -173,7 +182,20 @@ public static class Engines
             }
         }
 
+        // Parked means every poll has done its one read: wait until the process goes quiet (under
+        // 5% of a core for a second), at least `settle`, at most `quietLimit` more.
         await Task.Delay(settle);
+        var settling = Stopwatch.StartNew();
+        while (settling.Elapsed < quietLimit)
+        {
+            var before = Machine.CpuSeconds(pid);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (Machine.CpuSeconds(pid) - before < 0.05)
+            {
+                break;
+            }
+        }
+
         var early = Volatile.Read(ref answered);
         var rssAfter = Machine.RssBytes(pid);
         var window = meter.Start();
@@ -190,6 +212,9 @@ public static class Engines
         });
         await Task.WhenAny(Task.WhenAll(parks), Task.Delay(TimeSpan.FromSeconds(60)));
         errors += early; // a poll answered before its wake-up did not stay parked
-        return new HoldResult(count, held, (rssAfter - rssBefore) / 1024.0 / count, cpu.Server / cpu.WallSeconds * 100, errors, cpu);
+        return new HoldResult(count, held, (rssAfter - rssBefore) / 1024.0 / count, cpu.Server / cpu.WallSeconds * 100, errors, cpu)
+        {
+            SettleSeconds = settle.TotalSeconds + settling.Elapsed.TotalSeconds,
+        };
     }
 }

@@ -60,6 +60,9 @@ public sealed class Report
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     public Dictionary<string, string> Machine { get; } = [];
     public Dictionary<string, string> Postgres { get; } = [];
+
+    /// <summary>Server configuration beyond the bench's own (--server-arg, --server-connection-option).</summary>
+    public List<string> ServerChanges { get; } = [];
     public List<BaselineFigure> Baselines { get; } = [];
     public List<Metric> Metrics { get; } = [];
     public Dictionary<string, string> Captured { get; } = [];
@@ -100,7 +103,8 @@ public sealed class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {string.Join(", ", Machine.Select(kv => $"{kv.Key} {kv.Value}"))}  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL: {string.Join(", ", Postgres.Select(kv => $"{kv.Key} {kv.Value}"))}  ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Load average during the run: {string.Join(" | ", LoadAverages)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Load average during the run: {string.Join(" | ", LoadAverages)}  ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Server changes from the defaults: {(ServerChanges.Count == 0 ? "none" : string.Join(" ", ServerChanges))}");
         md.AppendLine();
         md.AppendLine("| # | what | median | baseline (same run) | ratio | target | errors | lost |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
