@@ -26,7 +26,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
     private string connectionString = "";
     private int postmasterPid;
     private readonly List<Account> accounts = [];
-    private bool quick => sizes == Sizes.Quick;
+    private bool quick => sizes.Repetitions == Sizes.Quick.Repetitions && sizes.Accounts == Sizes.Quick.Accounts;
     private int failures;
 
     private sealed record Account(string Email, Session Poller, Session Changer);
@@ -429,9 +429,14 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             foreach (var clients in new[] { 1, 8, 32 })
             {
                 var results = new List<PgbenchResult>();
+                CpuUse? cpu = null;
                 for (var r = 0; r < sizes.Repetitions; r++)
                 {
+                    var pgBefore = Machine.TreeCpuSeconds(postmasterPid);
+                    var watch = Stopwatch.StartNew();
                     var result = await Pgbench.RunAsync(bin, target, script, clients, sizes.PgbenchSeconds, quick ? 20 : null);
+                    // PostgreSQL's CPU only: pgbench's own is not counted (it is not this process).
+                    cpu = new CpuUse(0, Machine.TreeCpuSeconds(postmasterPid) - pgBefore, 0, watch.Elapsed.TotalSeconds);
                     if (!result.Ok)
                     {
                         failures++;
@@ -441,7 +446,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
                     results.Add(result);
                 }
 
-                report.Add(new BaselineFigure($"pgbench {name} c={clients}", Stats.Median(results.Select(x => x.Tps)), [.. results.Select(x => x.Tps)], "tps", null));
+                report.Add(new BaselineFigure($"pgbench {name} c={clients}", Stats.Median(results.Select(x => x.Tps)), [.. results.Select(x => x.Tps)], "tps", cpu));
                 report.Add(new BaselineFigure($"pgbench {name} c={clients} latency", Stats.Median(results.Select(x => x.LatencyMs)), [.. results.Select(x => x.LatencyMs)], "ms", null));
             }
         }
@@ -685,6 +690,10 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         var errors = holds.Sum(h => h.Errors);
         var lost = holds.Sum(h => h.Parked - h.Held - h.Errors);
         var note = $"{sizes.Parked} polls over {accounts.Count} accounts; quiet {Stats.Median(holds.Select(h => h.SettleSeconds)):0.0} s after the last was sent";
+        foreach (var failure in holds.SelectMany(h => h.Failures).GroupBy(f => f.Key))
+        {
+            note += $"; {failure.Sum(f => f.Value)} answered {failure.Key}";
+        }
         Add(new Metric
         {
             Id = "P4", What = "parked polls held by one process (each answered by its wake-up)", Baseline = "raw Kestrel parked",

@@ -14,6 +14,9 @@ public sealed record HoldResult(int Parked, int Held, double KbEach, double Idle
 {
     /// <summary>Seconds from the last poll sent until the process went quiet.</summary>
     public double SettleSeconds { get; init; }
+
+    /// <summary>Failed parks by status and the start of the answer.</summary>
+    public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>The load shapes: closed loop, open-loop delivery to parked polls, and holding parked polls.</summary>
@@ -159,6 +162,7 @@ public static class Engines
         var held = 0;
         var errors = 0;
         var woken = 0;
+        var failures = new Dictionary<string, int>();
         var parks = new List<Task>(count);
         for (var i = 0; i < count; i++)
         {
@@ -170,6 +174,12 @@ public static class Engines
                 if (!answer.Ok)
                 {
                     Interlocked.Increment(ref errors);
+                    var text = System.Text.Encoding.UTF8.GetString(answer.Body);
+                    lock (failures)
+                    {
+                        var key = $"{answer.Status}: {(text.Length > 160 ? text[..160] : text)}";
+                        failures[key] = failures.GetValueOrDefault(key) + 1;
+                    }
                 }
                 else if (Volatile.Read(ref woken) == 1 && delivered(answer))
                 {
@@ -211,10 +221,14 @@ public static class Engines
             }
         });
         await Task.WhenAny(Task.WhenAll(parks), Task.Delay(TimeSpan.FromSeconds(60)));
-        errors += early; // a poll answered before its wake-up did not stay parked
+        if (early > errors)
+        {
+            errors = early; // a poll answered before its wake-up did not stay parked
+        }
         return new HoldResult(count, held, (rssAfter - rssBefore) / 1024.0 / count, cpu.Server / cpu.WallSeconds * 100, errors, cpu)
         {
             SettleSeconds = settle.TotalSeconds + settling.Elapsed.TotalSeconds,
+            Failures = failures,
         };
     }
 }

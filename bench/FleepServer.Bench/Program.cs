@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FleepServer.Bench;
 
-// dotnet run -c Release --project bench/FleepServer.Bench -- all [--quick] [--out DIR] [--profile] [--server-arg KEY=VALUE]...
+// dotnet run -c Release --project bench/FleepServer.Bench -- all [--quick] [--seconds N] [--out DIR] [--profile]
+//     [--server-arg KEY=VALUE]... [--server-connection-option "Key=Value"]...
 if (args.FirstOrDefault() != "all")
 {
     Console.Error.WriteLine("usage: FleepServer.Bench all [--quick] [--out DIR] [--profile]");
@@ -34,7 +35,15 @@ var serverExtra = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-arg"
 // --server-connection-option "Key=Value" (repeatable): appended to the server's connection string only.
 var connectionOptions = args.Select((a, i) => (a, i)).Where(x => x.a == "--server-connection-option" && x.i + 1 < args.Length)
     .Select(x => args[x.i + 1]).ToList();
-var run = new BenchRun(quick ? Sizes.Quick : Sizes.Full, outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null, traceTool, serverExtra,
+// --seconds N: closed-loop windows of N seconds (to compare a change at quick sizes with less noise).
+var secondsIndex = Array.IndexOf(args, "--seconds");
+var sizes = quick ? Sizes.Quick : Sizes.Full;
+if (secondsIndex >= 0 && secondsIndex + 1 < args.Length)
+{
+    sizes = sizes with { Duration = TimeSpan.FromSeconds(double.Parse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture)) };
+}
+
+var run = new BenchRun(sizes, outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null, traceTool, serverExtra,
     connectionOptions);
 var watch = Stopwatch.StartNew();
 // Stopped from outside (CI's timeout, Ctrl-C): take the cluster and the servers down first.
