@@ -8,15 +8,22 @@ public static class Machine
 {
     private static readonly double TicksPerSecond = 100.0; // USER_HZ on Linux
 
-    public static double CpuSeconds(int pid)
+    /// <summary>CPU seconds of a process; with <paramref name="reaped"/>, plus those of its children that have exited.</summary>
+    public static double CpuSeconds(int pid, bool reaped = false)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // Fields after the command name, which is in parentheses and may contain spaces.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            // utime, stime, cutime, cstime are fields 14 to 17 of the whole line: 12 to 15 after the name.
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            if (reaped)
+            {
+                ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+            }
+
+            return ticks / TicksPerSecond;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -37,10 +44,13 @@ public static class Machine
         }
     }
 
-    /// <summary>CPU seconds of a process and all its children (PostgreSQL: the postmaster and its backends).</summary>
+    /// <summary>
+    /// CPU seconds of a process and all its children, running or exited (PostgreSQL: the postmaster,
+    /// its backends, and the backends of connections already closed, which the postmaster reaped).
+    /// </summary>
     public static double TreeCpuSeconds(int root)
     {
-        var total = CpuSeconds(root);
+        var total = CpuSeconds(root, reaped: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != root && ParentPid(pid) == root)
@@ -92,7 +102,7 @@ public sealed class CpuMeter(Func<IEnumerable<int>> serverPids, int postmasterPi
     public CpuWindow Start() => new(this, Read(), Stopwatch.GetTimestamp());
 
     internal (double Server, double Postgres, double Self) Read() =>
-        (serverPids().Sum(Machine.CpuSeconds), Machine.TreeCpuSeconds(postmasterPid), Machine.SelfCpuSeconds());
+        (serverPids().Sum(pid => Machine.CpuSeconds(pid)), Machine.TreeCpuSeconds(postmasterPid), Machine.SelfCpuSeconds());
 
     public sealed class CpuWindow(CpuMeter meter, (double Server, double Postgres, double Self) start, long started)
     {
