@@ -2,8 +2,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Data;
 
-public sealed class FleepDbContext(DbContextOptions<FleepDbContext> options) : DbContext(options)
+public sealed class FleepDbContext : DbContext
 {
+    public FleepDbContext(DbContextOptions<FleepDbContext> options)
+        : base(options)
+    {
+        // Every action saves once inside its own explicit transaction and rolls it back whole on
+        // failure, so EF's automatic savepoints around SaveChanges would only cost two round trips.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<AccountStream> AccountStreams => Set<AccountStream>();
