@@ -37,7 +37,15 @@ public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<F
 
         var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
         await server.WaitForParkedAsync(waiters.Count + 1);
-        var parkedAt = server.Commands.Count;
+        // The waiter registers before the poll's one read; let that read finish before counting.
+        long parkedAt;
+        do
+        {
+            parkedAt = server.Commands.Count;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        while (server.Commands.Count != parkedAt);
+
         await Task.Delay(500, TestContext.Current.CancellationToken);
         Assert.Equal(parkedAt, server.Commands.Count);
 
