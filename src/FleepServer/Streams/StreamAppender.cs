@@ -73,7 +73,4 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
 
         outbox.Add(accounts);
     }
-
-    public Task AppendAsync(Guid accountId, IStreamRecord record, CancellationToken ct) =>
-        AppendAsync([new StreamAppend(accountId, record)], ct);
 }

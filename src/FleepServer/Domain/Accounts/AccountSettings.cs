@@ -149,8 +149,6 @@ public sealed class AccountSettings(
         await stream.AppendAsync(records, ct);
     }
 
-    public Task<Account> GetAsync(CurrentSession me, CancellationToken ct) =>
-        db.Accounts.AsNoTracking().FirstAsync(a => a.Id == me.AccountId, ct);
 
     private Task<Account> LoadAsync(CurrentSession me, CancellationToken ct) =>
         db.Accounts.FirstAsync(a => a.Id == me.AccountId, ct);
