@@ -159,13 +159,21 @@ namespace FleepServer.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("client_req_id");
 
-                    b.Property<Guid>("ConversationId")
+                    b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
                         .HasColumnName("conversation_id");
 
                     b.Property<DateTimeOffset>("CreatedTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_time");
+
+                    b.Property<string>("MkEventType")
+                        .HasColumnType("text")
+                        .HasColumnName("mk_event_type");
+
+                    b.Property<Guid?>("ResultAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("result_account_id");
 
                     b.Property<long>("ResultMessageNr")
                         .HasColumnType("bigint")

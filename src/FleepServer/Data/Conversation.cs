@@ -184,14 +184,23 @@ public static class MessageStates
 }
 
 /// <summary>
-/// A processed <c>client_req_id</c>: unique per (account, id) and written in the same transaction as
-/// the change it made, so a retry finds the original result instead of repeating the change.
+/// A processed <c>client_req_id</c>: unique per (account, id). Conversation and message changes write
+/// it in the same transaction as the change, so a retry finds the original result instead of
+/// repeating the change. Events of api/event/store that have no such change of their own are
+/// recorded with their <see cref="MkEventType"/> and result identifier once the event is applied.
 /// </summary>
 public sealed class ClientRequest
 {
     public Guid AccountId { get; set; }
     public Guid ClientReqId { get; set; }
-    public Guid ConversationId { get; set; }
+    public Guid? ConversationId { get; set; }
     public long ResultMessageNr { get; set; }
+
+    /// <summary>The event type, for requests recorded by api/event/store; null for conversation changes.</summary>
+    public string? MkEventType { get; set; }
+
+    /// <summary>The account an account or contact event named as its result.</summary>
+    public Guid? ResultAccountId { get; set; }
+
     public DateTimeOffset CreatedTime { get; set; }
 }

@@ -4,6 +4,7 @@ using FleepServer.Data;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
+using FleepServer.Events;
 using FleepServer.Http;
 using FleepServer.Logging;
 using FleepServer.Streams;
@@ -74,6 +75,8 @@ public static class FleepServerHost
         services.AddScoped<ConversationActivity>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
+        services.AddScoped<EventBatch>();
+        services.AddScoped<EventLog>();
 
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
@@ -148,6 +151,7 @@ public static class FleepServerHost
         api.MapAccountApi();
         api.MapConversationApi();
         api.MapMessageApi();
+        api.MapEventApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

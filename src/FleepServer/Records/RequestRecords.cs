@@ -1,6 +1,9 @@
+using FleepServer.Errors;
+using FleepServer.Events;
+
 namespace FleepServer.Records;
 
-/// <summary>The one builder of <see cref="RequestRecord"/>s (core spec §2.4).</summary>
+/// <summary>The one builder of <see cref="RequestRecord"/>s (core spec §2.4, §8.2).</summary>
 public static class RequestRecords
 {
     public static RequestRecord For(Guid clientReqId, Guid conversationId, long? resultMessageNr) => new()
@@ -8,5 +11,26 @@ public static class RequestRecords
         ClientReqId = clientReqId,
         ConversationId = conversationId,
         ResultMessageNr = resultMessageNr,
+    };
+
+    /// <summary>An event that was applied (or had been applied before, for a repeated client_req_id).</summary>
+    public static RequestRecord ForEvent(Guid clientReqId, string mkEventType, EventIdentifier identifier) => new()
+    {
+        ClientReqId = clientReqId,
+        MkEventType = mkEventType,
+        StatusCode = StatusCodes.Status200OK,
+        Identifier = identifier,
+        ConversationId = identifier.ConversationId,
+        ResultMessageNr = identifier.MessageNr,
+    };
+
+    /// <summary>An event that was refused; nothing of it was written.</summary>
+    public static RequestRecord ForFailedEvent(Guid clientReqId, string? mkEventType, FleepException error) => new()
+    {
+        ClientReqId = clientReqId,
+        MkEventType = mkEventType,
+        StatusCode = error.StatusCode,
+        ErrorId = error.ErrorId,
+        ErrorMessage = error.ErrorMessage,
     };
 }

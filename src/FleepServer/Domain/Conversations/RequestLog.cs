@@ -58,7 +58,7 @@ public sealed class RequestLog(FleepDbContext db, Membership membership, Convers
             throw Reused();
         }
 
-        var (conversation, members, viewer) = await membership.RequireAsync(original.ConversationId, accountId, Access.Read, forUpdate: false, ct);
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
         return await ResultAsync(await membership.ViewAsync(conversation, members, viewer, ct), original, ct);
     }
 

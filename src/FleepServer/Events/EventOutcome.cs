@@ -1,0 +1,34 @@
+using FleepServer.Domain.Conversations;
+using FleepServer.Records;
+using FleepServer.Streams;
+
+namespace FleepServer.Events;
+
+/// <summary>
+/// What an event names as its result (core spec §8.2): the conversation and message for message
+/// events (the original message_nr of an edited message), the conversation for conversation
+/// events, the account for account and contact events. Clients find the result record in the
+/// response's <c>stream</c> by it.
+/// </summary>
+public sealed record EventIdentifier(Guid? ConversationId = null, long? MessageNr = null, Guid? AccountId = null);
+
+/// <summary>A handled event: its identifier and the records it changed, in the order the response lists them.</summary>
+public sealed record EventOutcome(EventIdentifier Identifier, IReadOnlyList<IStreamRecord> Records)
+{
+    public static EventOutcome ForAccount(Guid accountId, params IReadOnlyList<IStreamRecord> records) =>
+        new(new EventIdentifier(AccountId: accountId), records);
+
+    /// <summary>A conversation or message call's result as records: the caller's header, the messages, the activity.</summary>
+    public static EventOutcome ForConversation(ConvResult result, string publicUrl, bool identifiesMessage)
+    {
+        var view = result.View;
+        var records = new List<IStreamRecord>(result.Messages.Count + result.Activities.Count + 1)
+        {
+            ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr),
+        };
+        records.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
+        records.AddRange(result.Activities);
+        var identifier = new EventIdentifier(view.Conversation.Id, identifiesMessage ? result.ResultMessageNr : null);
+        return new EventOutcome(identifier, records);
+    }
+}
