@@ -42,6 +42,9 @@ public sealed class Conversation
 
     public bool IsDisclose { get; set; }
     public bool IsUrlPreviewDisabled { get; set; }
+
+    /// <summary><c>default_call_room</c>: the video-call room name members open from the conversation; null until set.</summary>
+    public string? DefaultCallRoom { get; set; }
 }
 
 public static class ConvTypes
@@ -107,6 +110,10 @@ public sealed class ConversationMember
 
     public long SnoozeInterval { get; set; }
     public long SnoozeTime { get; set; }
+
+    /// <summary><c>has_done_notifications</c>: the member is alerted when a task is marked done (off by default).</summary>
+    public bool HasDoneNotifications { get; set; }
+
     public DateTimeOffset JoinedTime { get; set; }
 
     public bool IsActive => LeaveMessageNr is null;

@@ -76,7 +76,7 @@ public sealed class EventBatch(IServiceScopeFactory scopes, EventLog log, ILogge
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            var context = new EventContext(accountId, sessionId, envelope.ClientReqId, publicUrl, scope.ServiceProvider);
+            var context = new EventContext(accountId, sessionId, envelope.ClientReqId, type.Urn, publicUrl, scope.ServiceProvider);
             var outcome = await handler(context, parameters, ct);
             stream.AddRange(outcome.Records);
             return RequestRecords.ForEvent(envelope.ClientReqId, type.Urn, outcome.Identifier);

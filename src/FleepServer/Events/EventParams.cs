@@ -13,6 +13,9 @@ public sealed class EventParams(IReadOnlyDictionary<string, object?> values)
 
     public bool IsGiven(string name) => Value(name) is not null;
 
+    /// <summary>Whether the event type has this parameter at all (helpers shared by several events ask).</summary>
+    public bool Declares(string name) => values.ContainsKey(name);
+
     public string? Text(string name) => (string?)Value(name);
 
     public long? Long(string name) => (long?)Value(name);

@@ -77,7 +77,8 @@ public sealed record ConvRecord : IStreamRecord
     public required bool HasPinboard { get; init; }
     public required bool HasTaskboard { get; init; }
     public bool HasTaskArchive => false;
-    public bool HasDoneNotifications => false;
+    public required bool HasDoneNotifications { get; init; }
+    public string? DefaultCallRoom { get; init; }
     public IReadOnlyList<string> ExportFiles { get; init; } = [];
 
     /// <summary>A string on the live server (core spec §1.7).</summary>

@@ -62,6 +62,8 @@ public static class ConvRecords
             IsUrlPreviewDisabled = c.IsUrlPreviewDisabled,
             HasPinboard = false,
             HasTaskboard = false,
+            HasDoneNotifications = me.HasDoneNotifications,
+            DefaultCallRoom = c.DefaultCallRoom,
             IsDeleted = view.IsDeleted ? true : null,
         };
     }

@@ -9,7 +9,11 @@ namespace FleepServer.Api.Wire;
 // (seed 001): topic 256 on create, 1024 on set_topic and store, message bodies 307200.
 // from_message_nr 0 means "not given" (FleepSharp sends 0 for an unset number).
 
-/// <summary><c>conversation/create</c> (core spec §5.1).</summary>
+/// <summary>
+/// <c>conversation/create</c> (core spec §5.1). <c>fork_conversation_id</c> starts a new
+/// conversation with the members of an existing one (a dialog that needs a third person) plus the
+/// invitees; the source stays as it is.
+/// </summary>
 public sealed record CreateConversationRequest(
     [property: MaxLength(256)] string? Topic,
     List<Guid>? AccountIds,
@@ -22,7 +26,8 @@ public sealed record CreateConversationRequest(
     bool? IsUrlPreviewDisabled,
     string? MkConvType,
     bool? IsInvite,
-    List<string>? Attachments) : IFleepRequest<CreateConversationRequest>;
+    List<string>? Attachments,
+    Guid? ForkConversationId) : IFleepRequest<CreateConversationRequest>;
 
 /// <summary><c>conversation/sync</c> and <c>sync_backward</c> (core spec §5.2, §5.3).</summary>
 public sealed record SyncConversationRequest(long? FromMessageNr, string? MkDirection, string? MkInitMode)
@@ -75,7 +80,14 @@ public sealed record StoreConversationRequest(
     bool? IsUrlPreviewDisabled,
     bool? IsList,
     string? MkConvType,
-    Guid? ClientReqId) : IFleepRequest<StoreConversationRequest>;
+    bool? HasDoneNotifications,
+    string? DefaultCallRoom,
+    Guid? ClientReqId) : IFleepRequest<StoreConversationRequest>
+{
+    /// <summary>A store that changes nothing; events set the one field they change with <c>with</c>.</summary>
+    public static readonly StoreConversationRequest None = new(null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+}
 
 public static class Limits
 {

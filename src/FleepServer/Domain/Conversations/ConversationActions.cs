@@ -31,8 +31,14 @@ public sealed class ConversationActions(
 
         MessageActions.RefuseAttachments(request.Attachments, "attachments");
         var topic = (request.Topic ?? "").Trim();
-        var invited = (await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct))
-            .Where(id => id != accountId).Distinct().ToList();
+        var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        if (request.ForkConversationId is { } forkId)
+        {
+            var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, forUpdate: false, ct);
+            invited.InsertRange(0, forkMembers.Where(m => m.IsActive).Select(m => m.AccountId));
+        }
+
+        invited = invited.Where(id => id != accountId).Distinct().ToList();
         var text = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message;
 
         var now = time.GetUtcNow();
@@ -254,7 +260,8 @@ public sealed class ConversationActions(
 
         // Hiding and deleting from one's own list is allowed after leaving; everything else needs a member.
         var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
-            IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null } && add.Count == 0 && remove.Count == 0;
+            IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null, DefaultCallRoom: null } && add.Count == 0
+            && remove.Count == 0;
         try
         {
             await using var change = await BeginAsync(accountId, conversationId, listOnly ? Access.Read : Access.Write, ct);
@@ -300,6 +307,16 @@ public sealed class ConversationActions(
         if (r.SnoozeInterval is { } snooze)
         {
             change.SetSnooze(snooze);
+        }
+
+        if (r.HasDoneNotifications is { } doneNotifications)
+        {
+            change.Viewer.HasDoneNotifications = doneNotifications;
+        }
+
+        if (r.DefaultCallRoom is { } room)
+        {
+            change.Conversation.DefaultCallRoom = room.Trim().Length == 0 ? null : room.Trim();
         }
 
         var c = change.Conversation;
