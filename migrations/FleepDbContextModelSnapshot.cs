@@ -48,6 +48,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_time");
 
+                    b.Property<DateTimeOffset?>("DeleteRequestedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delete_requested_time");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -104,6 +108,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lockout_end");
 
+                    b.Property<string>("MkPushNewMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("mk_push_new_message");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
@@ -113,11 +121,23 @@ namespace FleepServer.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("phone_nr");
 
+                    b.Property<long>("SleepInterval")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sleep_interval");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("mk_account_status");
+
+                    b.Property<string>("StatusEmoji")
+                        .HasColumnType("text")
+                        .HasColumnName("status_emoji");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("status_message");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -206,6 +226,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("creator_id");
 
+                    b.Property<string>("DefaultCallRoom")
+                        .HasColumnType("text")
+                        .HasColumnName("default_call_room");
+
                     b.Property<bool>("IsAutojoin")
                         .HasColumnType("boolean")
                         .HasColumnName("is_autojoin");
@@ -292,6 +316,10 @@ namespace FleepServer.Migrations
                     b.Property<long>("DiscloseMessageNr")
                         .HasColumnType("bigint")
                         .HasColumnName("disclose_message_nr");
+
+                    b.Property<bool>("HasDoneNotifications")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_done_notifications");
 
                     b.Property<long>("HideMessageNr")
                         .HasColumnType("bigint")
@@ -489,9 +517,17 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_time");
 
+                    b.Property<string>("DeviceToken")
+                        .HasColumnType("text")
+                        .HasColumnName("device_token");
+
                     b.Property<DateTimeOffset>("LastSeenTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_time");
+
+                    b.Property<string>("MkDeviceType")
+                        .HasColumnType("text")
+                        .HasColumnName("mk_device_type");
 
                     b.Property<bool>("RememberMe")
                         .HasColumnType("boolean")

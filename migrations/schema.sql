@@ -328,3 +328,77 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE sessions ADD device_token text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE sessions ADD mk_device_type text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE conversations ADD default_call_room text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE conversation_members ADD has_done_notifications boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE accounts ADD delete_requested_time timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE accounts ADD mk_push_new_message text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE accounts ADD sleep_interval bigint NOT NULL DEFAULT 1;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE accounts ADD status_emoji text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    ALTER TABLE accounts ADD status_message text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261122225143_EventSettings', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

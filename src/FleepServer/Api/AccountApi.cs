@@ -1,6 +1,7 @@
 using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Conversations;
 using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class AccountApi
         api.MapPost("/poll", Poll);
         api.MapPost("/configure", Configure);
         api.MapPost("/set_flag", SetFlag);
+        api.MapPost("/sync_conversations", SyncConversations);
         return app;
     }
 
@@ -96,6 +98,17 @@ public static class AccountApi
     /// </summary>
     private static async Task<ProfileResponse> Configure(ConfigureRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
+
+    /// <summary>
+    /// POST api/account/sync_conversations {conversation_ids, mk_init_mode = ic_tiny} → {stream: [each
+    /// conversation's header and the records of its init level]} (core spec §3.8).
+    /// </summary>
+    private static async Task<RecordsResponse> SyncConversations(SyncConversationsRequest request, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct)
+    {
+        var results = await actions.SyncManyAsync(me.AccountId, request.ConversationIds!, request.MkInitMode ?? InitModes.Tiny, ct);
+        return new RecordsResponse([.. results.SelectMany(r => ConvSyncResponse.Of(r, context).AllRecords())]);
+    }
 
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>
     private static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>

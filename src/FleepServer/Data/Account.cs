@@ -29,6 +29,20 @@ public sealed class Account
     public bool IsFullPrivacy { get; set; }
     public bool IsNewsletterDisabled { get; set; }
     public bool IsAutomuteEnabled { get; set; }
+
+    /// <summary><c>sleep_interval</c>: 1 (the default) or 0 (peripheral spec §1.1).</summary>
+    public long SleepInterval { get; set; } = AccountDefaults.SleepInterval;
+
+    /// <summary><c>mk_push_new_message</c>: push for the <c>first</c> unread message or for <c>all</c>; null until chosen.</summary>
+    public string? MkPushNewMessage { get; set; }
+
+    /// <summary>The user's status line and emoji, shown to everyone who sees the contact.</summary>
+    public string? StatusMessage { get; set; }
+
+    public string? StatusEmoji { get; set; }
+
+    /// <summary>When the owner asked for the account to be deleted (account:delete); an administrator acts on it.</summary>
+    public DateTimeOffset? DeleteRequestedTime { get; set; }
     public required string FleepAddress { get; set; }
     public required string FleepAutogen { get; set; }
     public DateTimeOffset CreatedTime { get; set; }
@@ -51,6 +65,7 @@ public static class AccountStatus
 public static class AccountDefaults
 {
     public const string EmailInterval = "default";
+    public const long SleepInterval = 1;
 
     /// <summary>The flags the live server gave new accounts (peripheral spec §1.1).</summary>
     public static List<string> NewClientFlags() => ["emoticons_old", "send_email_on_enter", "show_onboarding"];

@@ -14,4 +14,9 @@ public sealed class Session
     public DateTimeOffset CreatedTime { get; set; }
     public DateTimeOffset LastSeenTime { get; set; }
     public DateTimeOffset? RevokedTime { get; set; }
+
+    /// <summary>The push device of this login (account:set_device_token): <c>android</c> or <c>ios</c>, and its token.</summary>
+    public string? MkDeviceType { get; set; }
+
+    public string? DeviceToken { get; set; }
 }

@@ -34,4 +34,8 @@ public sealed record ContactRecord : IStreamRecord
     public bool? HasPassword { get; init; }
     public bool? IsPremium { get; init; }
     public long? ActivatedTime { get; init; }
+    public long? SleepInterval { get; init; }
+    public string? MkPushNewMessage { get; init; }
+    public string? StatusMessage { get; init; }
+    public string? StatusEmoji { get; init; }
 }

@@ -28,6 +28,10 @@ public static class ContactRecords
         HasPassword = account.PasswordHash is not null,
         IsPremium = false,
         ActivatedTime = account.ActivatedTime?.ToUnixTimeSeconds(),
+        SleepInterval = account.SleepInterval,
+        MkPushNewMessage = account.MkPushNewMessage,
+        StatusMessage = account.StatusMessage,
+        StatusEmoji = account.StatusEmoji,
     };
 
     /// <summary>Another account as a contact: the fields everyone who shares a conversation with it may see.</summary>
@@ -41,5 +45,7 @@ public static class ContactRecords
         FleepAddress = account.FleepAddress,
         AvatarUrls = "{}",
         IsHiddenForAdd = false,
+        StatusMessage = account.StatusMessage,
+        StatusEmoji = account.StatusEmoji,
     };
 }

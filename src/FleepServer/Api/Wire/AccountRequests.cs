@@ -18,7 +18,11 @@ public sealed record RegisterRequest(
     [property: Required, MaxLength(128)] string? Password,
     [property: MaxLength(128)] string? DisplayName) : IFleepRequest<RegisterRequest>;
 
-/// <summary><c>api/account/configure</c> (peripheral spec §15); every field is optional, null means unchanged.</summary>
+/// <summary>
+/// <c>api/account/configure</c> (peripheral spec §15); every field is optional, null means unchanged.
+/// <c>sleep_interval</c>, <c>mk_push_new_message</c> and the status fields are the settings of the
+/// account events (§18.2) that have no classic call of their own.
+/// </summary>
 public sealed record ConfigureRequest(
     [property: MaxLength(128)] string? DisplayName,
     string? OldPassword,
@@ -30,7 +34,15 @@ public sealed record ConfigureRequest(
     bool? IsAutomuteEnabled,
     string? ClientSettings,
     string? PrimaryEmail,
-    [property: MaxLength(128)] string? FleepAddress) : IFleepRequest<ConfigureRequest>;
+    [property: MaxLength(128)] string? FleepAddress,
+    long? SleepInterval,
+    string? MkPushNewMessage,
+    string? StatusMessage,
+    string? StatusEmoji) : IFleepRequest<ConfigureRequest>
+{
+    /// <summary>A configure that changes nothing; events set the field they change with <c>with</c>.</summary>
+    public static readonly ConfigureRequest None = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+}
 
 /// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
 public sealed record SetFlagRequest(
@@ -42,3 +54,7 @@ public sealed record PollRequest(
     long? EventHorizon,
     bool? Wait,
     List<string>? PollFlags) : IFleepRequest<PollRequest>;
+
+/// <summary><c>api/account/sync_conversations</c> (core spec §3.8).</summary>
+public sealed record SyncConversationsRequest([property: Required] List<Guid>? ConversationIds, string? MkInitMode)
+    : IFleepRequest<SyncConversationsRequest>;

@@ -39,3 +39,6 @@ public sealed record SyncResponse(
     long EventHorizon,
     IReadOnlyList<ContactRecord> Profiles,
     IReadOnlyList<object> Stream);
+
+/// <summary>An answer that is only records: <c>{"stream": [...]}</c>.</summary>
+public sealed record RecordsResponse(IReadOnlyList<object> Stream);

@@ -14,6 +14,9 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
     public long? ResultMessageNr { get; init; }
     public Guid? ClientReqId { get; init; }
 
+    /// <summary>The header followed by the stream records, as a poll would list them.</summary>
+    public IEnumerable<object> AllRecords() => Stream.Prepend(Header);
+
     /// <summary>Maps a domain result through the record builders; a client_req_id adds its request record.</summary>
     public static ConvSyncResponse Of(ConvResult result, HttpContext context)
     {

@@ -13,6 +13,14 @@ public static class AccountRules
 {
     public static readonly string[] EmailIntervals = ["default", "hourly", "daily", "never"];
 
+    /// <summary>The values of <c>sleep_interval</c> the live server accepted (peripheral spec §1.1).</summary>
+    public static readonly long[] SleepIntervals = [0, 1];
+
+    /// <summary><c>mk_push_new_message</c>: a push for the first unread message only, or for every message.</summary>
+    public static readonly string[] PushNewMessageModes = ["first", "all"];
+
+    public static readonly string[] DeviceTypes = ["android", "ios"];
+
     /// <summary>Returns the trimmed address, or refuses anything that is not one plain e-mail address.</summary>
     public static string RequireEmail(string? email, string field = "email")
     {

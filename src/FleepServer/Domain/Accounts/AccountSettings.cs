@@ -22,7 +22,8 @@ public sealed class AccountSettings(
     IPasswordHasher<Account> hasher,
     TimeProvider time,
     StreamAppender stream,
-    IOptions<FleepOptions> options)
+    IOptions<FleepOptions> options,
+    ILogger<AccountSettings> logger)
 {
     public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
     {
@@ -46,6 +47,17 @@ public sealed class AccountSettings(
         if (request.EmailInterval is { } interval && !AccountRules.EmailIntervals.Contains(interval))
         {
             throw FleepErrors.InvalidField("email_interval", $"one of {string.Join(", ", AccountRules.EmailIntervals)}");
+        }
+
+        if (request.SleepInterval is { } sleep && !AccountRules.SleepIntervals.Contains(sleep))
+        {
+            // The live server's words (peripheral spec §15).
+            throw FleepErrors.BadRequest("Invalid sleep interval.");
+        }
+
+        if (request.MkPushNewMessage is { } push && !AccountRules.PushNewMessageModes.Contains(push))
+        {
+            throw FleepErrors.InvalidField("mk_push_new_message", $"one of {string.Join(", ", AccountRules.PushNewMessageModes)}");
         }
 
         if (request.ClientSettings is { Length: > 0 } settings && !IsJson(settings))
@@ -77,6 +89,11 @@ public sealed class AccountSettings(
         account.IsAutomuteEnabled = request.IsAutomuteEnabled ?? account.IsAutomuteEnabled;
         account.ClientSettings = request.ClientSettings ?? account.ClientSettings;
         account.FleepAddress = fleepAddress ?? account.FleepAddress;
+        account.SleepInterval = request.SleepInterval ?? account.SleepInterval;
+        account.MkPushNewMessage = request.MkPushNewMessage ?? account.MkPushNewMessage;
+        var statusChanged = request.StatusMessage is not null || request.StatusEmoji is not null;
+        account.StatusMessage = request.StatusMessage is null ? account.StatusMessage : Blank(request.StatusMessage);
+        account.StatusEmoji = request.StatusEmoji is null ? account.StatusEmoji : Blank(request.StatusEmoji);
         if (email is not null)
         {
             account.Email = email;
@@ -106,8 +123,34 @@ public sealed class AccountSettings(
             throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
         }
 
-        await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null, ct);
+        await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null || statusChanged, ct);
         await transaction.CommitAsync(ct);
+        return account;
+    }
+
+    /// <summary>Registers the push device of the caller's session (account:set_device_token); the owner's contact is unchanged.</summary>
+    public async Task<Account> SetDeviceTokenAsync(CurrentSession me, string deviceType, string token, CancellationToken ct)
+    {
+        if (!AccountRules.DeviceTypes.Contains(deviceType))
+        {
+            throw FleepErrors.InvalidField("mk_device_type", $"one of {string.Join(", ", AccountRules.DeviceTypes)}");
+        }
+
+        await db.Sessions.Where(s => s.Id == me.SessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.MkDeviceType, deviceType).SetProperty(x => x.DeviceToken, token), ct);
+        return await LoadAsync(me, ct);
+    }
+
+    /// <summary>
+    /// account:delete. Fleep mails the owner a confirmation link; this server has no mailer, so the
+    /// request is recorded on the account and logged for the administrator, who closes the account.
+    /// </summary>
+    public async Task<Account> RequestDeletionAsync(CurrentSession me, CancellationToken ct)
+    {
+        var account = await LoadAsync(me, ct);
+        account.DeleteRequestedTime ??= time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("Account {AccountId} asked to be deleted; close it with the administrator's tools", account.Id);
         return account;
     }
 
@@ -152,6 +195,8 @@ public sealed class AccountSettings(
 
     private Task<Account> LoadAsync(CurrentSession me, CancellationToken ct) =>
         db.Accounts.FirstAsync(a => a.Id == me.AccountId, ct);
+
+    private static string? Blank(string text) => text.Trim().Length == 0 ? null : text.Trim();
 
     private static bool IsJson(string text)
     {

@@ -112,6 +112,41 @@ public sealed class ConversationActions(
     public Task<ConvResult> SyncAsync(Guid accountId, Guid conversationId, string? direction, long? from, CancellationToken ct) =>
         reader.SyncAsync(accountId, conversationId, direction, from, ct);
 
+    /// <summary>Most conversations one account/sync_conversations call loads.</summary>
+    public const int SyncManyLimit = 100;
+
+    /// <summary>
+    /// account/sync_conversations: each listed conversation at the init level (ic_header, ic_tiny or
+    /// ic_full), in the given order. A conversation the caller cannot see is left out rather than
+    /// failing the rest: a client re-syncing its cache may list one it was removed from (core spec §3.8).
+    /// </summary>
+    public async Task<List<ConvResult>> SyncManyAsync(Guid accountId, IReadOnlyList<Guid> conversationIds, string mode, CancellationToken ct)
+    {
+        if (mode is not (InitModes.Header or InitModes.Tiny or InitModes.Full))
+        {
+            throw FleepErrors.InvalidField("mk_init_mode", "ic_header, ic_tiny or ic_full");
+        }
+
+        if (conversationIds.Count > SyncManyLimit)
+        {
+            throw FleepErrors.InvalidField("conversation_ids", $"at most {SyncManyLimit} ids");
+        }
+
+        var results = new List<ConvResult>();
+        foreach (var id in conversationIds.Distinct())
+        {
+            try
+            {
+                results.Add(await reader.SyncAsync(accountId, id, mode, null, ct));
+            }
+            catch (FleepException e) when (e.StatusCode == FleepErrors.Status430)
+            {
+            }
+        }
+
+        return results;
+    }
+
     public async Task<ConvResult> SyncBackwardAsync(Guid accountId, Guid conversationId, long? from, CancellationToken ct) =>
         await reader.SyncAsync(accountId, conversationId, "ic_backward", from, ct);
 
