@@ -61,8 +61,11 @@ public sealed class EventBatch(IServiceScopeFactory scopes, EventLog log, ILogge
     {
         try
         {
-            var (type, handler) = Resolve(envelope);
+            // The parameters are checked for every catalogue event, served or not: a client learns of a
+            // malformed event even where the feature behind it is missing here.
+            var type = Resolve(envelope);
             var parameters = EventParamParser.Parse(type, envelope.Params);
+            var handler = HandlerFor(type);
 
             // Events recorded by this log answer their first result; conversation changes answer it themselves.
             if (earlier.TryGetValue(envelope.ClientReqId, out var before) && before.MkEventType is not null)
@@ -95,7 +98,7 @@ public sealed class EventBatch(IServiceScopeFactory scopes, EventLog log, ILogge
         }
     }
 
-    private static (EventType Type, EventHandler Handler) Resolve(EventEnvelope envelope)
+    private static EventType Resolve(EventEnvelope envelope)
     {
         if (envelope.Problem is { } problem)
         {
@@ -103,14 +106,12 @@ public sealed class EventBatch(IServiceScopeFactory scopes, EventLog log, ILogge
         }
 
         var urn = envelope.MkEventType!;
-        var type = EventCatalogue.Default.Find(urn) ?? throw EventErrors.UnknownEvent(urn);
-        if (EventHandlers.Default.Find(type.Name) is { } handler)
-        {
-            return (type, handler);
-        }
-
-        throw EventHandlers.Default.MissingFeature(type.Name) is { } feature
-            ? EventErrors.NotSupportedYet(urn, feature)
-            : EventErrors.NotServed(urn, type.Namespace);
+        return EventCatalogue.Default.Find(urn) ?? throw EventErrors.UnknownEvent(urn);
     }
+
+    private static EventHandler HandlerFor(EventType type) =>
+        EventHandlers.Default.Find(type.Name)
+        ?? throw (EventHandlers.Default.MissingFeature(type.Name) is { } feature
+            ? EventErrors.NotSupportedYet(type.Urn, feature)
+            : EventErrors.NotServed(type.Urn, type.Namespace));
 }
