@@ -74,7 +74,7 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
     {
         BadCase With(string what, string errorId, JsonNode? value, string? name = null)
         {
-            var body = ValidParams(type);
+            var body = EventParamSamples.ValidParams(type);
             if (value is null)
             {
                 body.Remove(param.Name);
@@ -116,7 +116,7 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
             case ParamType.Cursor or ParamType.Object:
                 foreach (var field in param.Fields.Where(f => f.Type is not (ParamType.Object or ParamType.Cursor)))
                 {
-                    var inner = ValidObject(param.Fields);
+                    var inner = EventParamSamples.ValidObject(param.Fields);
                     inner[field.Name] = WrongType(field.Type);
                     yield return With($"a wrong {field.Name}", "invalid_param", inner, $"{param.Name}.{field.Name}");
                 }
@@ -125,7 +125,7 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
             case ParamType.ObjectList:
                 foreach (var field in param.Fields.Where(f => f.IsRequired))
                 {
-                    var inner = ValidObject(param.Fields);
+                    var inner = EventParamSamples.ValidObject(param.Fields);
                     inner.Remove(field.Name);
                     yield return With($"an item without {field.Name}", "missing_param", new JsonArray(inner), $"{param.Name}[0].{field.Name}");
                 }
@@ -133,34 +133,6 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
                 break;
         }
     }
-
-    private static JsonObject ValidParams(EventType type) => ValidObject(type.Params);
-
-    private static JsonObject ValidObject(IReadOnlyList<EventParam> fields)
-    {
-        var body = new JsonObject();
-        foreach (var field in fields)
-        {
-            body[field.Name] = ValidValue(field);
-        }
-
-        return body;
-    }
-
-    private static JsonNode ValidValue(EventParam param) => param.Type switch
-    {
-        ParamType.Text => param.Options?[0] ?? "text",
-        ParamType.BigInt => 1,
-        ParamType.Boolean => true,
-        ParamType.Float => 1.5,
-        ParamType.Uuid => Guid.NewGuid().ToString(),
-        ParamType.Timestamptz => 1_700_000_000,
-        ParamType.UuidList => new JsonArray(Guid.NewGuid().ToString()),
-        ParamType.TextList => new JsonArray("text"),
-        ParamType.Object or ParamType.Cursor => ValidObject(param.Fields),
-        ParamType.ObjectList => new JsonArray(ValidObject(param.Fields)),
-        _ => throw new InvalidOperationException(param.Type.ToString()),
-    };
 
     private static JsonNode WrongType(ParamType type) => type switch
     {
