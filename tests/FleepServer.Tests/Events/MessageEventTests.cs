@@ -441,6 +441,40 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         Assert.Equal(400, unknown.Long("status_code"));
     }
 
+    [Fact]
+    public async Task The_classic_calls_take_the_fields_the_events_added()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("classic", b);
+        (await a.SendAsync(conv, "first")).EnsureOk();
+
+        var reply = (await b.SendAsync(conv, "second", new { reply_to_message_nr = 2 })).EnsureOk().Message();
+        Assert.Equal(2, reply.Long("ref_message_nr"));
+        Assert.True((await b.MessageAsync("store", conv, new { message_nr = 2, is_spam = true })).EnsureOk().Message().Bool("is_spam"));
+        (await a.MessageAsync("store", conv, new { message_nr = 2, tags = new[] { "pin" } })).EnsureOk();
+        var plain = (await a.MessageAsync("store", conv, new { message_nr = 2, tags = new[] { "plain" } })).EnsureOk().Message();
+        Assert.Equal("urn:fleep:message:mk_message_state:plain", plain.Str("mk_message_state"));
+
+        (await a.MessageAsync("store", conv, new { message_nr = 3, tags = new[] { "is_todo" } })).EnsureOk();
+        var archived = (await a.MessageAsync("store", conv, new { message_nr = 3, section_id = TaskSections.Of(conv).Archived, task_weight = 7.5 }))
+            .EnsureOk().Message();
+        Assert.Contains("is_archived", archived.Strings("tags"));
+        Assert.Equal(7.5, archived.GetProperty("task_weight").GetDouble());
+        (await a.MessageAsync("store", conv, new { message_nr = 3, section_id = Guid.NewGuid() })).AssertError(400, "invalid_param");
+
+        // show_activity with a message_nr takes the edit lock.
+        (await a.ConvAsync("show_activity", conv, new { is_writing = true, message_nr = 3 })).EnsureOk();
+        (await b.MessageAsync("edit", conv, new { message_nr = 3, message = "task text" })).AssertError(431, "message_locked");
+
+        var other = await a.CreateConversationAsync("copies");
+        var reqId = Guid.NewGuid();
+        var copy = (await a.MessageAsync("copy", conv, new { message_nr = 2, to_conv_id = other, client_req_id = reqId })).EnsureOk();
+        var again = (await a.MessageAsync("copy", conv, new { message_nr = 2, to_conv_id = other, client_req_id = reqId })).EnsureOk();
+        Assert.Equal(copy.Json.Long("result_message_nr"), again.Json.Long("result_message_nr"));
+        Assert.Equal(2, (await a.HeaderAsync(other)).Long("last_message_nr"));
+    }
+
     public static TheoryData<string> Scenarios => ["send", "edit", "delete", "mark_read", "pin", "todo_done", "reactions"];
 
     /// <summary>
