@@ -436,9 +436,21 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("inbox_nr");
 
+                    b.Property<bool>("IsSpam")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_spam");
+
                     b.Property<bool>("IsUrlPreviewDisabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_url_preview_disabled");
+
+                    b.Property<Guid?>("LockAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lock_account_id");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
 
                     b.Property<string>("MkMessageState")
                         .IsRequired()
@@ -476,6 +488,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("ref_message_nr");
 
+                    b.Property<Guid?>("SectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("section_id");
+
                     b.Property<string>("Subject")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -485,6 +501,10 @@ namespace FleepServer.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
+
+                    b.Property<double?>("TaskWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("task_weight");
 
                     b.Property<Guid?>("TaskedAccountId")
                         .HasColumnType("uuid")

@@ -402,3 +402,49 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    ALTER TABLE messages ADD is_spam boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    ALTER TABLE messages ADD lock_account_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    ALTER TABLE messages ADD locked_until timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    ALTER TABLE messages ADD section_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    ALTER TABLE messages ADD task_weight double precision;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261122225529_MessageEventFields', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

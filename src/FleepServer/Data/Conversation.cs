@@ -171,6 +171,19 @@ public sealed class Message
 
     public bool IsUrlPreviewDisabled { get; set; }
 
+    /// <summary>Marked as spam by a member (<c>is_spam</c>); every member sees the mark.</summary>
+    public bool IsSpam { get; set; }
+
+    /// <summary>The member holding the edit lock (<c>lock_account_id</c>), while <see cref="LockedUntil"/> is in the future.</summary>
+    public Guid? LockAccountId { get; set; }
+
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>A task's section (one of <c>TaskSections</c>) and its order there (ascending).</summary>
+    public Guid? SectionId { get; set; }
+
+    public double? TaskWeight { get; set; }
+
     /// <summary>The client_req_id the message was posted with, if any.</summary>
     public Guid? ClientReqId { get; set; }
 

@@ -37,4 +37,10 @@ public sealed record MessageRecord : IStreamRecord
     public IReadOnlyList<Guid>? AssigneeIds { get; init; }
     public IReadOnlyDictionary<string, IReadOnlyList<Guid>>? Reactions { get; init; }
     public bool? IsUrlPreviewDisabled { get; init; }
+
+    /// <summary>Present (true) only on a message a member marked as spam.</summary>
+    public bool? IsSpam { get; init; }
+
+    public Guid? SectionId { get; init; }
+    public double? TaskWeight { get; init; }
 }

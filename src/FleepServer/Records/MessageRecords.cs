@@ -20,6 +20,7 @@ public static class MessageRecords
         InboxNr = m.InboxNr,
         PrevMessageNr = m.PrevMessageNr,
         PostedTime = m.PostedTime.ToUnixTimeSeconds(),
+        LockAccountId = m.LockAccountId,
         // A revision carries both markers (echo bot reads flow_message_nr, hubot revision_message_nr);
         // a message never revised carries neither (core spec §1.7, §11 item 1).
         FlowMessageNr = m.FlowMessageNr,
@@ -33,5 +34,8 @@ public static class MessageRecords
         AssigneeIds = m.AssigneeIds.Count > 0 ? m.AssigneeIds : null,
         Reactions = m.Reactions is null ? null : JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<Guid>>>(m.Reactions),
         IsUrlPreviewDisabled = m.IsUrlPreviewDisabled ? true : null,
+        IsSpam = m.IsSpam ? true : null,
+        SectionId = m.SectionId,
+        TaskWeight = m.TaskWeight,
     };
 }

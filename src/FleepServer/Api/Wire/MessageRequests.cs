@@ -17,9 +17,16 @@ public sealed record SendMessageRequest(
     bool? IsRetry,
     List<string>? Attachments,
     List<string>? FileIds,
-    List<string>? Files) : IFleepRequest<SendMessageRequest>;
+    List<string>? Files,
+    long? ReplyToMessageNr = null) : IFleepRequest<SendMessageRequest>;
 
-/// <summary><c>message/store</c>: without message_nr a new message, with it a change (core spec §6.2).</summary>
+/// <summary>
+/// <c>message/store</c>: without message_nr a new message, with it a change (core spec §6.2).
+/// Server additions shared with api/event/store (docs/compatibility.md, "Events: message"):
+/// <c>is_spam</c>, <c>section_id</c> / <c>task_weight</c> (a task's place on the taskboard),
+/// <c>reply_to_message_nr</c> (a new message's <c>ref_message_nr</c>), and the tags <c>plain</c>
+/// and <c>unarchive</c>.
+/// </summary>
 public sealed record StoreMessageRequest(
     long? MessageNr,
     [property: MaxLength(Limits.MessageBody)] string? Message,
@@ -34,7 +41,11 @@ public sealed record StoreMessageRequest(
     long? FromMessageNr,
     Guid? ClientReqId,
     bool? IsRetry,
-    List<string>? Attachments) : IFleepRequest<StoreMessageRequest>;
+    List<string>? Attachments,
+    bool? IsSpam = null,
+    Guid? SectionId = null,
+    double? TaskWeight = null,
+    long? ReplyToMessageNr = null) : IFleepRequest<StoreMessageRequest>;
 
 /// <summary><c>message/edit</c> (core spec §6.4).</summary>
 public sealed record EditMessageRequest(
@@ -57,8 +68,8 @@ public sealed record MarkMessageReadRequest([property: Required] long? MessageNr
     : IFleepRequest<MarkMessageReadRequest>;
 
 /// <summary><c>message/copy</c> (core spec §6.9).</summary>
-public sealed record CopyMessageRequest([property: Required] long? MessageNr, [property: Required] Guid? ToConvId, long? FromMessageNr)
-    : IFleepRequest<CopyMessageRequest>;
+public sealed record CopyMessageRequest([property: Required] long? MessageNr, [property: Required] Guid? ToConvId, long? FromMessageNr,
+    Guid? ClientReqId = null) : IFleepRequest<CopyMessageRequest>;
 
 /// <summary>Legacy <c>message/pin</c>, <c>unpin</c> and <c>repin</c> (core spec §6.10): the message by message_nr or pin_message_nr.</summary>
 public sealed record PinRequest(long? MessageNr, long? PinMessageNr, double? PinWeight, long? FromMessageNr, Guid? ClientReqId)

@@ -1,21 +1,56 @@
 using FleepServer.Data;
+using FleepServer.Errors;
 using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// Writing pens and the activity of the other members (core spec §9, <c>show_activity</c>). A pen
-/// lasts <see cref="PenLifetime"/> unless renewed; posting a message or <c>is_writing: false</c>
-/// ends it. Pen changes reach the other members' streams as <c>activity</c> records through the
-/// conversation fan-out. A full-privacy account neither sends nor receives activity.
+/// Writing pens, edit locks and the activity of the other members (core spec §9, <c>show_activity</c>;
+/// §2.5 LockInfo). A pen lasts <see cref="PenLifetime"/> unless renewed; posting a message or
+/// <c>is_writing: false</c> ends it. Pen changes reach the other members' streams as
+/// <c>activity</c> records through the conversation fan-out. A full-privacy account neither sends
+/// nor receives activity.
+///
+/// A pen that names a message (<c>message_nr</c>, the message being edited) also takes that
+/// message's edit lock (<c>lock_account_id</c>) for the same lifetime; ending the pen, or saving
+/// the edit, releases it. While the lock is held, other members can neither take it nor edit the
+/// message's body or subject (431 <c>message_locked</c>); tag and state changes stay open to all.
+/// A lock nobody renews runs out after <see cref="PenLifetime"/>: from then on anyone may take it
+/// or edit. Lock changes reach every current member (the holder's other sessions included) as
+/// <c>lock</c> records; no record is sent when a lock runs out, clients time it out like a pen.
 /// </summary>
 public sealed class ConversationActivity(FleepDbContext db, Membership membership, ConversationFanOut fanOut, TimeProvider time)
 {
     public static readonly TimeSpan PenLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>Who holds the message's edit lock now; null when nobody does or the lock ran out.</summary>
+    public static Guid? LockHolder(Message message, DateTimeOffset now) =>
+        message.LockAccountId is { } holder && message.LockedUntil > now ? holder : null;
+
+    public static FleepException Locked() => FleepErrors.BusinessRule("message_locked", "Another member is editing this message.");
+
     /// <summary>Sets or clears the caller's pen (when <paramref name="isWriting"/> is given) and returns the others' current activity.</summary>
-    public async Task<IReadOnlyList<ActivityRecord>> ShowAsync(Guid accountId, Guid conversationId, bool? isWriting, long? messageNr, CancellationToken ct)
+    public async Task<IReadOnlyList<ActivityRecord>> ShowAsync(Guid accountId, Guid conversationId, bool? isWriting, long? messageNr, CancellationToken ct) =>
+        (await RunAsync(accountId, conversationId, isWriting, messageNr, strict: false, ct)).Others;
+
+    /// <summary>
+    /// message:set_editing / end_editing: the pen on that message and its edit lock. Taking a lock
+    /// another member holds is refused (431 message_locked); releasing one the caller does not hold
+    /// changes nothing. Answers the message's lock as it now is.
+    /// </summary>
+    public async Task<LockRecord> SetEditingAsync(Guid accountId, Guid conversationId, long messageNr, bool editing, CancellationToken ct)
+    {
+        if (messageNr <= 0)
+        {
+            throw FleepErrors.InvalidField("message_nr", "a positive number");
+        }
+
+        return (await RunAsync(accountId, conversationId, editing, messageNr, strict: true, ct)).Lock!;
+    }
+
+    private async Task<(IReadOnlyList<ActivityRecord> Others, LockRecord? Lock)> RunAsync(Guid accountId, Guid conversationId, bool? isWriting,
+        long? messageNr, bool strict, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (conversation, members, viewer) = await membership.RequireAsync(
@@ -23,29 +58,103 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
         var privacy = await db.Accounts.Where(a => members.Select(m => m.AccountId).Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.IsFullPrivacy, ct);
         var now = time.GetUtcNow();
+        LockRecord? current = null;
 
-        if (isWriting is { } writing && !privacy.GetValueOrDefault(accountId))
+        if (isWriting is { } writing)
         {
             if (messageNr is < 0 || messageNr > conversation.LastMessageNr)
             {
-                throw Errors.FleepErrors.InvalidField("message_nr", $"between 0 and {conversation.LastMessageNr}");
+                throw FleepErrors.InvalidField("message_nr", $"between 0 and {conversation.LastMessageNr}");
             }
 
-            viewer.WritingUntil = writing ? now + PenLifetime : null;
-            viewer.WritingMessageNr = writing && messageNr is > 0 ? messageNr : null;
-            await db.SaveChangesAsync(ct);
-            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, [],
-                [ActivityRecords.Current(conversation.Id, viewer, now)], null, null) { SendsHeaders = false }, ct);
+            var locks = new List<LockRecord>();
+            // A pen that moves off a message, or ends, gives up that message's lock.
+            if (viewer.WritingMessageNr is { } previous && previous != (messageNr ?? 0))
+            {
+                await ReleaseAsync(conversation.Id, previous, accountId, locks, ct);
+            }
+
+            if (messageNr is > 0 and var nr)
+            {
+                current = writing
+                    ? await TakeAsync(conversation.Id, viewer, nr, accountId, now, strict, locks, ct)
+                    : await ReleaseAsync(conversation.Id, nr, accountId, locks, ct);
+            }
+
+            var pen = !privacy.GetValueOrDefault(accountId);
+            if (pen)
+            {
+                viewer.WritingUntil = writing ? now + PenLifetime : null;
+                viewer.WritingMessageNr = writing && messageNr is > 0 ? messageNr : null;
+            }
+
+            if (pen || locks.Count > 0)
+            {
+                await db.SaveChangesAsync(ct);
+                await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, [],
+                    pen ? [ActivityRecords.Current(conversation.Id, viewer, now)] : [], null, null) { SendsHeaders = false, Locks = locks }, ct);
+            }
         }
 
         await transaction.CommitAsync(ct);
         if (privacy.GetValueOrDefault(accountId))
         {
-            return [];
+            return ([], current);
         }
 
-        return members.Where(m => m.AccountId != accountId && m.IsActive && !privacy.GetValueOrDefault(m.AccountId))
+        return (members.Where(m => m.AccountId != accountId && m.IsActive && !privacy.GetValueOrDefault(m.AccountId))
             .Select(m => ActivityRecords.Current(conversation.Id, m, now))
-            .ToList();
+            .ToList(), current);
+    }
+
+    /// <summary>The message row, locked for this transaction; null when the viewer cannot see it.</summary>
+    private async Task<Message?> LockRowAsync(Guid conversationId, ConversationMember? viewer, long nr, CancellationToken ct)
+    {
+        var message = (await db.Messages.FromSql(
+            $"SELECT * FROM messages WHERE conversation_id = {conversationId} AND message_nr = {nr} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        return message is not null && (viewer is null || ViewerState.Sees(viewer, nr)) ? message : null;
+    }
+
+    private async Task<LockRecord?> TakeAsync(Guid conversationId, ConversationMember viewer, long nr, Guid accountId, DateTimeOffset now, bool strict,
+        List<LockRecord> locks, CancellationToken ct)
+    {
+        var message = await LockRowAsync(conversationId, viewer, nr, ct);
+        if (message is null || message.MkMessageState is MessageStates.System or MessageStates.Deleted)
+        {
+            // show_activity keeps accepting a pen on any message number; only the event insists.
+            return !strict ? null
+                : message is null ? throw FleepErrors.MessageNotFound()
+                : throw FleepErrors.BusinessRule("invalid_edit", "This message cannot be edited.");
+        }
+
+        var holder = LockHolder(message, now);
+        if (holder is not null && holder != accountId)
+        {
+            return strict ? throw Locked() : new LockRecord(conversationId, nr, holder);
+        }
+
+        message.LockAccountId = accountId;
+        message.LockedUntil = now + PenLifetime;
+        if (holder != accountId)
+        {
+            locks.Add(new LockRecord(conversationId, nr, accountId));
+        }
+
+        return new LockRecord(conversationId, nr, accountId);
+    }
+
+    private async Task<LockRecord> ReleaseAsync(Guid conversationId, long nr, Guid accountId, List<LockRecord> locks, CancellationToken ct)
+    {
+        var message = await LockRowAsync(conversationId, null, nr, ct);
+        if (message?.LockAccountId != accountId)
+        {
+            return new LockRecord(conversationId, nr, message is null ? null : LockHolder(message, time.GetUtcNow()));
+        }
+
+        message.LockAccountId = null;
+        message.LockedUntil = null;
+        var released = new LockRecord(conversationId, nr, null);
+        locks.Add(released);
+        return released;
     }
 }

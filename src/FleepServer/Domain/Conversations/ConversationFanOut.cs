@@ -58,6 +58,11 @@ public sealed class ConversationFanOut(FleepDbContext db, Membership membership,
                 records.AddRange(activities.Where(a => a.AccountId != to).Select(a => new StreamAppend(to, a)));
             }
 
+            if (view.Viewer.IsActive)
+            {
+                records.AddRange(change.Locks.Where(l => view.Sees(l.MessageNr)).Select(l => new StreamAppend(to, l)));
+            }
+
             if (to == change.CallerId && change.ClientReqId is { } reqId)
             {
                 records.Add(new StreamAppend(to, RequestRecords.For(reqId, change.Conversation.Id, change.ResultMessageNr)));
@@ -89,4 +94,7 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>False for changes that leave every header as it was (a writing pen): activity records only.</summary>
     public bool SendsHeaders { get; init; } = true;
+
+    /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
+    public IReadOnlyList<LockRecord> Locks { get; init; } = [];
 }

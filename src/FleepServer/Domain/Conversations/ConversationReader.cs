@@ -148,8 +148,12 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
 
     private async Task<ConvResult> TaggedAsync(ConvView view, string tag, CancellationToken ct)
     {
-        var messages = await Visible(view).Where(m => m.Tags.Contains(tag) && !m.Tags.Contains(MessageTags.IsDeleted))
-            .OrderBy(m => m.MessageNr).Take(BatchSize).ToListAsync(ct);
+        // Board order: the pinboard from the highest pin_weight down, the taskboard by ascending task_weight.
+        var tagged = Visible(view).Where(m => m.Tags.Contains(tag) && !m.Tags.Contains(MessageTags.IsDeleted));
+        var ordered = tag == MessageTags.Pin
+            ? tagged.OrderByDescending(m => m.PinWeight).ThenBy(m => m.MessageNr)
+            : tagged.OrderBy(m => m.TaskWeight).ThenBy(m => m.MessageNr);
+        var messages = await ordered.Take(BatchSize).ToListAsync(ct);
         return new ConvResult(view, messages);
     }
 
@@ -209,4 +213,10 @@ public static class MessageTags
     public const string IsDone = "is_done";
     public const string IsArchived = "is_archived";
     public const string IsDeleted = "is_deleted";
+
+    /// <summary>Input only (this server, message/store and message:set_plain): back to a plain message.</summary>
+    public const string Plain = "plain";
+
+    /// <summary>Input only (this server, message/store and message:unarchive): undoes is_archived.</summary>
+    public const string Unarchive = "unarchive";
 }

@@ -19,7 +19,8 @@ public sealed class MessageActions(
         RefuseAttachments(r.Attachments, "attachments");
         RefuseAttachments(r.FileIds, "file_ids");
         RefuseAttachments(r.Files, "files");
-        return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+        return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, null, r.ReplyToMessageNr, r.ClientReqId, r.IsRetry,
+            r.FromMessageNr, ct);
     }
 
     /// <summary>Files are not served yet: a non-empty attachment list is refused, never dropped.</summary>
@@ -37,16 +38,23 @@ public sealed class MessageActions(
         RefuseAttachments(r.Attachments, "attachments");
         if (r.MessageNr is null or 0)
         {
-            return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.ClientReqId, r.IsRetry, r.FromMessageNr, ct);
+            return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.AssigneeIds, r.ReplyToMessageNr, r.ClientReqId, r.IsRetry,
+                r.FromMessageNr, ct);
+        }
+
+        if (r.SectionId is { } section && !TaskSections.Of(conversationId).Contains(section))
+        {
+            throw FleepErrors.InvalidField("section_id", "the To Do or Archived section of this conversation");
         }
 
         // One store call is one revision, whatever it changes (core spec §4.1: pin + edit → one flow entry).
-        return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, (change, message) =>
+        return ChangeWithAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, async (change, message) =>
         {
             var changed = false;
             if (r.Tags is { Count: > 0 })
             {
-                changed |= ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds);
+                var taskWeight = MakesTask(r.Tags, message) ? await NextTaskWeightAsync(change, ct) : (double?)null;
+                changed |= ApplyTags(change, message, r.Tags, r.PinWeight, r.AssigneeIds, taskWeight);
             }
             else if (r.AssigneeIds is not null && message.MkMessageState is not (MessageStates.Deleted or MessageStates.System)
                      && !r.AssigneeIds.Distinct().Order().SequenceEqual(message.AssigneeIds.Order()))
@@ -75,6 +83,17 @@ public sealed class MessageActions(
             {
                 message.IsUrlPreviewDisabled = disabled;
                 changed = true;
+            }
+
+            if (r.IsSpam is { } spam && spam != message.IsSpam && message.MkMessageState is not (MessageStates.Deleted or MessageStates.System))
+            {
+                message.IsSpam = spam;
+                changed = true;
+            }
+
+            if ((r.SectionId is not null || r.TaskWeight is not null) && message.Tags.Contains(MessageTags.IsTask))
+            {
+                changed |= PlaceTask(change, message, r.SectionId, r.TaskWeight);
             }
 
             if (changed)
@@ -135,8 +154,8 @@ public sealed class MessageActions(
         {
             var changed = action switch
             {
-                MessageTags.Pin => ApplyTags(change, message, [MessageTags.Pin], r.PinWeight, null),
-                MessageTags.Unpin => message.Tags.Contains(MessageTags.Pin) && ApplyTags(change, message, [MessageTags.Unpin], null, null),
+                MessageTags.Pin => ApplyTags(change, message, [MessageTags.Pin], r.PinWeight, null, null),
+                MessageTags.Unpin => message.Tags.Contains(MessageTags.Pin) && ApplyTags(change, message, [MessageTags.Unpin], null, null, null),
                 _ => r.PinWeight is { } weight && message.Tags.Contains(MessageTags.Pin) && SetPinWeight(message, weight),
             };
             if (changed)
@@ -178,10 +197,101 @@ public sealed class MessageActions(
             throw FleepErrors.BusinessRule("invalid_copy", "This message cannot be copied.");
         }
 
-        await using var change = await BeginAsync(accountId, r.ToConvId!.Value, ct);
-        var from = change.ValidateFrom(r.FromMessageNr);
-        change.AppendText(source.Body, source.Subject);
-        return await change.CommitAsync(from, ct);
+        var target = r.ToConvId!.Value;
+        try
+        {
+            await using var change = await BeginAsync(accountId, target, ct);
+            if (r.ClientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
+            {
+                return original;
+            }
+
+            var from = change.ValidateFrom(r.FromMessageNr);
+            change.AppendText(source.Body, source.Subject);
+            requests.Remember(change, r.ClientReqId);
+            return await change.CommitAsync(from, ct) with { ClientReqId = r.ClientReqId };
+        }
+        catch (DbUpdateException e) when (r.ClientReqId is { } reqId && RequestLog.IsDuplicate(e))
+        {
+            return await requests.AfterRaceAsync(accountId, target, reqId, ct);
+        }
+    }
+
+    /// <summary>
+    /// The pin_weight that puts a pinned message right after <paramref name="prevMessageNr"/> on the
+    /// pinboard (0 = first). The pinboard runs from the highest weight down (a new pin's weight is
+    /// its pin time, so the newest pin comes first): the new weight lies halfway between the
+    /// previous pin and the one after it, above the first pin, or below the last.
+    /// </summary>
+    public async Task<double> PinWeightAfterAsync(Guid accountId, Guid conversationId, long messageNr, long prevMessageNr, CancellationToken ct)
+    {
+        var isPin = (Message m) => m.MkMessageState == MessageStates.Pinned;
+        var pins = await BoardAsync(accountId, conversationId, messageNr, prevMessageNr, isPin, isPin, m => m.PinWeight ?? 0, "a pinned message", ct);
+        var ordered = pins.Others.OrderByDescending(p => p.Weight).ThenByDescending(p => p.MessageNr).ToList();
+        if (prevMessageNr == 0)
+        {
+            return ordered.Count == 0 ? pins.Moved : Math.Max(pins.Moved, ordered[0].Weight + 1);
+        }
+
+        var at = ordered.FindIndex(p => p.MessageNr == prevMessageNr);
+        var before = ordered[at].Weight;
+        return at + 1 < ordered.Count ? (before + ordered[at + 1].Weight) / 2 : before - 1;
+    }
+
+    /// <summary>
+    /// The task_weight that puts a task right after <paramref name="prevMessageNr"/> in section
+    /// <paramref name="sectionId"/> (0 = first). A section runs from the lowest weight up (each new
+    /// task is appended with the highest weight + <see cref="TaskSections.WeightStep"/>): the new
+    /// weight lies halfway between the previous task and the next, below the first, or one step
+    /// after the last.
+    /// </summary>
+    public async Task<double> TaskWeightAfterAsync(Guid accountId, Guid conversationId, long messageNr, Guid sectionId, long prevMessageNr,
+        CancellationToken ct)
+    {
+        if (!TaskSections.Of(conversationId).Contains(sectionId))
+        {
+            throw FleepErrors.InvalidField("section_id", "the To Do or Archived section of this conversation");
+        }
+
+        var tasks = await BoardAsync(accountId, conversationId, messageNr, prevMessageNr, m => m.Tags.Contains(MessageTags.IsTask),
+            m => m.Tags.Contains(MessageTags.IsTask) && m.SectionId == sectionId, m => m.TaskWeight ?? 0, "a task in that section", ct);
+        var ordered = tasks.Others.OrderBy(p => p.Weight).ThenBy(p => p.MessageNr).ToList();
+        if (prevMessageNr == 0)
+        {
+            return ordered.Count == 0 ? TaskSections.WeightStep : ordered[0].Weight / 2;
+        }
+
+        var at = ordered.FindIndex(p => p.MessageNr == prevMessageNr);
+        var before = ordered[at].Weight;
+        return at + 1 < ordered.Count ? (before + ordered[at + 1].Weight) / 2 : before + TaskSections.WeightStep;
+    }
+
+    private async Task<(List<(long MessageNr, double Weight)> Others, double Moved)> BoardAsync(Guid accountId, Guid conversationId, long messageNr,
+        long prevMessageNr, Func<Message, bool> movable, Func<Message, bool> onBoard, Func<Message, double> weight, string what, CancellationToken ct)
+    {
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Write, forUpdate: false, ct);
+        var view = await membership.ViewAsync(conversation, members, viewer, ct);
+        if (prevMessageNr < 0)
+        {
+            throw FleepErrors.InvalidField("prev_message_nr", "0 or a message number");
+        }
+
+        var board = (await reader.Visible(view).Where(m => m.MkMessageState != MessageStates.Deleted
+                && (m.Tags.Contains(MessageTags.Pin) || m.Tags.Contains(MessageTags.IsTask) || m.MessageNr == messageNr))
+            .ToListAsync(ct)).Where(m => onBoard(m) || m.MessageNr == messageNr).ToList();
+        var moved = board.FirstOrDefault(m => m.MessageNr == messageNr) ?? throw FleepErrors.MessageNotFound();
+        if (!movable(moved))
+        {
+            throw FleepErrors.InvalidField("message_nr", what.StartsWith("a task", StringComparison.Ordinal) ? "a task" : what);
+        }
+
+        var others = board.Where(m => m.MessageNr != messageNr && onBoard(m)).Select(m => (m.MessageNr, weight(m))).ToList();
+        if (prevMessageNr != 0 && others.All(o => o.MessageNr != prevMessageNr))
+        {
+            throw FleepErrors.InvalidField("prev_message_nr", what);
+        }
+
+        return (others, weight(moved));
     }
 
     /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards (core spec §6.5).</summary>
@@ -209,7 +319,7 @@ public sealed class MessageActions(
     }
 
     private async Task<ConvResult> PostAsync(Guid accountId, Guid conversationId, string? text, string? subject, List<string>? tags,
-        Guid? clientReqId, bool? isRetry, long? fromMessageNr, CancellationToken ct)
+        List<Guid>? assignees, long? replyTo, Guid? clientReqId, bool? isRetry, long? fromMessageNr, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -240,11 +350,19 @@ public sealed class MessageActions(
                 throw FleepErrors.RetryConflict();
             }
 
+            if (replyTo is not (null or 0))
+            {
+                // A reply names the message it answers as its ref_message_nr.
+                await change.RequireMessageAsync(replyTo, ct);
+            }
+
+            var taskWeight = newTags.Contains(MessageTags.IsTodo) ? await NextTaskWeightAsync(change, ct) : (double?)null;
             var message = change.AppendText(xml, subject);
             message.ClientReqId = clientReqId;
+            message.RefMessageNr = replyTo is null or 0 ? null : replyTo;
             if (newTags.Count > 0)
             {
-                ApplyTags(change, message, newTags, null, null);
+                ApplyTags(change, message, newTags, null, assignees, taskWeight);
             }
 
             requests.Remember(change, clientReqId);
@@ -257,8 +375,16 @@ public sealed class MessageActions(
         }
     }
 
-    private async Task<ConvResult> ChangeAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
-        Action<ConversationChange, Message> apply, CancellationToken ct)
+    private Task<ConvResult> ChangeAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
+        Action<ConversationChange, Message> apply, CancellationToken ct) =>
+        ChangeWithAsync(accountId, conversationId, messageNr, clientReqId, fromMessageNr, (change, message) =>
+        {
+            apply(change, message);
+            return Task.CompletedTask;
+        }, ct);
+
+    private async Task<ConvResult> ChangeWithAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
+        Func<ConversationChange, Message, Task> apply, CancellationToken ct)
     {
         try
         {
@@ -270,7 +396,7 @@ public sealed class MessageActions(
 
             var from = change.ValidateFrom(fromMessageNr);
             var message = await change.RequireMessageAsync(messageNr, ct);
-            apply(change, message);
+            await apply(change, message);
             change.ResultMessageNr = message.MessageNr;
             if (!change.Changed.Contains(message))
             {
@@ -304,6 +430,15 @@ public sealed class MessageActions(
             throw FleepErrors.InvalidEdit();
         }
 
+        if (ConversationActivity.LockHolder(message, change.Now) is { } holder && holder != change.Viewer.AccountId)
+        {
+            throw ConversationActivity.Locked();
+        }
+
+        // Saving the edit ends the editor's lock (and clears one that ran out).
+        message.LockAccountId = null;
+        message.LockedUntil = null;
+
         if (text is not null)
         {
             if (string.IsNullOrWhiteSpace(text))
@@ -322,14 +457,20 @@ public sealed class MessageActions(
         return true;
     }
 
-    /// <summary>State changes through tags (core spec §6.3): pin, unpin, is_todo, is_done, is_archived, is_deleted.</summary>
-    private static bool ApplyTags(ConversationChange change, Message message, List<string> tags, double? pinWeight, List<Guid>? assignees)
+    /// <summary>
+    /// State changes through tags (core spec §6.3): pin, unpin, is_todo, is_done, is_archived,
+    /// is_deleted, and this server's <c>plain</c> (back to a plain message) and <c>unarchive</c>.
+    /// A message that becomes a task joins the To Do section at the end (<paramref name="taskWeight"/>);
+    /// archiving a task moves it to the Archived section, archiving a pin unpins it.
+    /// </summary>
+    private static bool ApplyTags(ConversationChange change, Message message, List<string> tags, double? pinWeight, List<Guid>? assignees,
+        double? taskWeight)
     {
         RequireUserMessage(message);
         foreach (var tag in tags)
         {
             if (tag is not (MessageTags.Pin or MessageTags.Unpin or MessageTags.IsTodo or MessageTags.IsDone or MessageTags.IsArchived
-                or MessageTags.IsDeleted))
+                or MessageTags.IsDeleted or MessageTags.Plain or MessageTags.Unarchive))
             {
                 throw FleepErrors.InvalidField("tags", $"unknown tag {tag}");
             }
@@ -341,44 +482,67 @@ public sealed class MessageActions(
         }
 
         var me = change.Viewer.AccountId;
+        var sections = TaskSections.Of(message.ConversationId);
         if (tags.Contains(MessageTags.IsDeleted))
         {
             MarkDeleted(message);
         }
-        else if (tags.Contains(MessageTags.Pin) && tags.Contains(MessageTags.IsArchived))
+        else if (tags.Contains(MessageTags.Plain))
+        {
+            message.MkMessageState = MessageStates.Plain;
+            message.Tags = [];
+            message.PinWeight = null;
+            message.PinnedAccountId = null;
+            message.TaskedAccountId = null;
+            message.SectionId = null;
+            message.TaskWeight = null;
+            message.AssigneeIds = [];
+        }
+        else if ((tags.Contains(MessageTags.Pin) && tags.Contains(MessageTags.IsArchived)) || tags.Contains(MessageTags.Unpin)
+                 || (tags.Contains(MessageTags.IsArchived) && message.MkMessageState == MessageStates.Pinned))
         {
             message.MkMessageState = MessageStates.Unpinned;
             message.Tags = [MessageTags.IsArchived, MessageTags.IsShared, MessageTags.Unpin];
             message.RefMessageNr = message.MessageNr;
         }
-        else if (tags.Contains(MessageTags.Unpin))
-        {
-            message.MkMessageState = MessageStates.Unpinned;
-            message.Tags = [MessageTags.IsArchived, MessageTags.IsShared, MessageTags.Unpin];
-            message.RefMessageNr = message.MessageNr;
-        }
-        else if (tags.Contains(MessageTags.Pin))
+        else if (tags.Contains(MessageTags.Pin) || (tags.Contains(MessageTags.Unarchive) && message.MkMessageState == MessageStates.Unpinned))
         {
             message.MkMessageState = MessageStates.Pinned;
             message.Tags = [MessageTags.IsShared, MessageTags.Pin];
             message.PinWeight = pinWeight ?? message.PinWeight ?? change.Now.ToUnixTimeSeconds();
             message.PinnedAccountId = me;
         }
+        else if (tags.Contains(MessageTags.Unarchive))
+        {
+            message.Tags = [.. message.Tags.Where(t => t != MessageTags.IsArchived)];
+            if (message.Tags.Contains(MessageTags.IsTask))
+            {
+                message.SectionId = sections.ToDo;
+            }
+        }
         else if (tags.Contains(MessageTags.IsDone))
         {
             message.MkMessageState = MessageStates.Done;
             message.Tags = [MessageTags.IsDone, MessageTags.IsShared, MessageTags.IsTask];
             message.TaskedAccountId ??= me;
+            message.SectionId ??= sections.ToDo;
+            message.TaskWeight ??= taskWeight;
         }
         else if (tags.Contains(MessageTags.IsTodo))
         {
             message.MkMessageState = MessageStates.Todo;
             message.Tags = [MessageTags.IsShared, MessageTags.IsTask, MessageTags.IsTodo];
             message.TaskedAccountId = me;
+            message.SectionId = sections.ToDo;
+            message.TaskWeight ??= taskWeight;
         }
         else if (tags.Contains(MessageTags.IsArchived))
         {
             message.Tags = [.. message.Tags.Where(t => t != MessageTags.IsArchived).Append(MessageTags.IsArchived).Order()];
+            if (message.Tags.Contains(MessageTags.IsTask))
+            {
+                message.SectionId = sections.Archived;
+            }
         }
 
         if (assignees is not null)
@@ -429,6 +593,44 @@ public sealed class MessageActions(
         }
 
         message.Reactions = reactions.Count == 0 ? null : JsonSerializer.Serialize(reactions);
+        return changed;
+    }
+
+    /// <summary>Whether these tags make the message a task that has no place on the taskboard yet.</summary>
+    private static bool MakesTask(List<string> tags, Message message) =>
+        message.TaskWeight is null && (tags.Contains(MessageTags.IsTodo) || tags.Contains(MessageTags.IsDone));
+
+    /// <summary>A new task goes to the end of its section: one step past the conversation's highest task_weight.</summary>
+    private async Task<double> NextTaskWeightAsync(ConversationChange change, CancellationToken ct)
+    {
+        var id = change.Conversation.Id;
+        var max = await db.Messages.Where(m => m.ConversationId == id && m.TaskWeight != null).MaxAsync(m => m.TaskWeight, ct);
+        return (max ?? 0) + TaskSections.WeightStep;
+    }
+
+    /// <summary>Moves a task (section_id and/or task_weight); the Archived section archives it, To Do unarchives it.</summary>
+    private static bool PlaceTask(ConversationChange change, Message message, Guid? sectionId, double? weight)
+    {
+        RequireUserMessage(message);
+        if (message.MkMessageState == MessageStates.Deleted)
+        {
+            return false;
+        }
+
+        var changed = false;
+        if (weight is { } w && w != message.TaskWeight)
+        {
+            message.TaskWeight = w;
+            changed = true;
+        }
+
+        if (sectionId is { } section && section != message.SectionId)
+        {
+            var archive = section == TaskSections.Of(message.ConversationId).Archived;
+            ApplyTags(change, message, [archive ? MessageTags.IsArchived : MessageTags.Unarchive], null, null, null);
+            changed = true;
+        }
+
         return changed;
     }
 

@@ -1,9 +1,158 @@
+using FleepServer.Api.Wire;
+using FleepServer.Domain.Conversations;
+
 namespace FleepServer.Events.Handlers;
 
-/// <summary>The <c>urn:fleep:client:message:*</c> events.</summary>
+/// <summary>
+/// The <c>urn:fleep:client:message:*</c> events (core spec §8.3 "message:", peripheral spec §12).
+/// Each builds the request of its classic api/message (or api/conversation) call and runs the same
+/// domain action, so an event and its endpoint cannot drift apart; the event's client_req_id is the
+/// request's, which makes a repeated event answer with the original message. Attachment lists are
+/// refused while files are not served (<c>delete_attachments</c> / <c>edit_attachments</c> are
+/// registered as waiting for files in <see cref="EventHandlers"/>). docs/compatibility.md,
+/// "Events: message", lists the choices.
+/// </summary>
 public static class MessageEvents
 {
     public static void Register(EventHandlers events)
     {
+        events
+            // New messages: message/send, or message/store without message_nr and with the state tag.
+            .On("message:add_plain", (c, p, ct) =>
+            {
+                RefuseAttachments(p);
+                return Result(c, Messages(c).SendAsync(c.AccountId, Conversation(p), new SendMessageRequest(
+                    Message: p.Text("message"), Subject: p.Text("subject"), Tags: null, FromMessageNr: From(p), ClientReqId: c.ClientReqId,
+                    IsRetry: null, Attachments: null, FileIds: null, Files: null, ReplyToMessageNr: p.Long("reply_to_message_nr")), ct));
+            })
+            .On("message:add_pinned", (c, p, ct) =>
+            {
+                RefuseAttachments(p);
+                return Store(c, p, null, ct, message: p.Text("message"), subject: p.Text("subject"), tags: [MessageTags.Pin]);
+            })
+            .On("message:add_todo", (c, p, ct) =>
+            {
+                RefuseAttachments(p);
+                return Store(c, p, null, ct, message: p.Text("message"), subject: p.Text("subject"), tags: [MessageTags.IsTodo],
+                    assigneeIds: p.Uuids("assignee_ids"));
+            })
+
+            // Content: message/edit (a full replace: no subject removes it), edit_subject through message/store.
+            .On("message:edit", (c, p, ct) =>
+            {
+                RefuseAttachments(p);
+                return Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessageRequest(
+                    MessageNr(p), p.Text("message"), p.Text("subject") ?? "", From(p), c.ClientReqId, null), ct));
+            })
+            .On("message:edit_body", (c, p, ct) =>
+                Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessageRequest(
+                    MessageNr(p), p.Text("message"), null, From(p), c.ClientReqId, null), ct)))
+            .On("message:edit_subject", (c, p, ct) => Store(c, p, MessageNr(p), ct, subject: p.Text("subject") ?? ""))
+            .On("message:delete", (c, p, ct) =>
+                Result(c, Messages(c).DeleteAsync(c.AccountId, Conversation(p), new DeleteMessageRequest(
+                    MessageNr(p), null, From(p), c.ClientReqId), ct)))
+
+            // States (core spec §6.3) through message/store tags.
+            .On("message:set_plain", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Plain]))
+            .On("message:set_pinned", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Pin]))
+            .On("message:set_unpinned", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Unpin]))
+            .On("message:set_todo", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsTodo]))
+            .On("message:set_done", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsDone]))
+            .On("message:archive", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsArchived]))
+            .On("message:unarchive", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Unarchive]))
+            .On("message:set_assignees", (c, p, ct) => Store(c, p, MessageNr(p), ct, assigneeIds: p.Uuids("assignee_ids") ?? []))
+
+            // Other message fields through message/store.
+            .On("message:add_reaction", (c, p, ct) => Store(c, p, MessageNr(p), ct, addReactions: [p.RequiredText("reaction")]))
+            .On("message:delete_reaction", (c, p, ct) => Store(c, p, MessageNr(p), ct, delReactions: [p.RequiredText("reaction")]))
+            .On("message:disable_preview", (c, p, ct) => Store(c, p, MessageNr(p), ct, isUrlPreviewDisabled: true))
+            .On("message:mark_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: true))
+            .On("message:unmark_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: false))
+            .On("message:set_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: p.Bool("is_spam")))
+
+            // Board positions: the weight between the neighbours, stored as message/store pin_weight / task_weight.
+            .On("message:pin:set_position", async (c, p, ct) =>
+            {
+                var weight = await Messages(c).PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
+                return await Store(c, p, MessageNr(p), ct, pinWeight: weight);
+            })
+            .On("message:task:set_position", async (c, p, ct) =>
+            {
+                var section = p.RequiredUuid("section_id");
+                var weight = await Messages(c).TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
+                    p.RequiredLong("prev_message_nr"), ct);
+                return await Store(c, p, MessageNr(p), ct, sectionId: section, taskWeight: weight);
+            })
+
+            // message/copy: conversation_id is the destination, copy_* the source.
+            .On("message:copy", (c, p, ct) =>
+                Result(c, Messages(c).CopyAsync(c.AccountId, p.RequiredUuid("copy_conversation_id"), new CopyMessageRequest(
+                    p.RequiredLong("copy_message_nr"), Conversation(p), From(p), c.ClientReqId), ct)))
+
+            // conversation/disclose with message_nr.
+            .On("message:disclose", (c, p, ct) =>
+            {
+                if (p.Uuids("team_ids") is { Count: > 0 })
+                {
+                    throw EventErrors.NotSupportedYet(EventCatalogue.UrnPrefix + "message:disclose", "teams");
+                }
+
+                return Result(c, c.Get<ConversationActions>().DiscloseAsync(c.AccountId, Conversation(p), new MembersRequest(
+                    null, p.Uuids("account_ids"), MessageNr(p), null), all: false, ct));
+            })
+
+            // Read horizon: message/mark_read and mark_unread; the identifier names the message given.
+            .On("message:mark_read", async (c, p, ct) => Naming(MessageNr(p), await Result(c, Messages(c).MarkReadAsync(c.AccountId, Conversation(p),
+                new MarkMessageReadRequest(MessageNr(p), From(p)), ct), identifiesMessage: false)))
+            .On("message:mark_unread", async (c, p, ct) => Naming(MessageNr(p), await Result(c, Messages(c).MarkUnreadAsync(c.AccountId, Conversation(p),
+                new MarkMessageReadRequest(MessageNr(p), From(p)), ct), identifiesMessage: false)))
+
+            // Edit locks: show_activity with message_nr (is_writing true / false), answered with the lock record.
+            .On("message:set_editing", (c, p, ct) => Editing(c, p, editing: true, ct))
+            .On("message:end_editing", (c, p, ct) => Editing(c, p, editing: false, ct))
+
+            // Loading the flow: conversation/sync ic_flow around, forward after, backward before message_nr.
+            .On("message:load_context", (c, p, ct) => Load(c, p, "ic_flow", ct))
+            .On("message:load_next", (c, p, ct) => Load(c, p, "forward", ct))
+            .On("message:load_previous", (c, p, ct) => Load(c, p, "ic_backward", ct));
+    }
+
+    private static MessageActions Messages(EventContext c) => c.Get<MessageActions>();
+
+    private static Guid Conversation(EventParams p) => p.RequiredUuid("conversation_id");
+
+    private static long MessageNr(EventParams p) => p.RequiredLong("message_nr");
+
+    private static long? From(EventParams p) => p.Long("from_message_nr");
+
+    private static void RefuseAttachments(EventParams p) => MessageActions.RefuseAttachments(p.Texts("attachment_urls"), "attachment_urls");
+
+    private static async Task<EventOutcome> Result(EventContext c, Task<ConvResult> action, bool identifiesMessage = true) =>
+        EventOutcome.ForConversation(await action, c.PublicUrl, identifiesMessage);
+
+    private static EventOutcome Naming(long messageNr, EventOutcome outcome) =>
+        outcome with { Identifier = outcome.Identifier with { MessageNr = messageNr } };
+
+    /// <summary>message/store for one message (<paramref name="messageNr"/>) or a new one (null), with the event's client_req_id.</summary>
+    private static Task<EventOutcome> Store(EventContext c, EventParams p, long? messageNr, CancellationToken ct, string? message = null,
+        string? subject = null, List<string>? tags = null, double? pinWeight = null, List<Guid>? assigneeIds = null, List<string>? addReactions = null,
+        List<string>? delReactions = null, bool? isUrlPreviewDisabled = null, bool? isSpam = null, Guid? sectionId = null, double? taskWeight = null) =>
+        Result(c, Messages(c).StoreAsync(c.AccountId, Conversation(p), new StoreMessageRequest(
+            MessageNr: messageNr, Message: message, Subject: subject, Tags: tags, PinWeight: pinWeight, AssigneeIds: assigneeIds,
+            AddReactions: addReactions, DelReactions: delReactions, DeleteReactions: null, IsUrlPreviewDisabled: isUrlPreviewDisabled,
+            FromMessageNr: From(p), ClientReqId: c.ClientReqId, IsRetry: null, Attachments: null, IsSpam: isSpam, SectionId: sectionId,
+            TaskWeight: taskWeight), ct));
+
+    private static async Task<EventOutcome> Editing(EventContext c, EventParams p, bool editing, CancellationToken ct)
+    {
+        var conversationId = Conversation(p);
+        var record = await c.Get<ConversationActivity>().SetEditingAsync(c.AccountId, conversationId, MessageNr(p), editing, ct);
+        return new EventOutcome(new EventIdentifier(conversationId, record.MessageNr), [record]);
+    }
+
+    private static async Task<EventOutcome> Load(EventContext c, EventParams p, string direction, CancellationToken ct)
+    {
+        var result = await c.Get<ConversationActions>().SyncAsync(c.AccountId, Conversation(p), direction, MessageNr(p), ct);
+        return Naming(MessageNr(p), EventOutcome.ForConversation(result, c.PublicUrl, identifiesMessage: false));
     }
 }
