@@ -2,6 +2,7 @@ using FleepServer.Api;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
 using FleepServer.Http;
@@ -74,6 +75,9 @@ public static class FleepServerHost
         services.AddScoped<ConversationActivity>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
+        services.AddScoped<ContactBook>();
+        services.AddScoped<ContactFanOut>();
+        services.AddScoped<ContactActions>();
 
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
@@ -148,6 +152,7 @@ public static class FleepServerHost
         api.MapAccountApi();
         api.MapConversationApi();
         api.MapMessageApi();
+        api.MapContactApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));
