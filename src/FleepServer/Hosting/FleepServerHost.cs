@@ -73,6 +73,8 @@ public static class FleepServerHost
         services.AddScoped<ConversationActions>();
         services.AddScoped<ConversationFanOut>();
         services.AddScoped<ConversationActivity>();
+        services.AddSingleton<PenSchedule>();
+        services.AddHostedService<PenSweeper>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
         services.AddScoped<ContactBook>();
