@@ -300,6 +300,66 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    ALTER TABLE accounts ADD activity_time timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    CREATE TABLE contacts (
+        owner_id uuid NOT NULL,
+        contact_id uuid NOT NULL,
+        contact_name character varying(1024),
+        phone_nr character varying(1024),
+        is_hidden boolean NOT NULL,
+        is_unlisted boolean NOT NULL,
+        is_imported boolean NOT NULL,
+        dialog_id uuid,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_contacts PRIMARY KEY (owner_id, contact_id),
+        CONSTRAINT fk_contacts_accounts_contact_id FOREIGN KEY (contact_id) REFERENCES accounts (account_id) ON DELETE CASCADE,
+        CONSTRAINT fk_contacts_accounts_owner_id FOREIGN KEY (owner_id) REFERENCES accounts (account_id) ON DELETE CASCADE,
+        CONSTRAINT fk_contacts_conversations_dialog_id FOREIGN KEY (dialog_id) REFERENCES conversations (conversation_id) ON DELETE SET NULL
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    CREATE INDEX ix_conversation_members_writing_until ON conversation_members (writing_until) WHERE writing_until IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    CREATE INDEX ix_contacts_contact_id ON contacts (contact_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    CREATE INDEX ix_contacts_dialog_id ON contacts (dialog_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261122224745_Contacts', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224822_EventRequests') THEN
     ALTER TABLE client_requests ALTER COLUMN conversation_id DROP NOT NULL;
     END IF;

@@ -2,6 +2,7 @@ using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
+using FleepServer.Domain.Contacts;
 using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public static class AccountApi
         api.MapPost("/configure", Configure);
         api.MapPost("/set_flag", SetFlag);
         api.MapPost("/sync_conversations", SyncConversations);
+        api.MapPost("/lookup", Lookup);
         return app;
     }
 
@@ -113,4 +115,12 @@ public static class AccountApi
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>
     private static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct)));
+
+    /// <summary>
+    /// POST api/account/lookup {lookup_list: [address], ignore_list?: [id]} → {stream: [contact]}
+    /// (peripheral spec §2.9): accounts by e-mail address (any case) or fleep address; an unknown
+    /// e-mail address gets a placeholder account (<c>mk_account_status: "new"</c>) to invite by id.
+    /// </summary>
+    private static async Task<StreamResponse<ContactRecord>> Lookup(LookupRequest request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
+        new(await contacts.LookupAsync(me.AccountId, request, ct));
 }

@@ -26,7 +26,7 @@ public sealed class SessionAuthenticationHandler(
 {
     public const string SchemeName = "FleepSession";
 
-    // Writing last_seen on every call would put a write on the poll path; once a minute is enough.
+    // Writing last_seen and activity_time on every call would put a write on the poll path; once a minute is enough.
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -44,7 +44,7 @@ public sealed class SessionAuthenticationHandler(
         var session = await db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == tokenHash && s.RevokedTime == null)
             .Join(db.Accounts, s => s.AccountId, a => a.Id,
-                (s, a) => new { s.Id, s.AccountId, s.TicketHash, s.LastSeenTime, s.RememberMe, a.Status })
+                (s, a) => new { s.Id, s.AccountId, s.TicketHash, s.LastSeenTime, s.RememberMe, a.Status, a.ActivityTime })
             .FirstOrDefaultAsync(Context.RequestAborted);
 
         var now = time.GetUtcNow();
@@ -57,10 +57,14 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.Fail("No live session for this token and ticket.");
         }
 
-        if (now - session.LastSeenTime > LastSeenResolution)
+        // Every call is activity: the session's last use and the account's activity_time (lastseen,
+        // peripheral spec §1.2) move together, in one command, at most once a minute.
+        if (now - session.LastSeenTime > LastSeenResolution || session.ActivityTime is not { } active || now - active > LastSeenResolution)
         {
-            await db.Sessions.Where(s => s.Id == session.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenTime, now), Context.RequestAborted);
+            await db.Database.ExecuteSqlAsync($"""
+                WITH seen AS (UPDATE sessions SET last_seen_time = {now} WHERE session_id = {session.Id})
+                UPDATE accounts SET activity_time = {now} WHERE account_id = {session.AccountId}
+                """, Context.RequestAborted);
         }
 
         var current = new CurrentSession(session.AccountId, session.Id);

@@ -48,6 +48,9 @@ public sealed class Account
     public DateTimeOffset CreatedTime { get; set; }
     public DateTimeOffset? ActivatedTime { get; set; }
 
+    /// <summary>When the account last used the API (<c>activity_time</c>, <c>lastseen</c>); null if never.</summary>
+    public DateTimeOffset? ActivityTime { get; set; }
+
     /// <summary>Wrong passwords in a row since the last successful login or expired lockout.</summary>
     public int FailedLoginCount { get; set; }
 

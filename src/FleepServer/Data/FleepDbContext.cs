@@ -20,6 +20,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<ConversationMember> ConversationMembers => Set<ConversationMember>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<ClientRequest> ClientRequests => Set<ClientRequest>();
+    public DbSet<ContactEntry> Contacts => Set<ContactEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

@@ -65,6 +65,9 @@ public static class FleepErrors
 
     public static FleepException MessageNotFound() => new(Status430, "not_found", "Message not found.");
 
+    /// <summary>An account id that names no account, or (for list changes) none in the caller's contact list.</summary>
+    public static FleepException ContactNotFound() => new(Status430, "not_found", "Contact not found.");
+
     /// <summary>A member who left tries to change the conversation (live text, core spec §6.5).</summary>
     public static FleepException MemberLeft() => new(Status431, "member_left", "Member has left the conversation");
 

@@ -82,7 +82,7 @@ public sealed class EventBatch(IServiceScopeFactory scopes, EventLog log, ILogge
             var context = new EventContext(accountId, sessionId, envelope.ClientReqId, type.Urn, publicUrl, scope.ServiceProvider);
             var outcome = await handler(context, parameters, ct);
             stream.AddRange(outcome.Records);
-            return RequestRecords.ForEvent(envelope.ClientReqId, type.Urn, outcome.Identifier);
+            return RequestRecords.ForEvent(envelope.ClientReqId, type.Urn, outcome.Identifier, outcome.SyncCursor);
         }
         catch (FleepException e)
         {

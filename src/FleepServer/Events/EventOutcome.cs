@@ -15,6 +15,9 @@ public sealed record EventIdentifier(Guid? ConversationId = null, long? MessageN
 /// <summary>A handled event: its identifier and the records it changed, in the order the response lists them.</summary>
 public sealed record EventOutcome(EventIdentifier Identifier, IReadOnlyList<IStreamRecord> Records)
 {
+    /// <summary>Where the next page starts, for paged sync events (<c>contact:sync</c>); null on the last page.</summary>
+    public object? SyncCursor { get; init; }
+
     public static EventOutcome ForAccount(Guid accountId, params IReadOnlyList<IStreamRecord> records) =>
         new(new EventIdentifier(AccountId: accountId), records);
 

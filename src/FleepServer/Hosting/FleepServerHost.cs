@@ -2,6 +2,7 @@ using FleepServer.Api;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
 using FleepServer.Events;
@@ -73,10 +74,15 @@ public static class FleepServerHost
         services.AddScoped<ConversationActions>();
         services.AddScoped<ConversationFanOut>();
         services.AddScoped<ConversationActivity>();
+        services.AddSingleton<PenSchedule>();
+        services.AddHostedService<PenSweeper>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
+        services.AddScoped<ContactBook>();
+        services.AddScoped<ContactFanOut>();
+        services.AddScoped<ContactActions>();
 
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
@@ -152,6 +158,7 @@ public static class FleepServerHost
         api.MapConversationApi();
         api.MapMessageApi();
         api.MapEventApi();
+        api.MapContactApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

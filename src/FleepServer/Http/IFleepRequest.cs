@@ -17,6 +17,9 @@ public interface IFleepRequest<TSelf> : IBindableFromHttpContext<TSelf>
         ValueTask.FromResult<TSelf?>(RequestBinder.Bind<TSelf>(context));
 }
 
+/// <summary>An object nested inside a request body (e.g. one entry of an import list): validated like the request.</summary>
+public interface IFleepRequestPart;
+
 public static class RequestBinder
 {
     public static T Bind<T>(HttpContext context) where T : class

@@ -10,7 +10,8 @@ namespace FleepServer.Http;
 /// Checks a bound request record: every text is at most its <see cref="MaxLengthAttribute"/>
 /// (Fleep's <c>max_len</c>; 1024 when a field names none, the catalogue's most common limit),
 /// <see cref="RequiredAttribute"/> fields are present and non-blank, no id is the empty UUID and
-/// every floating-point number is finite.
+/// every floating-point number is finite. Objects nested in a request (<see cref="IFleepRequestPart"/>,
+/// alone or in lists) are checked by the same rules.
 /// Over-long values are refused, never truncated (core spec §1.2).
 /// </summary>
 public static class RequestValidator
@@ -70,6 +71,16 @@ public static class RequestValidator
                     break;
                 case IEnumerable<Guid> ids when ids.Contains(Guid.Empty):
                     throw FleepErrors.InvalidField(Name, "empty id");
+                case IFleepRequestPart part:
+                    Validate(part);
+                    break;
+                case IEnumerable<IFleepRequestPart?> parts:
+                    foreach (var item in parts)
+                    {
+                        Validate(item ?? throw FleepErrors.InvalidField(Name, "null inside a list"));
+                    }
+
+                    break;
             }
         }
     }

@@ -5,7 +5,7 @@ namespace FleepServer.Logging;
 
 /// <summary>
 /// What the request log may say about a call's body: the parameter names with short scalar values.
-/// Secrets (<c>ticket</c>, passwords, tokens) are replaced by <c>***</c>; long texts such as message
+/// Secrets (<c>ticket</c>, passwords, tokens, private contact names and phones) are replaced by <c>***</c>; long texts such as message
 /// bodies are logged by length only. Cookies are never logged.
 /// </summary>
 public static class RequestLogRedaction
@@ -16,6 +16,8 @@ public static class RequestLogRedaction
     private static readonly HashSet<string> Secrets = new(StringComparer.OrdinalIgnoreCase)
     {
         "ticket", "password", "old_password", "token_id", "token", "registration_code", "notification_id",
+        // Private contact details: a contact's name and phone as only the list owner may see them.
+        "contact_name", "phone_nr", "addr_descr",
     };
 
     public static Dictionary<string, string>? Parameters(HttpContext context)

@@ -4,7 +4,9 @@ namespace FleepServer.Records;
 
 /// <summary>
 /// ContactInfo, <c>mk_rec_type: "contact"</c> (peripheral spec §1.1). Fields left null are
-/// omitted from the JSON: owner-only fields are filled only in the owner's own copy.
+/// omitted from the JSON: owner-only fields are filled only in the owner's own copy, and the
+/// contact-list fields (<c>contact_name</c>, <c>phone_nr</c>, <c>sort_rank</c>, <c>dialog_id</c>)
+/// only in the copy of the account whose list it is.
 /// </summary>
 public sealed record ContactRecord : IStreamRecord
 {
@@ -22,6 +24,14 @@ public sealed record ContactRecord : IStreamRecord
 
     public bool? IsHiddenForAdd { get; init; }
     public long? ActivityTime { get; init; }
+
+    // The viewer's contact-list fields: only in the list owner's copy.
+    public string? ContactName { get; init; }
+    public int? SortRank { get; init; }
+    public Guid? DialogId { get; init; }
+
+    /// <summary>Only in account/lookup results (peripheral spec §2.9).</summary>
+    public bool? IsInOrg { get; init; }
 
     // Owner-only fields.
     public string? FleepAutogen { get; init; }

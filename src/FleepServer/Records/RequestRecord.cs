@@ -20,4 +20,7 @@ public sealed record RequestRecord : IStreamRecord
     public string? ErrorId { get; init; }
     public string? ErrorMessage { get; init; }
     public EventIdentifier? Identifier { get; init; }
+
+    /// <summary>A paged sync event's cursor for the next page; absent on the last page.</summary>
+    public object? SyncCursor { get; init; }
 }

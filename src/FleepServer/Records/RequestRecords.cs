@@ -14,8 +14,9 @@ public static class RequestRecords
     };
 
     /// <summary>An event that was applied (or had been applied before, for a repeated client_req_id).</summary>
-    public static RequestRecord ForEvent(Guid clientReqId, string mkEventType, EventIdentifier identifier) => new()
+    public static RequestRecord ForEvent(Guid clientReqId, string mkEventType, EventIdentifier identifier, object? syncCursor = null) => new()
     {
+        SyncCursor = syncCursor,
         ClientReqId = clientReqId,
         MkEventType = mkEventType,
         StatusCode = StatusCodes.Status200OK,

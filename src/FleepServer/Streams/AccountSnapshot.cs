@@ -1,5 +1,6 @@
 using System.Data;
 using FleepServer.Data;
+using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Http;
 using FleepServer.Records;
@@ -12,13 +13,14 @@ public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStre
 
 /// <summary>
 /// Builds what <c>account/sync</c> and a poll from horizon 0 return (core spec §0.4, §3.5,
-/// §3.6.3 rule 3): the own contact with its owner-only fields, the contacts of everyone the account
-/// shares a conversation with, and one <c>conv</c> header per conversation in its list (hidden ones
+/// §3.6.3 rule 3): the own contact with its owner-only fields, the account's whole contact list as
+/// its own view (co-members and listed accounts, with private names, hidden flags, sort ranks and
+/// dialogs), and one <c>conv</c> header per conversation in its list (hidden ones
 /// left out with <c>skip_hidden</c>). Head and state are read in one repeatable-read transaction,
 /// so the horizon is exactly the state's. The number of commands does not grow with the number of
 /// conversations or contacts.
 /// </summary>
-public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, IHttpContextAccessor http)
+public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, ContactBook contactBook, IHttpContextAccessor http)
 {
     public async Task<Snapshot> TakeAsync(Guid accountId, bool skipHidden, CancellationToken ct)
     {
@@ -32,12 +34,11 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
             views = views.Where(v => !IsHidden(v)).ToList();
         }
 
-        var contactIds = views.SelectMany(v => v.Members).Select(m => m.AccountId).Where(id => id != accountId).Distinct().ToList();
-        var contacts = await db.Accounts.AsNoTracking().Where(a => contactIds.Contains(a.Id)).OrderBy(a => a.Id).ToListAsync(ct);
+        var contacts = await contactBook.ListAsync(accountId, ct);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);
-        List<IStreamRecord> records = [ContactRecords.ForOwner(account), .. contacts.Select(ContactRecords.ForContact)];
+        List<IStreamRecord> records = [ContactRecords.ForOwner(account), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
         records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
         return new Snapshot(head, account, records);
     }

@@ -76,7 +76,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()));
 }
 
 /// <summary>

@@ -67,7 +67,4 @@ public static class EventClientExtensions
     /// <summary>Records the account's stream got after <paramref name="horizon"/>, without waiting.</summary>
     public static async Task<List<JsonElement>> PollSinceAsync(this FleepTestClient client, long horizon) =>
         (await client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk().Stream();
-
-    public static async Task<long> HorizonAsync(this FleepTestClient client) =>
-        (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
 }

@@ -95,6 +95,33 @@ public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<F
         }
     }
 
+    [Fact]
+    public async Task Sync_with_five_hundred_contacts_costs_what_sync_with_none_costs()
+    {
+        using var fresh = await server.NewAccountAsync();
+        using var popular = await server.NewAccountAsync();
+        using var friend = await server.NewAccountAsync();
+        var contactList = Enumerable.Range(0, 500)
+            .Select(i => new { addr_full = $"friend{i}.{Guid.NewGuid():N}@example.org", addr_descr = $"Friend {i}", phone_nr = $"+{i}" })
+            .ToArray();
+        Assert.Equal(500, (await popular.PostAsync("/api/contact/import", new { contact_list = contactList })).EnsureOk().Stream().Count);
+        var hidden = (await popular.PostAsync("/api/contact/sync/all")).EnsureOk().Json.GetProperty("contacts").EnumerateArray()
+            .Take(10).Select(c => c.GetProperty("account_id").GetGuid()).ToArray();
+        (await popular.PostAsync("/api/contact/hide", new { contacts = hidden })).EnsureOk();
+        await popular.CreateConversationAsync("one", friend);
+
+        var forFresh = await CountCommandsAsync(() => fresh.PostAsync("/api/account/sync"));
+        var forPopular = await CountCommandsAsync(() => popular.PostAsync("/api/account/sync"));
+        var pollFromZero = await CountCommandsAsync(() => popular.PostAsync("/api/account/poll", new { event_horizon = 0, wait = false }));
+
+        Assert.Equal(forFresh, forPopular);
+        Assert.Equal(forPopular, pollFromZero);
+        var sync = (await popular.PostAsync("/api/account/sync")).EnsureOk().Stream();
+        Assert.Equal(502, sync.Count(r => r.Str("mk_rec_type") == "contact"));
+        Assert.Equal(10, sync.Count(r => r.Str("mk_rec_type") == "contact" && r.Bool("is_hidden_for_add")
+            && r.GetProperty("account_id").GetGuid() != popular.AccountId));
+    }
+
     private async Task<long> CountCommandsAsync(Func<Task<FleepResponse>> call)
     {
         var before = server.Commands.Count;

@@ -40,6 +40,68 @@ public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task A_pen_that_runs_out_reaches_the_other_members_poll_as_writing_off()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("expiring pen", bob);
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        var bobHorizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var aliceHorizon = (await alice.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        // Bob's poll is parked when the pen runs out; the expiry wakes it.
+        var parked = bob.PostAsync("/api/account/poll", new { event_horizon = bobHorizon });
+        server.Clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Empty(await ActivitySinceAsync(bob, bobHorizon));
+        server.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var woken = (await parked.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken)).EnsureOk();
+        var off = Assert.Single(woken.Stream());
+        Assert.Equal("activity", off.Str("mk_rec_type"));
+        Assert.Equal(alice.AccountId, off.GetProperty("account_id").GetGuid());
+        Assert.Equal(conversation, off.GetProperty("conversation_id").GetGuid());
+        Assert.False(off.Bool("is_writing"));
+        Assert.Empty(await ActivitySinceAsync(alice, aliceHorizon));
+
+        // Ended once: later sweeps add nothing.
+        server.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Single(await ActivitySinceAsync(bob, bobHorizon));
+    }
+
+    [Fact]
+    public async Task A_renewed_pen_does_not_run_out_and_full_privacy_pens_never_reach_anyone()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        using var hermit = await server.NewAccountAsync();
+        var conversation = await alice.CreateConversationAsync("renewed", bob, hermit);
+        (await hermit.PostAsync("/api/account/configure", new { is_full_privacy = true })).EnsureOk();
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        (await hermit.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        var bobHorizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+        var hermitHorizon = (await hermit.PostAsync("/api/account/sync")).EnsureOk().Horizon();
+
+        server.Clock.Advance(TimeSpan.FromSeconds(20));
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        server.Clock.Advance(TimeSpan.FromSeconds(20));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        var bobSees = await ActivitySinceAsync(bob, bobHorizon);
+        Assert.True(Assert.Single(bobSees).Bool("is_writing"));
+        server.Clock.Advance(TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await ActivitySinceAsync(bob, bobHorizon)).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the renewed pen never ran out");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.All(await ActivitySinceAsync(bob, bobHorizon), a => Assert.Equal(alice.AccountId, a.GetProperty("account_id").GetGuid()));
+        Assert.Empty(await ActivitySinceAsync(hermit, hermitHorizon));
+    }
+
+    [Fact]
     public async Task Posting_a_message_ends_the_pen_with_a_read_receipt()
     {
         using var alice = await server.NewAccountAsync();

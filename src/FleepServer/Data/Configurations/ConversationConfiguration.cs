@@ -27,6 +27,8 @@ public sealed class ConversationMemberConfiguration : IEntityTypeConfiguration<C
         member.Ignore(m => m.IsActive);
         member.Property(m => m.MkAlertLevel).HasMaxLength(16);
         member.HasIndex(m => m.AccountId);
+        // The pen sweeper looks for pens that ran out; only members writing have a value.
+        member.HasIndex(m => m.WritingUntil).HasFilter("writing_until IS NOT NULL");
         member.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         member.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
     }

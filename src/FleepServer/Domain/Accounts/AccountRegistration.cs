@@ -1,4 +1,5 @@
 using FleepServer.Data;
+using FleepServer.Domain.Contacts;
 using FleepServer.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,12 @@ public sealed class AccountRegistration(
     FleepDbContext db,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
-    IOptions<FleepOptions> options)
+    IOptions<FleepOptions> options,
+    ContactFanOut contacts)
 {
+    /// <summary>Addresses per placeholder insert: one command each.</summary>
+    private const int PlaceholderBatch = 1000;
+
     public Task<Account> RegisterAsync(string? email, string? password, string? displayName, CancellationToken ct)
     {
         if (!options.Value.Registration.IsOpen)
@@ -36,9 +41,10 @@ public sealed class AccountRegistration(
             : AccountRules.RequireDisplayName(displayName);
         var key = AccountRules.EmailKey(address);
 
-        if (await db.Accounts.AnyAsync(a => a.EmailKey == key, ct))
+        var existing = await db.Accounts.FirstOrDefaultAsync(a => a.EmailKey == key, ct);
+        if (existing is not null)
         {
-            throw FleepErrors.EmailTaken();
+            return await ClaimAsync(existing, password!, name, ct);
         }
 
         var now = time.GetUtcNow();
@@ -77,5 +83,79 @@ public sealed class AccountRegistration(
         }
 
         return account;
+    }
+    /// <summary>
+    /// Registering an address that so far only had a placeholder account (made by a lookup or an
+    /// import, <c>mk_account_status: "new"</c>, no password) takes that account over: its id, and so
+    /// every conversation it was invited to, stays. Everyone who knows the account gets its new name.
+    /// Any other existing account: <c>email_taken</c>.
+    /// </summary>
+    private async Task<Account> ClaimAsync(Account account, string password, string name, CancellationToken ct)
+    {
+        if (account.Status != AccountStatus.New || account.PasswordHash is not null)
+        {
+            throw FleepErrors.EmailTaken();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.Accounts.Where(a => a.Id == account.Id && a.Status == AccountStatus.New && a.PasswordHash == null)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, AccountStatus.Active), ct);
+        if (claimed == 0)
+        {
+            // Another registration of the same address claimed it first.
+            throw FleepErrors.EmailTaken();
+        }
+
+        var now = time.GetUtcNow();
+        account.Status = AccountStatus.Active;
+        account.DisplayName = name;
+        account.ActivatedTime = now;
+        account.PasswordHash = hasher.HashPassword(account, password);
+        await db.SaveChangesAsync(ct);
+        await contacts.AccountChangedAsync(account, publicFieldsChanged: true, ct);
+        await transaction.CommitAsync(ct);
+        return account;
+    }
+
+    /// <summary>
+    /// The accounts of the given addresses (already validated), keyed by e-mail key; an address
+    /// without an account gets a placeholder account, <c>mk_account_status: "new"</c>, with no
+    /// password, so it can be invited and listed by id until its owner registers (peripheral spec
+    /// §2.7, §2.9). One insert (concurrent creators of the same address agree on one account) and
+    /// one read per batch of addresses. Joins the caller's transaction.
+    /// </summary>
+    public async Task<Dictionary<string, Account>> EnsureAccountsAsync(IReadOnlyCollection<string> addresses, CancellationToken ct)
+    {
+        var byKey = addresses.GroupBy(AccountRules.EmailKey).ToDictionary(g => g.Key, g => g.First());
+        var found = new Dictionary<string, Account>();
+        var now = time.GetUtcNow();
+        var flags = AccountDefaults.NewClientFlags().ToArray();
+        foreach (var batch in byKey.Chunk(PlaceholderBatch))
+        {
+            var keys = batch.Select(b => b.Key).ToArray();
+            var emails = batch.Select(b => b.Value).ToArray();
+            var fleepAddresses = emails.Select(e => AccountRules.FleepAddressesFor(e, suffixLength: 8).Autogen).ToArray();
+            await db.Database.ExecuteSqlAsync($"""
+                WITH input AS (
+                    SELECT * FROM unnest({emails}, {keys}, {fleepAddresses}) AS t(email, email_key, fleep_address)),
+                created AS (
+                    INSERT INTO accounts (account_id, email, email_key, display_name, mk_account_status, mk_email_interval,
+                        client_flags, is_full_privacy, is_newsletter_disabled, is_automute_enabled, fleep_address, fleep_autogen,
+                        created_time, failed_login_count)
+                    SELECT gen_random_uuid(), email, email_key, left(split_part(email, '@', 1), 128), {AccountStatus.New},
+                        {AccountDefaults.EmailInterval}, {flags}, false, false, false, fleep_address, fleep_address, {now}, 0
+                    FROM input
+                    ON CONFLICT (email_key) DO NOTHING
+                    RETURNING account_id)
+                INSERT INTO account_streams (account_id, last_event_nr)
+                SELECT account_id, {AccountStream.FirstHorizon} FROM created
+                """, ct);
+            foreach (var account in await db.Accounts.AsNoTracking().Where(a => keys.Contains(a.EmailKey)).ToListAsync(ct))
+            {
+                found[account.EmailKey] = account;
+            }
+        }
+
+        return found;
     }
 }

@@ -67,7 +67,7 @@ public static class AccountRules
     }
 
     /// <summary>The preferred fleep address (the e-mail's local part) and a random fallback, e.g. <c>echobot</c> and <c>echobot.x7k2</c>.</summary>
-    public static (string Preferred, string Autogen) FleepAddressesFor(string email)
+    public static (string Preferred, string Autogen) FleepAddressesFor(string email, int suffixLength = 4)
     {
         var local = new StringBuilder();
         foreach (var c in email[..email.IndexOf('@')].ToLowerInvariant())
@@ -79,7 +79,7 @@ public static class AccountRules
         }
 
         var preferred = local.Length >= 2 && char.IsAsciiLetterOrDigit(local[0]) ? local.ToString() : "user";
-        var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 4);
+        var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", suffixLength);
         return (preferred, $"{preferred}.{suffix}");
     }
 

@@ -3,8 +3,7 @@ using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
-using FleepServer.Records;
-using FleepServer.Streams;
+using FleepServer.Domain.Contacts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ public sealed class AccountSettings(
     FleepDbContext db,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
-    StreamAppender stream,
+    ContactFanOut contacts,
     IOptions<FleepOptions> options,
     ILogger<AccountSettings> logger)
 {
@@ -171,27 +170,9 @@ public sealed class AccountSettings(
         return account;
     }
 
-    /// <summary>
-    /// The owner gets its full contact; when a field others see changed, everyone who shares a
-    /// conversation with the account gets the public contact (the recipient rule for contacts).
-    /// </summary>
-    private async Task PublishAsync(Account account, bool publicFieldsChanged, CancellationToken ct)
-    {
-        List<StreamAppend> records = [new(account.Id, ContactRecords.ForOwner(account))];
-        if (publicFieldsChanged)
-        {
-            var coMembers = await (
-                from mine in db.ConversationMembers
-                join theirs in db.ConversationMembers on mine.ConversationId equals theirs.ConversationId
-                where mine.AccountId == account.Id && theirs.AccountId != account.Id
-                select theirs.AccountId).Distinct().ToListAsync(ct);
-            var contact = ContactRecords.ForContact(account);
-            records.AddRange(coMembers.Select(id => new StreamAppend(id, contact)));
-        }
-
-        await stream.AppendAsync(records, ct);
-    }
-
+    /// <summary>The recipient rule for contacts (<see cref="ContactFanOut"/>): the owner's full contact, and each knower's view when a public field changed.</summary>
+    private Task PublishAsync(Account account, bool publicFieldsChanged, CancellationToken ct) =>
+        contacts.AccountChangedAsync(account, publicFieldsChanged, ct);
 
     private Task<Account> LoadAsync(CurrentSession me, CancellationToken ct) =>
         db.Accounts.FirstAsync(a => a.Id == me.AccountId, ct);

@@ -60,6 +60,8 @@ public sealed class Logins(
 
         account.FailedLoginCount = 0;
         account.LockoutEnd = null;
+        // Logging in is activity (activity_time, lastseen); later calls keep it fresh (SessionAuthenticationHandler).
+        account.ActivityTime = now;
         var started = StartSession(account, rememberMe, now);
         await db.SaveChangesAsync(ct);
         return started;

@@ -89,14 +89,19 @@ public sealed class ConversationActions(
             stream.Add(message);
         }
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        // A caller that holds a transaction (contact:get_dialog) commits the conversation with its own change.
+        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (ownTransaction)
         {
             await db.SaveChangesAsync(ct);
             await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1)
             {
                 Joined = members.Select(m => m.AccountId).ToList(),
             }, ct);
-            await transaction.CommitAsync(ct);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(ct);
+            }
         }
 
         var view = await membership.ViewAsync(conversation, members, creator, ct);

@@ -8,7 +8,8 @@ namespace FleepServer.Domain.Conversations;
 /// <summary>
 /// Writing pens, edit locks and the activity of the other members (core spec §9, <c>show_activity</c>;
 /// §2.5 LockInfo). A pen lasts <see cref="PenLifetime"/> unless renewed; posting a message or
-/// <c>is_writing: false</c> ends it. Pen changes reach the other members' streams as
+/// <c>is_writing: false</c> ends it, and so does running out (<see cref="PenSweeper"/> calls
+/// <see cref="EndExpiredAsync"/>). Pen changes reach the other members' streams as
 /// <c>activity</c> records through the conversation fan-out. A full-privacy account neither sends
 /// nor receives activity.
 ///
@@ -20,7 +21,7 @@ namespace FleepServer.Domain.Conversations;
 /// or edit. Lock changes reach every current member (the holder's other sessions included) as
 /// <c>lock</c> records; no record is sent when a lock runs out, clients time it out like a pen.
 /// </summary>
-public sealed class ConversationActivity(FleepDbContext db, Membership membership, ConversationFanOut fanOut, TimeProvider time)
+public sealed class ConversationActivity(FleepDbContext db, Membership membership, ConversationFanOut fanOut, PenSchedule schedule, TimeProvider time)
 {
     public static readonly TimeSpan PenLifetime = TimeSpan.FromSeconds(30);
 
@@ -97,6 +98,11 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
         }
 
         await transaction.CommitAsync(ct);
+        if (viewer.WritingUntil is { } until && isWriting == true)
+        {
+            schedule.Add(until);
+        }
+
         if (privacy.GetValueOrDefault(accountId))
         {
             return ([], current);
@@ -157,4 +163,54 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
         locks.Add(released);
         return released;
     }
+
+    /// <summary>
+    /// Ends up to <paramref name="limit"/> pens that ran out by <paramref name="now"/> and sends
+    /// <c>is_writing: false</c> to the other members; returns how many it ended. Rows another
+    /// sweeper holds are skipped, so concurrent sweepers never end a pen twice.
+    /// </summary>
+    public async Task<int> EndExpiredAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var expired = await db.Database.SqlQuery<PenKey>($"""
+            SELECT conversation_id, account_id FROM conversation_members
+            WHERE writing_until <= {now}
+            ORDER BY writing_until
+            LIMIT {limit}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        var conversationIds = expired.Select(p => p.ConversationId).Distinct().ToList();
+        var conversations = await db.Conversations.AsNoTracking().Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var members = await db.ConversationMembers.Where(m => conversationIds.Contains(m.ConversationId))
+            .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct);
+        var ended = new List<ConversationMember>();
+        foreach (var pen in expired)
+        {
+            var member = members.Single(m => m.ConversationId == pen.ConversationId && m.AccountId == pen.AccountId);
+            member.WritingUntil = null;
+            member.WritingMessageNr = null;
+            ended.Add(member);
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var group in ended.GroupBy(m => m.ConversationId))
+        {
+            var conversation = conversations[group.Key];
+            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members.Where(m => m.ConversationId == group.Key).ToList(),
+                group.First().AccountId, [], group.Select(m => ActivityRecords.Current(conversation.Id, m, now)).ToList(), null, null)
+            {
+                SendsHeaders = false,
+            }, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return expired.Count;
+    }
+
+    private sealed record PenKey(Guid ConversationId, Guid AccountId);
 }

@@ -1,4 +1,5 @@
 using FleepServer.Data;
+using FleepServer.Domain.Contacts;
 using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
@@ -15,10 +16,11 @@ namespace FleepServer.Domain.Conversations;
 /// leaver or a removed member learns it is out, up to its own leave message and no further),
 /// and the caller. Each gets its own copy of the records: its header, the changed messages it may
 /// see, and, for current members, the activity records. New members and the others exchange
-/// contact records. Full-privacy accounts neither send nor receive activity (core spec §9). The
+/// contact records, each as the receiving viewer's view (its private names kept); sharing a new
+/// conversation brings a hidden contact back into the viewer's list. Full-privacy accounts neither send nor receive activity (core spec §9). The
 /// caller alone gets its request record.
 /// </summary>
-public sealed class ConversationFanOut(FleepDbContext db, Membership membership, StreamAppender streams, IHttpContextAccessor http)
+public sealed class ConversationFanOut(FleepDbContext db, Membership membership, ContactBook contactBook, StreamAppender streams, IHttpContextAccessor http)
 {
     public async Task AppendAsync(ConversationFanOutInput change, CancellationToken ct)
     {
@@ -36,17 +38,21 @@ public sealed class ConversationFanOut(FleepDbContext db, Membership membership,
         bool Private(Guid accountId) => accounts.TryGetValue(accountId, out var a) && a.IsFullPrivacy;
         var activities = change.Activities.Where(a => !Private(a.AccountId)).ToList();
 
+        // Who meets whom: a new member meets everyone, the others meet the new members.
+        var meetings = change.Joined.Count == 0 ? [] : views
+            .SelectMany(view => (change.Joined.Contains(view.ViewerId) ? change.Members.Select(m => m.AccountId) : change.Joined)
+                .Where(id => id != view.ViewerId && accounts.ContainsKey(id)).Distinct()
+                .Select(id => (Owner: view.ViewerId, Contact: id)))
+            .ToList();
+        var entries = await contactBook.MeetAsync(meetings, ct);
+
         var baseUrl = PublicUrl.Of(http.HttpContext);
         var messages = change.Messages.DistinctBy(m => m.MessageNr).OrderBy(m => m.MessageNr).ToList();
         var records = new List<StreamAppend>();
+        records.AddRange(meetings.Select(p => new StreamAppend(p.Owner, ContactRecords.ForContact(accounts[p.Contact], entries.GetValueOrDefault(p)))));
         foreach (var view in views)
         {
             var to = view.ViewerId;
-            var newContacts = change.Joined.Contains(to)
-                ? change.Members.Select(m => m.AccountId)
-                : change.Joined;
-            records.AddRange(newContacts.Where(id => id != to && accounts.ContainsKey(id)).Distinct()
-                .Select(id => new StreamAppend(to, ContactRecords.ForContact(accounts[id]))));
             if (change.SendsHeaders)
             {
                 records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));

@@ -1,0 +1,404 @@
+using System.Security.Cryptography;
+using FleepServer.Api.Wire;
+using FleepServer.Data;
+using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Conversations;
+using FleepServer.Errors;
+using FleepServer.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleepServer.Domain.Contacts;
+
+/// <summary>One page of the <c>contact:sync</c> event: contacts by sort rank, and the cursor of the next page (null at the end).</summary>
+public sealed record ContactSyncPage(IReadOnlyList<ContactRecord> Contacts, ContactSyncCursor? SyncCursor);
+
+/// <summary>
+/// The contact operations (peripheral spec §2, core spec §8.3 contact events), one method per
+/// operation, each taking the caller's account id and the request record its endpoint binds, so
+/// that <c>api/contact/*</c>, <c>api/account/lookup</c> and the contact events of
+/// <c>api/event/store</c> share one implementation. Changes of the caller's list are one
+/// transaction each and reach the caller's stream as the caller's view of the contact
+/// (<see cref="ContactFanOut"/>); nothing private reaches anyone else.
+/// </summary>
+public sealed class ContactActions(
+    FleepDbContext db,
+    ContactBook book,
+    ContactFanOut fanOut,
+    AccountRegistration registration,
+    ConversationActions conversations,
+    ConversationReader reader,
+    TimeProvider time)
+{
+    /// <summary>Most ids, addresses or imported contacts one call may carry.</summary>
+    public const int MaxListItems = 1000;
+
+    /// <summary>Default and largest page of <c>contact:sync</c>.</summary>
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 500;
+
+    private const string FleepDomain = "@fleep.io";
+
+    /// <summary><c>contact/sync {contact_id}</c>, event <c>contact:get {account_id}</c>: one account as the caller sees it (its own: owner fields).</summary>
+    public async Task<ContactRecord> GetAsync(Guid accountId, ContactIdRequest request, CancellationToken ct)
+    {
+        var id = request.RequireId();
+        var found = await book.FindAsync(accountId, [id], ct);
+        var contact = found.SingleOrDefault() ?? throw FleepErrors.ContactNotFound();
+        return ContactRecords.For(accountId, contact.Account, contact.Entry);
+    }
+
+    /// <summary><c>contact/sync/list {contacts}</c>: the given accounts in the order asked; unknown ids are left out.</summary>
+    public async Task<IReadOnlyList<ContactRecord>> SyncListAsync(Guid accountId, ContactListRequest request, CancellationToken ct)
+    {
+        var ids = RequireSize(request.RequireIds(), "contacts").Distinct().ToList();
+        var found = (await book.FindAsync(accountId, ids, ct)).ToDictionary(c => c.Account.Id);
+        return ids.Where(found.ContainsKey).Select(id => ContactRecords.For(accountId, found[id].Account, found[id].Entry)).ToList();
+    }
+
+    /// <summary>
+    /// <c>contact/sync/all {ignore?, search_str?}</c>: the caller's whole contact list (hidden
+    /// contacts included, flagged) minus <c>ignore</c>, filtered by <c>search_str</c> (any part of
+    /// the name the caller sees, the real name, the e-mail or the fleep address, ignoring case);
+    /// highest sort rank first, then by name.
+    /// </summary>
+    public async Task<IReadOnlyList<ContactRecord>> SyncAllAsync(Guid accountId, SyncAllContactsRequest request, CancellationToken ct)
+    {
+        var ignore = RequireSize(request.Ignore ?? [], "ignore").ToHashSet();
+        var search = request.SearchStr?.Trim() ?? "";
+        var records = (await book.ListAsync(accountId, ct))
+            .Where(c => !ignore.Contains(c.Account.Id))
+            .Select(c => ContactRecords.ForContact(c.Account, c.Entry))
+            .Where(r => search.Length == 0 || Matches(r, search));
+        return records.OrderByDescending(r => r.SortRank).ThenBy(r => r.DisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.AccountId).ToList();
+    }
+
+    /// <summary>
+    /// Event <c>contact:sync {sync_cursor?{account_id, sort_rank}, limit = 100}</c>: the caller's
+    /// contact list ordered by sort rank (highest first) and account id, one page after the cursor.
+    /// </summary>
+    public async Task<ContactSyncPage> SyncAsync(Guid accountId, ContactSyncPageRequest request, CancellationToken ct)
+    {
+        var limit = request.Limit ?? DefaultPageSize;
+        if (limit is < 1 or > MaxPageSize)
+        {
+            throw FleepErrors.InvalidField("limit", $"between 1 and {MaxPageSize}");
+        }
+
+        var cursor = request.SyncCursor;
+        if (cursor is not null && (cursor.AccountId is null || cursor.SortRank is null))
+        {
+            throw FleepErrors.InvalidField("sync_cursor", "needs account_id and sort_rank");
+        }
+
+        var ordered = (await book.ListAsync(accountId, ct))
+            .Select(c => ContactRecords.ForContact(c.Account, c.Entry))
+            .OrderByDescending(r => r.SortRank).ThenBy(r => r.AccountId)
+            .Where(r => cursor is null || r.SortRank < cursor.SortRank || (r.SortRank == cursor.SortRank && r.AccountId.CompareTo(cursor.AccountId!.Value) > 0))
+            .Take((int)limit + 1)
+            .ToList();
+        var page = ordered.Take((int)limit).ToList();
+        var next = ordered.Count > limit ? new ContactSyncCursor(page[^1].AccountId, page[^1].SortRank) : null;
+        return new ContactSyncPage(page, next);
+    }
+
+    /// <summary>
+    /// <c>contact/sync/activity {contacts}</c>, event <c>contact:sync_activity {account_ids}</c>: a
+    /// <c>lastseen</c> record for each asked account that is the caller or in the caller's contact
+    /// list and was ever active; the others are left out (peripheral spec §2.4).
+    /// </summary>
+    public async Task<IReadOnlyList<LastSeenRecord>> SyncActivityAsync(Guid accountId, ContactListRequest request, CancellationToken ct)
+    {
+        var ids = RequireSize(request.RequireIds(), "contacts").Distinct().ToList();
+        var coMembers = book.CoMembers(accountId);
+        var listed = db.Contacts.Where(c => c.OwnerId == accountId).Select(c => c.ContactId);
+        var rows = await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id) && a.ActivityTime != null)
+            .Where(a => a.Id == accountId || coMembers.Contains(a.Id) || listed.Contains(a.Id))
+            .Select(a => new { a.Id, a.ActivityTime })
+            .ToListAsync(ct);
+        var times = rows.ToDictionary(r => r.Id, r => r.ActivityTime!.Value);
+        return ids.Where(times.ContainsKey)
+            .Select(id => new LastSeenRecord { AccountId = id, ActivityTime = times[id].ToUnixTimeSeconds() })
+            .ToList();
+    }
+
+    /// <summary><c>contact/describe {contact_id, contact_name?, phone_nr?}</c>: the caller's private name and phone for the contact (null: unchanged, <c>""</c>: cleared).</summary>
+    public Task<ContactRecord> DescribeAsync(Guid accountId, DescribeContactRequest request, CancellationToken ct) =>
+        ChangeEntryAsync(accountId, request.ContactId!.Value, "contact_id", entry =>
+        {
+            if (request.ContactName is not null)
+            {
+                entry.ContactName = Private(request.ContactName);
+            }
+
+            if (request.PhoneNr is not null)
+            {
+                entry.PhoneNr = Private(request.PhoneNr);
+            }
+        }, ct);
+
+    /// <summary>Event <c>contact:set_name {account_id, name}</c>: the caller's private name for the contact.</summary>
+    public Task<ContactRecord> SetNameAsync(Guid accountId, SetContactNameRequest request, CancellationToken ct)
+    {
+        var name = request.Name ?? throw FleepErrors.MissingField("name");
+        return ChangeEntryAsync(accountId, request.AccountId!.Value, "account_id", entry => entry.ContactName = Private(name), ct);
+    }
+
+    /// <summary>Event <c>contact:set_phone {account_id, phone_nr}</c>: the caller's private phone number for the contact.</summary>
+    public Task<ContactRecord> SetPhoneAsync(Guid accountId, SetContactPhoneRequest request, CancellationToken ct)
+    {
+        var phone = request.PhoneNr ?? throw FleepErrors.MissingField("phone_nr");
+        return ChangeEntryAsync(accountId, request.AccountId!.Value, "account_id", entry => entry.PhoneNr = Private(phone), ct);
+    }
+
+    /// <summary>
+    /// <c>contact/hide {contacts}</c>, events <c>contact:hide</c> / <c>contact:hide_contacts</c>:
+    /// hides accounts of the caller's contact list (<c>is_hidden_for_add: true</c>,
+    /// <c>sort_rank: 0</c>) until a new shared conversation brings them back. Answers the ids
+    /// actually hidden: not the caller, not unknown or unlisted accounts, not ones already hidden.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> HideAsync(Guid accountId, HideContactsRequest request, CancellationToken ct)
+    {
+        var ids = RequireSize(request.RequireIds(), "contacts").Where(id => id != accountId).Distinct().ToList();
+        var accounts = await ListedAccountsAsync(accountId, ids, ct);
+        if (accounts.Count == 0)
+        {
+            return [];
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var entries = await book.EntriesForUpdateAsync(accountId, accounts.Keys, time.GetUtcNow(), ct);
+        var hidden = entries.Where(e => !e.IsHidden).ToList();
+        foreach (var entry in hidden)
+        {
+            entry.IsHidden = true;
+        }
+
+        await db.SaveChangesAsync(ct);
+        await fanOut.ToOwnerAsync(accountId, hidden.Select(e => new ListedContact(accounts[e.ContactId], e)), ct);
+        await transaction.CommitAsync(ct);
+        var done = hidden.Select(e => e.ContactId).ToHashSet();
+        return ids.Where(done.Contains).ToList();
+    }
+
+    /// <summary>
+    /// <c>contact/unlist {contact_id}</c>: takes a contact of the caller's list out of the dialog
+    /// suggestions (<c>sort_rank: 0</c>, still available for adding) until a new shared conversation.
+    /// </summary>
+    public async Task<ContactRecord> UnlistAsync(Guid accountId, ContactIdRequest request, CancellationToken ct)
+    {
+        var id = request.RequireId();
+        var accounts = await ListedAccountsAsync(accountId, [id], ct);
+        if (accounts.Count == 0)
+        {
+            throw FleepErrors.ContactNotFound();
+        }
+
+        return await ChangeEntryAsync(accountId, id, "contact_id", entry => entry.IsUnlisted = true, ct);
+    }
+
+    /// <summary>
+    /// <c>contact/import {contact_list: [{addr_full, addr_descr?, phone_nr?}]}</c>, event
+    /// <c>contact:import {contacts: [{email, name?, phone_nr?}]}</c>: puts the addresses into the
+    /// caller's list (<c>sort_rank: 8</c>, a hidden one comes back) with the given private name and
+    /// phone; an address without an account gets a placeholder account (<c>mk_account_status:
+    /// "new"</c>). Answers the caller's view of each (peripheral spec §2.7). The caller's own
+    /// address is answered with its own contact and not listed.
+    /// </summary>
+    public async Task<IReadOnlyList<ContactRecord>> ImportAsync(Guid accountId, ImportContactsRequest request, CancellationToken ct)
+    {
+        var items = RequireSize(request.RequireList(), "contact_list")
+            .Select(i => (Address: AccountRules.RequireEmail(i.Address ?? throw FleepErrors.MissingField("addr_full"), "addr_full"),
+                Name: Private(i.Description), Phone: Private(i.PhoneNr)))
+            .ToList();
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var accounts = await registration.EnsureAccountsAsync(items.Select(i => i.Address).ToList(), ct);
+        var byId = accounts.Values.ToDictionary(a => a.Id);
+        var entries = (await book.EntriesForUpdateAsync(accountId, byId.Keys.Where(id => id != accountId).ToList(), time.GetUtcNow(), ct))
+            .ToDictionary(e => e.ContactId);
+        foreach (var item in items)
+        {
+            if (entries.TryGetValue(accounts[AccountRules.EmailKey(item.Address)].Id, out var entry))
+            {
+                entry.IsImported = true;
+                entry.IsHidden = false;
+                entry.IsUnlisted = false;
+                entry.ContactName = item.Name ?? entry.ContactName;
+                entry.PhoneNr = item.Phone ?? entry.PhoneNr;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await fanOut.ToOwnerAsync(accountId, entries.Values.Select(e => new ListedContact(byId[e.ContactId], e)), ct);
+        await transaction.CommitAsync(ct);
+        return items.Select(i => accounts[AccountRules.EmailKey(i.Address)].Id).Distinct()
+            .Select(id => ContactRecords.For(accountId, byId[id], entries.GetValueOrDefault(id)))
+            .ToList();
+    }
+
+    /// <summary>Event <c>contact:add {email, name?, phone_nr?}</c>: imports one address.</summary>
+    public async Task<ContactRecord> AddAsync(Guid accountId, AddContactRequest request, CancellationToken ct) =>
+        (await ImportAsync(accountId, new ImportContactsRequest([new ContactImport(request.Email, request.Name, request.PhoneNr, null, null)], null), ct))[0];
+
+    /// <summary>
+    /// <c>account/lookup {lookup_list, ignore_list?}</c> (peripheral spec §2.9): each entry is an
+    /// e-mail address (any case), a <c>name@fleep.io</c> address or a bare fleep address name. An
+    /// e-mail address without an account gets a placeholder account (<c>mk_account_status:
+    /// "new"</c>) so it can be invited by id, as Fleep did; an unknown fleep address finds nothing.
+    /// Accounts in <c>ignore_list</c> are left out. Nothing is added to the caller's list.
+    /// </summary>
+    public async Task<IReadOnlyList<ContactRecord>> LookupAsync(Guid accountId, LookupRequest request, CancellationToken ct)
+    {
+        var ignore = RequireSize(request.IgnoreList ?? [], "ignore_list").ToHashSet();
+        var emails = new List<string>();
+        var names = new List<string>();
+        foreach (var raw in RequireSize(request.LookupList!, "lookup_list"))
+        {
+            var text = raw.Trim();
+            if (text.EndsWith(FleepDomain, StringComparison.OrdinalIgnoreCase) || !text.Contains('@'))
+            {
+                names.Add(text[..(text.Length - (text.EndsWith(FleepDomain, StringComparison.OrdinalIgnoreCase) ? FleepDomain.Length : 0))].ToLowerInvariant());
+            }
+            else
+            {
+                emails.Add(AccountRules.RequireEmail(text, "lookup_list"));
+            }
+        }
+
+        var found = new List<Guid>();
+        if (emails.Count > 0)
+        {
+            var accounts = await registration.EnsureAccountsAsync(emails, ct);
+            found.AddRange(emails.Select(e => accounts[AccountRules.EmailKey(e)].Id));
+        }
+
+        if (names.Count > 0)
+        {
+            var byName = await db.Accounts.Where(a => names.Contains(a.FleepAddress)).Select(a => new { a.Id, a.FleepAddress }).ToListAsync(ct);
+            found.AddRange(names.SelectMany(n => byName.Where(a => a.FleepAddress == n).Select(a => a.Id)));
+        }
+
+        var wanted = found.Where(id => !ignore.Contains(id)).Distinct().ToList();
+        var contacts = (await book.FindAsync(accountId, wanted, ct)).ToDictionary(c => c.Account.Id);
+        return wanted.Where(contacts.ContainsKey).Select(id => ContactRecords.ForLookup(accountId, contacts[id].Account, contacts[id].Entry)).ToList();
+    }
+
+    /// <summary>Event <c>contact:lookup_by_email {email}</c>: account/lookup of one e-mail address (a placeholder account when unknown).</summary>
+    public async Task<ContactRecord> LookupByEmailAsync(Guid accountId, LookupByEmailRequest request, CancellationToken ct)
+    {
+        var email = AccountRules.RequireEmail(request.Email);
+        return (await LookupAsync(accountId, new LookupRequest([email], null), ct)).Single();
+    }
+
+    /// <summary>
+    /// Event <c>contact:get_dialog {account_id, mk_conv_type?}</c>: the one-to-one conversation
+    /// with the account, created on the first call (<c>mk_conv_type</c> <c>cct_default</c> or
+    /// <c>cct_no_mail</c>) and answered again on later calls while both are still in it. Both
+    /// accounts' contact records get its <c>dialog_id</c>. Concurrent first calls of the same pair
+    /// create one dialog. Answers the caller's ic_full init of the dialog.
+    /// </summary>
+    public async Task<ConvResult> GetDialogAsync(Guid accountId, GetDialogRequest request, CancellationToken ct)
+    {
+        var otherId = request.RequireId();
+        var convType = request.MkConvType ?? ConvTypes.Default;
+        if (convType is not (ConvTypes.Default or ConvTypes.NoMail))
+        {
+            throw FleepErrors.InvalidField("mk_conv_type", $"{ConvTypes.Default} or {ConvTypes.NoMail}");
+        }
+
+        if (otherId == accountId)
+        {
+            throw FleepErrors.InvalidField("account_id", "a dialog needs another account");
+        }
+
+        var other = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == otherId, ct) ?? throw FleepErrors.ContactNotFound();
+        Guid? dialogId;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PairLockKey(accountId, otherId)})", ct);
+            dialogId = await (
+                from e in db.Contacts
+                where e.OwnerId == accountId && e.ContactId == otherId && e.DialogId != null
+                where db.ConversationMembers.Count(m => m.ConversationId == e.DialogId && m.LeaveMessageNr == null
+                    && (m.AccountId == accountId || m.AccountId == otherId)) == 2
+                select e.DialogId).FirstOrDefaultAsync(ct);
+            if (dialogId is null)
+            {
+                var created = await conversations.CreateAsync(accountId,
+                    new CreateConversationRequest(Topic: null, AccountIds: [otherId], Emails: null, Message: null, Subject: null, IsAutojoin: null,
+                        IsDisclose: null, IsList: null, IsUrlPreviewDisabled: null, MkConvType: convType, IsInvite: null, Attachments: null, ForkConversationId: null), ct);
+                var id = created.View.Conversation.Id;
+                var me = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
+                var now = time.GetUtcNow();
+                var mine = (await book.EntriesForUpdateAsync(accountId, [otherId], now, ct)).Single();
+                var theirs = (await book.EntriesForUpdateAsync(otherId, [accountId], now, ct)).Single();
+                mine.DialogId = id;
+                theirs.DialogId = id;
+                await db.SaveChangesAsync(ct);
+                await fanOut.ToOwnerAsync(accountId, [new ListedContact(other, mine)], ct);
+                await fanOut.ToOwnerAsync(otherId, [new ListedContact(me, theirs)], ct);
+                await transaction.CommitAsync(ct);
+                return created;
+            }
+        }
+
+        return await reader.SyncAsync(accountId, dialogId.Value, InitModes.Full, null, ct);
+    }
+
+    /// <summary>Creates or changes the caller's entry for one existing account, saves it and tells the caller's stream.</summary>
+    private async Task<ContactRecord> ChangeEntryAsync(Guid accountId, Guid contactId, string field, Action<ContactEntry> change, CancellationToken ct)
+    {
+        if (contactId == accountId)
+        {
+            throw FleepErrors.InvalidField(field, "the caller's own account is not its contact");
+        }
+
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == contactId, ct) ?? throw FleepErrors.ContactNotFound();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var entry = (await book.EntriesForUpdateAsync(accountId, [contactId], time.GetUtcNow(), ct)).Single();
+        change(entry);
+        await db.SaveChangesAsync(ct);
+        await fanOut.ToOwnerAsync(accountId, [new ListedContact(account, entry)], ct);
+        await transaction.CommitAsync(ct);
+        return ContactRecords.ForContact(account, entry);
+    }
+
+    /// <summary>The given accounts that are in the caller's contact list, by id: one query.</summary>
+    private async Task<Dictionary<Guid, Account>> ListedAccountsAsync(Guid accountId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var coMembers = book.CoMembers(accountId);
+        var listed = db.Contacts.Where(c => c.OwnerId == accountId).Select(c => c.ContactId);
+        return await db.Accounts.AsNoTracking()
+            .Where(a => ids.Contains(a.Id) && a.Id != accountId && (coMembers.Contains(a.Id) || listed.Contains(a.Id)))
+            .ToDictionaryAsync(a => a.Id, ct);
+    }
+
+    private static bool Matches(ContactRecord record, string search) =>
+        new[] { record.DisplayName, record.FullName, record.Email, record.FleepAddress }
+            .Any(text => text?.Contains(search, StringComparison.OrdinalIgnoreCase) == true);
+
+    /// <summary>A private name or phone as stored: trimmed, empty = not set.</summary>
+    private static string? Private(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static List<T> RequireSize<T>(List<T> items, string field) => items.Count <= MaxListItems
+        ? items
+        : throw FleepErrors.InvalidField(field, $"more than {MaxListItems} items");
+
+    /// <summary>The advisory lock that serialises dialog creation for one pair of accounts, whichever of the two asks.</summary>
+    private static long PairLockKey(Guid a, Guid b)
+    {
+        var (low, high) = a.CompareTo(b) < 0 ? (a, b) : (b, a);
+        var hash = SHA256.HashData([.. low.ToByteArray(), .. high.ToByteArray()]);
+        return BitConverter.ToInt64(hash, 0);
+    }
+}
