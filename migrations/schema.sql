@@ -300,14 +300,133 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE sessions ADD device_token text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE sessions ADD mk_device_type text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE messages ADD is_spam boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE messages ADD lock_account_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE messages ADD locked_until timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE messages ADD section_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE messages ADD task_weight double precision;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE conversations ADD default_call_room text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE conversation_members ADD has_done_notifications boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE client_requests ALTER COLUMN conversation_id DROP NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE client_requests ADD mk_event_type text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE client_requests ADD result_account_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     ALTER TABLE accounts ADD activity_time timestamp with time zone;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE accounts ADD delete_requested_time timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE accounts ADD mk_push_new_message text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE accounts ADD sleep_interval bigint NOT NULL DEFAULT 1;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE accounts ADD status_emoji text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
+    ALTER TABLE accounts ADD status_message text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     CREATE TABLE contacts (
         owner_id uuid NOT NULL,
         contact_id uuid NOT NULL,
@@ -328,182 +447,30 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     CREATE INDEX ix_conversation_members_writing_until ON conversation_members (writing_until) WHERE writing_until IS NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     CREATE INDEX ix_contacts_contact_id ON contacts (contact_id);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     CREATE INDEX ix_contacts_dialog_id ON contacts (dialog_id);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224745_Contacts') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122233748_ContactsAndEvents') THEN
     INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261122224745_Contacts', '10.0.5');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224822_EventRequests') THEN
-    ALTER TABLE client_requests ALTER COLUMN conversation_id DROP NOT NULL;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224822_EventRequests') THEN
-    ALTER TABLE client_requests ADD mk_event_type text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224822_EventRequests') THEN
-    ALTER TABLE client_requests ADD result_account_id uuid;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122224822_EventRequests') THEN
-    INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261122224822_EventRequests', '10.0.5');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE sessions ADD device_token text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE sessions ADD mk_device_type text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE conversations ADD default_call_room text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE conversation_members ADD has_done_notifications boolean NOT NULL DEFAULT FALSE;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE accounts ADD delete_requested_time timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE accounts ADD mk_push_new_message text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE accounts ADD sleep_interval bigint NOT NULL DEFAULT 1;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE accounts ADD status_emoji text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    ALTER TABLE accounts ADD status_message text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225143_EventSettings') THEN
-    INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261122225143_EventSettings', '10.0.5');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    ALTER TABLE messages ADD is_spam boolean NOT NULL DEFAULT FALSE;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    ALTER TABLE messages ADD lock_account_id uuid;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    ALTER TABLE messages ADD locked_until timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    ALTER TABLE messages ADD section_id uuid;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    ALTER TABLE messages ADD task_weight double precision;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261122225529_MessageEventFields') THEN
-    INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261122225529_MessageEventFields', '10.0.5');
+    VALUES ('20261122233748_ContactsAndEvents', '10.0.5');
     END IF;
 END $EF$;
 COMMIT;

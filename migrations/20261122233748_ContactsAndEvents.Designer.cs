@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FleepServer.Migrations
 {
     [DbContext(typeof(FleepDbContext))]
-    [Migration("20261122225143_EventSettings")]
-    partial class EventSettings
+    [Migration("20261122233748_ContactsAndEvents")]
+    partial class ContactsAndEvents
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -36,6 +36,10 @@ namespace FleepServer.Migrations
                     b.Property<DateTimeOffset?>("ActivatedTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_time");
+
+                    b.Property<DateTimeOffset?>("ActivityTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activity_time");
 
                     b.PrimitiveCollection<List<string>>("ClientFlags")
                         .IsRequired()
@@ -206,6 +210,58 @@ namespace FleepServer.Migrations
                         .HasName("pk_client_requests");
 
                     b.ToTable("client_requests", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ContactEntry", b =>
+                {
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("contact_name");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<Guid?>("DialogId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dialog_id");
+
+                    b.Property<bool>("IsHidden")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_hidden");
+
+                    b.Property<bool>("IsImported")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_imported");
+
+                    b.Property<bool>("IsUnlisted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_unlisted");
+
+                    b.Property<string>("PhoneNr")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("phone_nr");
+
+                    b.HasKey("OwnerId", "ContactId")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_contacts_contact_id");
+
+                    b.HasIndex("DialogId")
+                        .HasDatabaseName("ix_contacts_dialog_id");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("FleepServer.Data.Conversation", b =>
@@ -392,6 +448,10 @@ namespace FleepServer.Migrations
                     b.HasIndex("AccountId")
                         .HasDatabaseName("ix_conversation_members_account_id");
 
+                    b.HasIndex("WritingUntil")
+                        .HasDatabaseName("ix_conversation_members_writing_until")
+                        .HasFilter("writing_until IS NOT NULL");
+
                     b.ToTable("conversation_members", (string)null);
                 });
 
@@ -439,9 +499,21 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("inbox_nr");
 
+                    b.Property<bool>("IsSpam")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_spam");
+
                     b.Property<bool>("IsUrlPreviewDisabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_url_preview_disabled");
+
+                    b.Property<Guid?>("LockAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lock_account_id");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
 
                     b.Property<string>("MkMessageState")
                         .IsRequired()
@@ -479,6 +551,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("ref_message_nr");
 
+                    b.Property<Guid?>("SectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("section_id");
+
                     b.Property<string>("Subject")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -488,6 +564,10 @@ namespace FleepServer.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
+
+                    b.Property<double?>("TaskWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("task_weight");
 
                     b.Property<Guid?>("TaskedAccountId")
                         .HasColumnType("uuid")
@@ -612,6 +692,29 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_client_requests_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ContactEntry", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contacts_accounts_contact_id");
+
+                    b.HasOne("FleepServer.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("DialogId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_contacts_conversations_dialog_id");
+
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contacts_accounts_owner_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Conversation", b =>
