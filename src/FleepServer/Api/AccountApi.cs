@@ -27,6 +27,7 @@ public static class AccountApi
         api.MapPost("/set_flag", SetFlag);
         api.MapPost("/sync_conversations", SyncConversations);
         api.MapPost("/lookup", Lookup);
+        api.MapPost("/dialog", Dialog);
         return app;
     }
 
@@ -121,6 +122,14 @@ public static class AccountApi
     /// (peripheral spec §2.9): accounts by e-mail address (any case) or fleep address; an unknown
     /// e-mail address gets a placeholder account (<c>mk_account_status: "new"</c>) to invite by id.
     /// </summary>
+    /// <summary>
+    /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the
+    /// call Fleep's own python client makes for "open dialog"; the same action as contact/get_dialog.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Dialog(GetDialogRequest request, CurrentSession me, ContactActions contacts,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await contacts.GetDialogAsync(me.AccountId, request, ct), context);
+
     private static async Task<StreamResponse<ContactRecord>> Lookup(LookupRequest request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
         new(await contacts.LookupAsync(me.AccountId, request, ct));
 }

@@ -6,6 +6,22 @@ namespace FleepServer.Tests.Api;
 public sealed class ContactDialogTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]
+    public async Task Account_dialog_with_contact_id_opens_the_same_dialog_as_get_dialog()
+    {
+        using var alice = await server.NewAccountAsync("alice");
+        using var bob = await server.NewAccountAsync("bob");
+
+        // Fleep's own python client opens dialogs with api/account/dialog {contact_id}.
+        var opened = (await alice.PostAsync("/api/account/dialog", new { contact_id = bob.AccountId })).EnsureOk();
+        var dialog = opened.Header().GetProperty("conversation_id").GetGuid();
+        Assert.Equal("ic_full", opened.Header().Str("mk_init_mode"));
+        var viaContact = (await bob.ContactAsync("get_dialog", new { account_id = alice.AccountId })).EnsureOk();
+        Assert.Equal(dialog, viaContact.Header().GetProperty("conversation_id").GetGuid());
+        (await alice.PostAsync("/api/account/dialog", new { })).AssertError(400, "missing_param");
+        (await alice.PostAsync("/api/account/dialog", new { contact_id = Guid.NewGuid() })).AssertError(430);
+    }
+
+    [Fact]
     public async Task Get_dialog_creates_the_dialog_once_and_both_contacts_carry_its_id()
     {
         using var alice = await server.NewAccountAsync("alice");
