@@ -263,6 +263,29 @@ public sealed class ContactApiTests(FleepServerFixture server) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Import_takes_address_book_entries_with_the_name_in_front()
+    {
+        using var alice = await server.NewAccountAsync();
+        var address = $"entry.{Guid.NewGuid():N}@example.org";
+        var named = $"other.{Guid.NewGuid():N}@example.org";
+
+        var stream = (await alice.ContactAsync("import", new
+        {
+            contact_list = new object[]
+            {
+                new { addr_full = $"\"Book Name\" <{address}>" },
+                new { addr_full = $"Ignored Name <{named}>", addr_descr = "Chosen Name" },
+            },
+        })).EnsureOk().Stream();
+
+        var first = Assert.Single(stream, c => c.Str("email") == address);
+        Assert.Equal("Book Name", first.Str("contact_name"));
+        var second = Assert.Single(stream, c => c.Str("email") == named);
+        Assert.Equal("Chosen Name", second.Str("contact_name"));
+        (await alice.ContactAsync("import", new { contact_list = new[] { new { addr_full = "Name <not an address>" } } })).AssertError(400, "invalid_param");
+    }
+
+    [Fact]
     public async Task Import_refuses_bad_input()
     {
         using var alice = await server.NewAccountAsync();

@@ -208,8 +208,9 @@ public sealed class ContactActions(
     public async Task<IReadOnlyList<ContactRecord>> ImportAsync(Guid accountId, ImportContactsRequest request, CancellationToken ct)
     {
         var items = RequireSize(request.RequireList(), "contact_list")
-            .Select(i => (Address: AccountRules.RequireEmail(i.Address ?? throw FleepErrors.MissingField("addr_full"), "addr_full"),
-                Name: Private(i.Description), Phone: Private(i.PhoneNr)))
+            .Select(i => (Full: FullAddress.Parse(i.Address ?? throw FleepErrors.MissingField("addr_full")), Item: i))
+            .Select(i => (Address: AccountRules.RequireEmail(i.Full.Address, "addr_full"),
+                Name: Private(i.Item.Description ?? i.Full.Name), Phone: Private(i.Item.PhoneNr)))
             .ToList();
         if (items.Count == 0)
         {
