@@ -2,7 +2,6 @@ using FleepServer.Api.Wire;
 using FleepServer.Domain.Contacts;
 using FleepServer.Http;
 using FleepServer.Records;
-using FleepServer.Streams;
 
 namespace FleepServer.Events.Handlers;
 
@@ -43,13 +42,8 @@ public static class ContactEvents
     {
         var contacts = Contacts(c);
         var hidden = await contacts.HideAsync(c.AccountId, Valid(request), ct);
-        var records = new List<IStreamRecord>(hidden.Count);
-        foreach (var id in hidden)
-        {
-            records.Add(await contacts.GetAsync(c.AccountId, new ContactIdRequest(null, id), ct));
-        }
-
-        return new EventOutcome(new EventIdentifier(AccountId: request.AccountId ?? c.AccountId), records);
+        var records = hidden.Count == 0 ? [] : await contacts.SyncListAsync(c.AccountId, new ContactListRequest([.. hidden], null), ct);
+        return new EventOutcome(new EventIdentifier(AccountId: request.AccountId ?? c.AccountId), [.. records]);
     }
 
     private static async Task<EventOutcome> Import(EventContext c, EventParams p, CancellationToken ct)
