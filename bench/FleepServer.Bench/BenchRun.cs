@@ -577,10 +577,10 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
     /// --profile: the scenario's load again while dotnet-trace samples the server's stacks; the
     /// methods longest on the stack (inclusive) go to the results folder beside the figures.
     /// </summary>
-    private async Task ProfileAsync(AppProcess server, CpuMeter meter, string id, Func<int, Task<bool>> call)
+    private async Task ProfileAsync(AppProcess server, CpuMeter meter, string id, Func<int, Task<bool>> call, int? concurrency = null)
     {
         var trace = Path.Combine(work, $"{id}.nettrace");
-        var load = Engines.ClosedLoopAsync(meter, sizes.Concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), call);
+        var load = Engines.ClosedLoopAsync(meter, concurrency ?? sizes.Concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), call);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await ToolAsync(traceTool!, ["collect", "-p", server.Pid.ToString(CultureInfo.InvariantCulture),
             "--profile", "dotnet-common,dotnet-sampled-thread-time", "--duration", "00:00:00:06", "-o", trace]);

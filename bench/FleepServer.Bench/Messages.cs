@@ -310,6 +310,15 @@ public sealed partial class BenchRun
             });
             return (r.PerSecond, r.Errors, 0, r.Cpu);
         });
+        if (traceTool is not null)
+        {
+            await ProfileAsync(server, meter, "P3", async w =>
+            {
+                var pair = pairs[w % pairs.Count];
+                return (await calls.SendAsync(server.BaseAddress, pair.Sender, pair.ConversationId, $"profiled {w}")).MessageNr is not null;
+            }, sizes.SendConcurrency);
+        }
+
         const string name = "pgbench send-txn c=32 beside P3";
         report.Add(new BaselineFigure(name, Stats.Median(beside.Select(b => b.Tps)), [.. beside.Select(b => b.Tps)],
             "tps, one run just before each P3 repetition", null));
