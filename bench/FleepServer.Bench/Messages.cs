@@ -18,6 +18,9 @@ public sealed partial class BenchRun
 
     private readonly List<Session> senders = [];
     private readonly List<Pair> pairs = [];
+
+    /// <summary>Conversations whose sends are captured and replayed by pgbench, and used for nothing else.</summary>
+    private readonly List<Pair> replayPairs = [];
     private Guid groupConversation;
     private Session syncSmall = null!;
     private Session syncLarge = null!;
@@ -50,6 +53,15 @@ public sealed partial class BenchRun
             made[i] = id is { } conversation ? new Pair(conversation, sender) : throw Failed("conversation/create", answer);
         });
         pairs.AddRange(made.Select(p => p!));
+
+        // The replayed send rewrites its conversation's row with the captured numbers: the captured
+        // conversations are kept apart from the ones the server keeps sending into.
+        foreach (var i in Enumerable.Range(0, Math.Min(sizes.CaptureAccounts, sizes.Pollers)))
+        {
+            var sender = senders[i % senders.Count];
+            var (answer, id) = await calls.CreateConversationAsync(server, sender, $"replayed {i}", [accounts[i].Poller.AccountId]);
+            replayPairs.Add(id is { } conversation ? new Pair(conversation, sender) : throw Failed("conversation/create", answer));
+        }
 
         // The group is made of sender accounts, so the P1 pollers' own changes (P1a, P4) reach no more accounts than before.
         var (groupAnswer, group) = await calls.CreateConversationAsync(server, senders[0], "group",
@@ -90,7 +102,7 @@ public sealed partial class BenchRun
         using var client = new LoadClient();
         var calls = new FleepCalls(client);
         var email = owner.Email;
-        var partners = Enumerable.Range(0, conversations).Select(k => accounts[k % accounts.Count].Poller.AccountId).ToArray();
+        var partners = await PartnersAsync(owner, conversations);
         var (created, template) = await calls.CreateConversationAsync(server, owner, "sync 0", [partners[0]]);
         var first = template ?? throw Failed("conversation/create", created);
         var (sent, nr) = await calls.SendAsync(server, owner, first, "a message like the others");
@@ -199,6 +211,42 @@ public sealed partial class BenchRun
         return owner;
     }
 
+    /// <summary>
+    /// The other members of a sync account's conversations: accounts copied in SQL from the sync
+    /// account's own row (new id, email and address, a fresh stream), one per conversation. They are
+    /// nobody's pollers, so the other scenarios' accounts gain no contacts from the seeding.
+    /// </summary>
+    private async Task<Guid[]> PartnersAsync(Session owner, int count)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToArray();
+        var tag = owner.Email.Split('@')[0];
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            """
+            INSERT INTO accounts
+            SELECT (jsonb_populate_record(NULL::accounts, to_jsonb(a) || jsonb_build_object(
+                'account_id', p.id, 'email', @tag || '-partner' || p.k || '@example.org', 'email_key', @tag || '-partner' || p.k || '@example.org',
+                'fleep_address', @tag || '-partner' || p.k, 'fleep_autogen', @tag || '-partner' || p.k || '.x', 'display_name', 'partner ' || p.k))).*
+            FROM accounts a, unnest(@ids) WITH ORDINALITY p(id, k) WHERE a.account_id = @owner
+            """,
+            "INSERT INTO account_streams (account_id, last_event_nr) SELECT id, @first FROM unnest(@ids) id",
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddWithValue("tag", tag);
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+            command.Parameters.AddWithValue("owner", owner.AccountId);
+            command.Parameters.AddWithValue("first", FleepServer.Data.AccountStream.FirstHorizon);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return ids;
+    }
+
     private static InvalidOperationException Failed(string what, Answer answer)
     {
         var body = System.Text.Encoding.UTF8.GetString(answer.Body);
@@ -214,7 +262,7 @@ public sealed partial class BenchRun
     /// </summary>
     private async Task<List<(string Label, Func<Task> Call)>> MessageCallsToCaptureAsync(Uri server, FleepCalls calls)
     {
-        var captured = pairs.Take(sizes.CaptureAccounts).ToList();
+        var captured = replayPairs;
         foreach (var (pair, i) in captured.Select((p, i) => (p, i)))
         {
             for (var k = 0; k < 2; k++)
