@@ -16,7 +16,6 @@ namespace FleepServer.Bench;
 public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? traceTool = null, IReadOnlyList<string>? serverExtra = null,
     IReadOnlyList<string>? connectionOptions = null)
 {
-    private const string NeedsSend = "needs api/conversation/create and api/message/send";
     private readonly List<AppProcess> processes = [];
     private readonly string repo = FindRepository();
     // Not CreateTempSubdirectory: its 0700 folder would keep the cluster's postgres OS user out.
@@ -56,11 +55,13 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             var server = await StartServerAsync(serverDll, "server-a");
             var meter = new CpuMeter(() => processes.Where(p => !p.HasExited && p != baselineProcess).Select(p => p.Pid), postmasterPid);
             await CreateAccountsAsync(server.BaseAddress);
+            await SetUpConversationsAsync(server.BaseAddress);
             await PgbenchBaselinesAsync(server.BaseAddress);
-            NotMeasured();
 
             await PollsAsync(server, meter);
+            await SendsAsync(server, meter);
             await DeliveryAsync(server, meter, serverDll);
+            await SyncsAsync(server, meter);
             await HoldAsync(server, meter);
             await LoginsAsync(server, meter);
             await ColdStartAsync(serverDll);
@@ -359,14 +360,16 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
     }
 
     /// <summary>Each account's current horizon, from account/sync.</summary>
-    private async Task<long[]> HorizonsAsync(Uri server, IReadOnlyList<Account> which)
+    private Task<long[]> HorizonsAsync(Uri server, IReadOnlyList<Account> which) => HorizonsAsync(server, which.Select(a => a.Poller).ToList());
+
+    private async Task<long[]> HorizonsAsync(Uri server, IReadOnlyList<Session> which)
     {
         using var client = new LoadClient();
         var calls = new FleepCalls(client);
         var horizons = new long[which.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, which.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            var answer = await calls.SyncAsync(server, which[i].Poller, ct);
+            var answer = await calls.SyncAsync(server, which[i], ct);
             horizons[i] = answer.Ok ? FleepCalls.Horizon(answer) : throw new InvalidOperationException($"account/sync failed: {answer.Status}");
         });
         return horizons;
@@ -404,52 +407,26 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             Check(await calls.SyncAsync(server, session));
         }
 
+        var messageCalls = await MessageCallsToCaptureAsync(server, calls);
         var captured = await capture.CaptureAsync(
         [
             .. changers.Select((a, i) => ($"configure {i}", (Func<Task>)(async () =>
                 Check(await calls.ConfigureAsync(server, a.Changer, $"captured-{i}"))))),
             .. pending.Take(sizes.CaptureAccounts).Select((a, i) => ($"poll {i}", (Func<Task>)(async () =>
                 Check(await calls.PollAsync(server, a.Poller, pendingHorizons[i], wait: false))))),
+            .. messageCalls,
         ]);
 
-        var bin = LocalPostgresCluster.FindBinDirectory()!;
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
         foreach (var (kind, name) in new[] { ("configure", "configure-txn"), ("poll", "poll-read") })
         {
-            var calls0 = captured.Where(c => c.Label.StartsWith(kind + " ", StringComparison.Ordinal)).ToList();
-            var script = await ReplayScript.BuildAsync(connectionString, name, calls0, work);
-            report.Captured[name] = await File.ReadAllTextAsync(script);
-            Console.WriteLine($"captured {name}: {calls0.Count} calls, {calls0.FirstOrDefault()?.Statements.Count} statements each"
-                + $" (plus {calls0.FirstOrDefault()?.Resets} DISCARD ALL connection resets, not replayed):");
-            foreach (var statement in calls0.First().Statements)
+            var script = await ReplayAsync(name, captured.Where(c => c.Label.StartsWith(kind + " ", StringComparison.Ordinal)).ToList());
+            foreach (var clients in ReplayClients)
             {
-                Console.WriteLine("  " + Regex.Replace(statement.Sql, @"\s+", " ") is var s && s.Length > 160 ? s[..160] + "..." : s);
-            }
-
-            foreach (var clients in new[] { 1, 8, 32 })
-            {
-                var results = new List<PgbenchResult>();
-                CpuUse? cpu = null;
-                for (var r = 0; r < sizes.Repetitions; r++)
-                {
-                    var pgBefore = Machine.TreeCpuSeconds(postmasterPid);
-                    var watch = Stopwatch.StartNew();
-                    var result = await Pgbench.RunAsync(bin, target, script, clients, sizes.PgbenchSeconds, quick ? 20 : null);
-                    // PostgreSQL's CPU only: pgbench's own is not counted (it is not this process).
-                    cpu = new CpuUse(0, Machine.TreeCpuSeconds(postmasterPid) - pgBefore, 0, watch.Elapsed.TotalSeconds);
-                    if (!result.Ok)
-                    {
-                        failures++;
-                        Console.WriteLine($"pgbench {name} c={clients} failed:\n{result.Output}");
-                    }
-
-                    results.Add(result);
-                }
-
-                report.Add(new BaselineFigure($"pgbench {name} c={clients}", Stats.Median(results.Select(x => x.Tps)), [.. results.Select(x => x.Tps)], "tps", cpu));
-                report.Add(new BaselineFigure($"pgbench {name} c={clients} latency", Stats.Median(results.Select(x => x.LatencyMs)), [.. results.Select(x => x.LatencyMs)], "ms", null));
+                await PgbenchAsync(name, script, clients);
             }
         }
+
+        await MessageBaselinesAsync(captured);
 
         static void Check(Answer answer)
         {
@@ -460,14 +437,59 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         }
     }
 
-    private void NotMeasured()
+    /// <summary>pgbench clients for the replays; --quick leaves out the middle one.</summary>
+    private int[] ReplayClients => quick ? [1, 32] : [1, 8, 32];
+
+    /// <summary>--quick: a few transactions per pgbench client (about 32 in all), not a timed run.</summary>
+    private int? QuickTransactions(int clients) => quick ? Math.Max(1, 32 / clients) : null;
+
+    /// <summary>The pgbench script replaying these captured calls; prints what was captured.</summary>
+    private async Task<string> ReplayAsync(string name, IReadOnlyList<CapturedCall> captured, IReadOnlyCollection<(string, string)>? freshKeys = null)
     {
-        report.Add(new Metric { Id = "P1", What = "send → other member's parked poll", NotMeasured = $"{NeedsSend}", Target = "p50 ≤ 3 ms, p99 ≤ 15 ms, 0 lost" });
-        report.Add(new Metric { Id = "P1x", What = "P1 across two server processes", NotMeasured = NeedsSend, Target = "p50 ≤ 3 ms, p99 ≤ 15 ms, 0 lost (as P1)" });
-        report.Add(new Metric { Id = "P2", What = "send → last of 50 members served", NotMeasured = NeedsSend });
-        report.Add(new Metric { Id = "P3", What = "sustained durable sends, 32 senders", NotMeasured = NeedsSend, Target = "≥ 45% of pgbench send-txn" });
-        report.Add(new Metric { Id = "P9", What = "account/sync, 200 conversations, 10,000 messages", NotMeasured = NeedsSend, Target = "p50 ≤ 100 ms, constant DB commands" });
-        report.Add(new Metric { Id = "P10", What = "account/sync, 1,000 conversations, 50,000 messages", NotMeasured = NeedsSend });
+        var script = await ReplayScript.BuildAsync(connectionString, name, captured, work, freshKeys);
+        report.Captured[name] = await File.ReadAllTextAsync(script);
+        var shape = captured[0].Statements.Select(x => x.Sql).ToList();
+        var same = captured.Count(c => c.Statements.Select(x => x.Sql).SequenceEqual(shape));
+        Console.WriteLine($"captured {name}: {captured.Count} calls ({same} of the first one's shape, replayed), {shape.Count} statements each"
+            + $" (plus {captured[0].Resets} DISCARD ALL connection resets, not replayed):");
+        foreach (var statement in shape)
+        {
+            Console.WriteLine("  " + Regex.Replace(statement, @"\s+", " ") is var s && s.Length > 160 ? s[..160] + "..." : s);
+        }
+
+        return script;
+    }
+
+    /// <summary>
+    /// pgbench on a replay script, once per repetition; reports the median tps (with PostgreSQL's
+    /// CPU: pgbench's own is not counted, it is not this process) and the median latency.
+    /// </summary>
+    private async Task<List<PgbenchResult>> PgbenchAsync(string name, string script, int clients, string label = "", string? unit = null)
+    {
+        var bin = LocalPostgresCluster.FindBinDirectory()!;
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var results = new List<PgbenchResult>();
+        CpuUse? cpu = null;
+        for (var r = 0; r < sizes.Repetitions; r++)
+        {
+            var pgBefore = Machine.TreeCpuSeconds(postmasterPid);
+            var watch = Stopwatch.StartNew();
+            var result = await Pgbench.RunAsync(bin, target, script, clients, sizes.PgbenchSeconds, QuickTransactions(clients));
+            cpu = new CpuUse(0, Machine.TreeCpuSeconds(postmasterPid) - pgBefore, 0, watch.Elapsed.TotalSeconds);
+            if (!result.Ok)
+            {
+                failures++;
+                Console.WriteLine($"pgbench {name} c={clients} failed:\n{result.Output}");
+            }
+
+            results.Add(result);
+        }
+
+        report.Add(new BaselineFigure($"pgbench {name} c={clients}{label}", Stats.Median(results.Select(x => x.Tps)), [.. results.Select(x => x.Tps)],
+            unit ?? "tps", cpu));
+        report.Add(new BaselineFigure($"pgbench {name} c={clients}{label} latency", Stats.Median(results.Select(x => x.LatencyMs)),
+            [.. results.Select(x => x.LatencyMs)], "ms", null));
+        return results;
     }
 
     // --- scenarios ------------------------------------------------------------------------------
@@ -555,10 +577,10 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
     /// --profile: the scenario's load again while dotnet-trace samples the server's stacks; the
     /// methods longest on the stack (inclusive) go to the results folder beside the figures.
     /// </summary>
-    private async Task ProfileAsync(AppProcess server, CpuMeter meter, string id, Func<int, Task<bool>> call)
+    private async Task ProfileAsync(AppProcess server, CpuMeter meter, string id, Func<int, Task<bool>> call, int? concurrency = null)
     {
         var trace = Path.Combine(work, $"{id}.nettrace");
-        var load = Engines.ClosedLoopAsync(meter, sizes.Concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), call);
+        var load = Engines.ClosedLoopAsync(meter, concurrency ?? sizes.Concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), call);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await ToolAsync(traceTool!, ["collect", "-p", server.Pid.ToString(CultureInfo.InvariantCulture),
             "--profile", "dotnet-common,dotnet-sampled-thread-time", "--duration", "00:00:00:06", "-o", trace]);
@@ -592,11 +614,14 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         var wakeP50 = report.BaselineValue("kestrel park-and-signal wake p50");
         var wakeP99 = report.BaselineValue("kestrel park-and-signal wake p99");
         await DeliveryScenarioAsync("P1a", server, server, meter, rawCommit, wakeP50, wakeP99);
+        await MessageDeliveryAsync("P1", server, server, meter, group: false);
+        await MessageDeliveryAsync("P2", server, server, meter, group: true);
 
         var second = await StartServerAsync(serverDll, "server-b");
         try
         {
             await DeliveryScenarioAsync("P1x-a", server, second, meter, rawCommit, wakeP50, wakeP99);
+            await MessageDeliveryAsync("P1x", server, second, meter, group: false);
         }
         finally
         {
@@ -607,8 +632,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
 
     /// <summary>
     /// P1a: an account change (account/configure by one session) delivered to the parked poll of
-    /// another session of the same account. The account-record stand-in for P1 until message/send
-    /// exists; P1x-a makes the change on <paramref name="writer"/> and parks on <paramref name="reader"/>.
+    /// another session of the same account: the same path as P1 with an account record instead of
+    /// a message. P1x-a makes the change on <paramref name="writer"/> and parks on <paramref name="reader"/>.
     /// </summary>
     private async Task DeliveryScenarioAsync(string id, AppProcess writer, AppProcess reader, CpuMeter meter, double rawCommit, double wakeP50, double wakeP99)
     {
@@ -634,8 +659,10 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
                     var seqs = new List<long>();
                     foreach (var record in document.RootElement.GetProperty("stream").EnumerateArray())
                     {
+                        // The poller's own contact record: accounts that share a conversation get each other's too.
                         if (record.TryGetProperty("display_name", out var name) && name.GetString() is { } text
-                            && text.StartsWith(prefix, StringComparison.Ordinal))
+                            && text.StartsWith(prefix, StringComparison.Ordinal)
+                            && record.TryGetProperty("account_id", out var owner) && owner.GetGuid() == pollers[p].Poller.AccountId)
                         {
                             seqs.Add(long.Parse(text[prefix.Length..], CultureInfo.InvariantCulture));
                         }

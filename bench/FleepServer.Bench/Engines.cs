@@ -149,6 +149,177 @@ public static class Engines
     }
 
     /// <summary>
+    /// Open loop for messages: <paramref name="pollers"/> long-polls stay parked (each re-parks as
+    /// soon as it is answered) while sends go out at <paramref name="rate"/> per second. A send
+    /// reports the (conversation_id, message_nr) the server gave its message; a poll answer
+    /// reports the (conversation_id, message_nr) of every message record it carried. Send i is
+    /// delivered when <paramref name="receivers"/>(i) different pollers have received it; its
+    /// latency runs from the moment it was sent to the LAST of those receipts, both stamped by
+    /// this process. Receipts are matched to sends after the fact, so a poll answer may arrive
+    /// before the send's own answer.
+    /// </summary>
+    public static async Task<DeliveryResult> MessageDeliveryAsync(CpuMeter meter, int pollers, double rate, TimeSpan duration, TimeSpan settle,
+        Func<int, CancellationToken, Task<(bool Ok, List<(Guid Conversation, long MessageNr)> Keys)>> pollOnce,
+        Func<int, Task<(Guid Conversation, long MessageNr)?>> send, Func<int, int> receivers)
+    {
+        var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
+        var sent = new long[total];
+        var keys = new (Guid Conversation, long MessageNr)?[total];
+        var failed = new bool[total];
+        var receipts = new System.Collections.Concurrent.ConcurrentDictionary<(Guid, long), List<(int Poller, long At)>>();
+        var duplicates = 0;
+        var errors = 0;
+        using var stop = new CancellationTokenSource();
+        var loops = Enumerable.Range(0, pollers).Select(p => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                (bool Ok, List<(Guid, long)> Keys) answer;
+                try
+                {
+                    answer = await pollOnce(p, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                if (!answer.Ok)
+                {
+                    if (!stop.IsCancellationRequested)
+                    {
+                        Interlocked.Increment(ref errors);
+                        await Task.Delay(100);
+                    }
+
+                    continue;
+                }
+
+                foreach (var key in answer.Keys)
+                {
+                    var list = receipts.GetOrAdd(key, _ => []);
+                    lock (list)
+                    {
+                        if (list.Exists(r => r.Poller == p))
+                        {
+                            Interlocked.Increment(ref duplicates);
+                        }
+                        else
+                        {
+                            list.Add((p, now));
+                        }
+                    }
+                }
+            }
+        })).ToList();
+
+        int Received(int seq)
+        {
+            if (keys[seq] is not { } key || !receipts.TryGetValue(key, out var list))
+            {
+                return 0;
+            }
+
+            lock (list)
+            {
+                return list.Count;
+            }
+        }
+
+        await Task.Delay(settle);
+        var window = meter.Start();
+        var start = Stopwatch.GetTimestamp();
+        var sends = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * Stopwatch.Frequency / rate);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var seq = i;
+            sent[seq] = Stopwatch.GetTimestamp();
+            sends.Add(Task.Run(async () =>
+            {
+                var key = await send(seq);
+                if (key is null)
+                {
+                    failed[seq] = true;
+                }
+
+                keys[seq] = key;
+            }));
+        }
+
+        await Task.WhenAll(sends);
+        var answeredPerSecond = total / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < deadline && Enumerable.Range(0, total).Any(i => !failed[i] && Received(i) < receivers(i)))
+        {
+            await Task.Delay(10);
+        }
+
+        var cpu = window.Stop();
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        var latencies = new List<double>();
+        var lost = 0;
+        for (var i = 0; i < total; i++)
+        {
+            if (failed[i])
+            {
+                continue;
+            }
+
+            var list = receipts.GetValueOrDefault(keys[i]!.Value) ?? [];
+            if (list.Count < receivers(i))
+            {
+                lost++;
+                continue;
+            }
+
+            latencies.Add(FleepCalls.Ms(sent[i], list.Max(r => r.At)));
+        }
+
+        return new DeliveryResult(Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99), total, latencies.Count, lost,
+            duplicates, errors + failed.Count(f => f), cpu) { AnsweredPerSecond = answeredPerSecond };
+    }
+
+    /// <summary>Latencies of back-to-back calls by one caller (closed loop, c=1) for <paramref name="duration"/>.</summary>
+    public static async Task<(List<double> Ms, int Errors, CpuUse Cpu)> SerialLatencyAsync(CpuMeter meter, TimeSpan warmup, TimeSpan duration,
+        Func<Task<bool>> call)
+    {
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < warmup)
+        {
+            await call();
+        }
+
+        var latencies = new List<double>();
+        var errors = 0;
+        var window = meter.Start();
+        var watch = Stopwatch.StartNew();
+        // At least three calls, however slow each one is.
+        while (watch.Elapsed < duration || latencies.Count + errors < 3)
+        {
+            var begin = Stopwatch.GetTimestamp();
+            if (await call())
+            {
+                latencies.Add(FleepCalls.Ms(begin, Stopwatch.GetTimestamp()));
+            }
+            else
+            {
+                errors++;
+            }
+        }
+
+        return (latencies, errors, window.Stop());
+    }
+
+    /// <summary>
     /// Parks <paramref name="count"/> requests on process <paramref name="pid"/> through fresh
     /// connections, measures its RSS growth per parked request and its CPU while they sit idle,
     /// then wakes every key and counts the requests that come back with their wake-up.

@@ -136,6 +136,52 @@ public sealed class FleepCalls(LoadClient client)
     public Task<Answer> SyncAsync(Uri server, Session session, CancellationToken ct = default) =>
         client.PostAsync(new Uri(server, "/api/account/sync"), session.Body(), session.Token, ct);
 
+    /// <summary>conversation/create with the given members; the new conversation's id from the answer's header.</summary>
+    public async Task<(Answer Answer, Guid? ConversationId)> CreateConversationAsync(Uri server, Session session, string topic,
+        IEnumerable<Guid> accountIds, CancellationToken ct = default)
+    {
+        var ids = string.Join(",", accountIds.Select(id => $"\"{id}\""));
+        var answer = await client.PostAsync(new Uri(server, "/api/conversation/create"),
+            session.Body($"\"topic\":\"{topic}\",\"account_ids\":[{ids}]"), session.Token, ct);
+        if (!answer.Ok)
+        {
+            return (answer, null);
+        }
+
+        using var json = answer.Json();
+        return (answer, json.RootElement.GetProperty("header").GetProperty("conversation_id").GetGuid());
+    }
+
+    /// <summary>message/send: the new message's number (<c>result_message_nr</c>), or null when the call failed.</summary>
+    public async Task<(Answer Answer, long? MessageNr)> SendAsync(Uri server, Session session, Guid conversationId, string text,
+        CancellationToken ct = default)
+    {
+        var answer = await client.PostAsync(new Uri(server, $"/api/message/send/{conversationId}"),
+            session.Body($"\"message\":\"{text}\""), session.Token, ct);
+        if (!answer.Ok)
+        {
+            return (answer, null);
+        }
+
+        using var json = answer.Json();
+        return (answer, json.RootElement.TryGetProperty("result_message_nr", out var nr) && nr.ValueKind == JsonValueKind.Number ? nr.GetInt64() : null);
+    }
+
+    /// <summary>The (conversation_id, message_nr) of every message record in a poll answer's stream.</summary>
+    public static List<(Guid Conversation, long MessageNr)> MessageKeys(JsonElement root)
+    {
+        var keys = new List<(Guid, long)>();
+        foreach (var record in root.GetProperty("stream").EnumerateArray())
+        {
+            if (record.TryGetProperty("mk_rec_type", out var type) && type.ValueEquals("message"))
+            {
+                keys.Add((record.GetProperty("conversation_id").GetGuid(), record.GetProperty("message_nr").GetInt64()));
+            }
+        }
+
+        return keys;
+    }
+
     public static long Horizon(Answer answer)
     {
         using var json = answer.Json();

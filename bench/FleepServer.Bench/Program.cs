@@ -10,7 +10,7 @@ if (args.FirstOrDefault() != "all")
     return 2;
 }
 
-// --profile: sample the server's stacks with dotnet-trace during P7 and P8 (DOTNET_TRACE, PATH or ~/.dotnet/tools).
+// --profile: sample the server's stacks with dotnet-trace during P7, P8 and P3 (DOTNET_TRACE, PATH or ~/.dotnet/tools).
 string? traceTool = null;
 if (args.Contains("--profile"))
 {

@@ -216,7 +216,13 @@ public sealed partial class StatementCapture(string connectionString, string log
 /// </summary>
 public static partial class ReplayScript
 {
-    public static async Task<string> BuildAsync(string connectionString, string name, IReadOnlyList<CapturedCall> calls, string directory)
+    /// <param name="freshKeys">
+    /// Key columns (table, column) whose captured value would collide when replayed (the new
+    /// message's <c>message_nr</c>): in an <c>INSERT INTO table (...) VALUES (...)</c> that value
+    /// comes from a sequence far above the server's numbers instead. Nothing else is changed.
+    /// </param>
+    public static async Task<string> BuildAsync(string connectionString, string name, IReadOnlyList<CapturedCall> calls, string directory,
+        IReadOnlyCollection<(string Table, string Column)>? freshKeys = null)
     {
         if (calls.Count == 0 || calls[0].Statements.Count == 0)
         {
@@ -237,12 +243,17 @@ public static partial class ReplayScript
             var statement = same[0].Statements[s];
             var types = await ParameterTypesAsync(connection, statement);
             var sql = statement.Sql;
+            var fresh = await FreshParametersAsync(connection, sql, freshKeys ?? []);
             // Replace $n from the highest down so $1 does not eat the start of $10.
             for (var p = statement.Parameters.Count - 1; p >= 0; p--)
             {
                 var values = same.Select(c => c.Statements[s].Parameters.ElementAtOrDefault(p)).ToList();
                 string literal;
-                if (values.All(v => v == statement.Parameters[p]))
+                if (fresh.TryGetValue(p, out var sequence))
+                {
+                    literal = $"nextval('{sequence}')::{types[p]}";
+                }
+                else if (values.All(v => v == statement.Parameters[p]))
                 {
                     literal = statement.Parameters[p] is { } v ? $"'{v.Replace("'", "''")}'::{types[p]}" : $"NULL::{types[p]}";
                 }
@@ -294,6 +305,42 @@ public static partial class ReplayScript
         var path = Path.Combine(directory, $"{name}.sql");
         await File.WriteAllTextAsync(path, script.ToString());
         return path;
+    }
+
+    [GeneratedRegex(@"^\s*INSERT\s+INTO\s+""?(\w+)""?\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex InsertValues();
+
+    /// <summary>Parameter index → sequence, for the fresh key columns this INSERT sets from a parameter.</summary>
+    private static async Task<Dictionary<int, string>> FreshParametersAsync(NpgsqlConnection connection, string sql,
+        IReadOnlyCollection<(string Table, string Column)> freshKeys)
+    {
+        var fresh = new Dictionary<int, string>();
+        if (freshKeys.Count == 0 || InsertValues().Match(sql) is not { Success: true } insert)
+        {
+            return fresh;
+        }
+
+        var table = insert.Groups[1].Value;
+        var columns = insert.Groups[2].Value.Split(',').Select(c => c.Trim().Trim('"')).ToList();
+        var values = insert.Groups[3].Value.Split(',').Select(v => v.Trim()).ToList();
+        foreach (var (_, column) in freshKeys.Where(k => k.Table == table))
+        {
+            var index = columns.IndexOf(column);
+            if (index < 0 || index >= values.Count || !values[index].StartsWith('$'))
+            {
+                continue;
+            }
+
+            var sequence = $"bench_replay_{table}_{column}";
+            await using (var create = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH 1000000000", connection))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            fresh[int.Parse(values[index][1..], CultureInfo.InvariantCulture) - 1] = sequence;
+        }
+
+        return fresh;
     }
 
     /// <summary>The parameter types PostgreSQL infers for the statement; a typed guess from the values where it cannot.</summary>
