@@ -1,5 +1,5 @@
+using FleepServer.Api.Wire;
 using FleepServer.Domain.Conversations;
-using FleepServer.Records;
 using FleepServer.Streams;
 
 namespace FleepServer.Events;
@@ -21,17 +21,14 @@ public sealed record EventOutcome(EventIdentifier Identifier, IReadOnlyList<IStr
     public static EventOutcome ForAccount(Guid accountId, params IReadOnlyList<IStreamRecord> records) =>
         new(new EventIdentifier(AccountId: accountId), records);
 
-    /// <summary>A conversation or message call's result as records: the caller's header, the messages, the activity.</summary>
+    /// <summary>
+    /// A conversation or message call's result as the classic call answers it (header, messages,
+    /// activity), as records. The event's own request record replaces the classic one.
+    /// </summary>
     public static EventOutcome ForConversation(ConvResult result, string publicUrl, bool identifiesMessage)
     {
-        var view = result.View;
-        var records = new List<IStreamRecord>(result.Messages.Count + result.Activities.Count + 1)
-        {
-            ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr),
-        };
-        records.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
-        records.AddRange(result.Activities);
-        var identifier = new EventIdentifier(view.Conversation.Id, identifiesMessage ? result.ResultMessageNr : null);
-        return new EventOutcome(identifier, records);
+        var answer = ConvSyncResponse.Of(result with { ClientReqId = null }, publicUrl);
+        var identifier = new EventIdentifier(result.View.Conversation.Id, identifiesMessage ? result.ResultMessageNr : null);
+        return new EventOutcome(identifier, [.. answer.AllRecords().Cast<IStreamRecord>()]);
     }
 }

@@ -18,7 +18,10 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
     public IEnumerable<object> AllRecords() => Stream.Prepend(Header);
 
     /// <summary>Maps a domain result through the record builders; a client_req_id adds its request record.</summary>
-    public static ConvSyncResponse Of(ConvResult result, HttpContext context)
+    public static ConvSyncResponse Of(ConvResult result, HttpContext context) => Of(result, PublicUrl.Of(context));
+
+    /// <inheritdoc cref="Of(ConvResult, HttpContext)"/>
+    public static ConvSyncResponse Of(ConvResult result, string publicUrl)
     {
         var view = result.View;
         var stream = new List<object>();
@@ -29,7 +32,7 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
             stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));
         }
 
-        return new ConvSyncResponse(ConvRecords.For(view, PublicUrl.Of(context), result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
+        return new ConvSyncResponse(ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
         {
             ResultMessageNr = result.ResultMessageNr,
             ClientReqId = result.ClientReqId,
