@@ -66,5 +66,5 @@ public static class EventClientExtensions
 
     /// <summary>Records the account's stream got after <paramref name="horizon"/>, without waiting.</summary>
     public static async Task<List<JsonElement>> PollSinceAsync(this FleepTestClient client, long horizon) =>
-        (await client.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk().Stream();
+        (await client.PollAfterAsync(horizon)).Records;
 }
