@@ -763,12 +763,12 @@ namespace FleepServer.Migrations
 
             modelBuilder.Entity("FleepServer.Data.StreamEvent", b =>
                 {
-                    b.HasOne("FleepServer.Data.Account", null)
+                    b.HasOne("FleepServer.Data.AccountStream", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_stream_events_accounts_account_id");
+                        .HasConstraintName("fk_stream_events_account_streams_account_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -475,3 +475,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130013936_StreamEventsBelongToStreamHeads') THEN
+    ALTER TABLE stream_events DROP CONSTRAINT fk_stream_events_accounts_account_id;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130013936_StreamEventsBelongToStreamHeads') THEN
+    ALTER TABLE stream_events ADD CONSTRAINT fk_stream_events_account_streams_account_id FOREIGN KEY (account_id) REFERENCES account_streams (account_id) ON DELETE CASCADE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130013936_StreamEventsBelongToStreamHeads') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130013936_StreamEventsBelongToStreamHeads', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

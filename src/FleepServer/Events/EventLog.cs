@@ -1,4 +1,5 @@
 using FleepServer.Data;
+using FleepServer.Domain;
 using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.EntityFrameworkCore;
@@ -10,14 +11,14 @@ namespace FleepServer.Events;
 /// <summary>
 /// The client_req_ids of a batch: which were processed before (one read for the whole batch), and,
 /// once the batch ran, the record of the applied events plus every event's request record in the
-/// caller's stream (one transaction for the whole batch).
+/// caller's stream (one unit of work for the whole batch).
 ///
 /// Conversation and message changes record their client_req_id themselves, inside the change's
 /// transaction; repeating such an event runs the action again, and the action answers with the
 /// original result. Other events are recorded here after they were applied, so a retry of an
 /// account or membership event returns the first result without applying it twice.
 /// </summary>
-public sealed class EventLog(FleepDbContext db, StreamAppender stream, TimeProvider time)
+public sealed class EventLog(FleepDbContext db, UnitOfWork unit, StreamAppender stream, TimeProvider time)
 {
     private const string RecordSql = """
         INSERT INTO client_requests (account_id, client_req_id, conversation_id, result_message_nr, mk_event_type, result_account_id, created_time)
@@ -46,10 +47,19 @@ public sealed class EventLog(FleepDbContext db, StreamAppender stream, TimeProvi
         }
 
         var applied = requests.Where(r => r.StatusCode == StatusCodes.Status200OK).ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (applied.Count > 0)
+        await unit.RunAsync(async token =>
         {
-            await db.Database.ExecuteSqlRawAsync(RecordSql,
+            if (applied.Count > 0)
+            {
+                await RecordAsync(accountId, applied, token);
+            }
+
+            stream.Add(requests.Select(r => new StreamAppend(accountId, r)));
+        }, ct);
+    }
+
+    private Task RecordAsync(Guid accountId, List<RequestRecord> applied, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(RecordSql,
             [
                 new NpgsqlParameter("account", accountId),
                 new NpgsqlParameter("now", time.GetUtcNow()),
@@ -62,9 +72,4 @@ public sealed class EventLog(FleepDbContext db, StreamAppender stream, TimeProvi
                 new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
                     { Value = applied.Select(r => (object?)r.Identifier?.AccountId ?? DBNull.Value).ToArray() },
             ], ct);
-        }
-
-        await stream.AppendAsync([.. requests.Select(r => new StreamAppend(accountId, r))], ct);
-        await transaction.CommitAsync(ct);
-    }
 }

@@ -1,6 +1,7 @@
 using FleepServer.Api;
 using FleepServer.Auth;
 using FleepServer.Data;
+using FleepServer.Domain;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
@@ -68,7 +69,9 @@ public static class FleepServerHost
         services.AddScoped<AccountRegistration>();
         services.AddScoped<Logins>();
         services.AddScoped<AccountSettings>();
+        services.AddScoped<UnitOfWork>();
         services.AddScoped<Membership>();
+        services.AddScoped<ConversationWriter>();
         services.AddScoped<ConversationReader>();
         services.AddScoped<RequestLog>();
         services.AddScoped<ConversationActions>();

@@ -8,8 +8,9 @@ using NpgsqlTypes;
 namespace FleepServer.Streams;
 
 /// <summary>
-/// Appends records to account streams inside the caller's transaction (outbox style: the change
-/// and its records commit together or not at all).
+/// Appends records to account streams inside the unit of work of the change they describe
+/// (outbox style: the change and its records commit together or not at all). Fan-outs queue
+/// records with <see cref="Add"/>; the unit appends them all with one statement before it commits.
 ///
 /// Positions are per account and gap-free: the append locks each recipient's
 /// <c>account_streams</c> row (in account-id order, so concurrent appends cannot deadlock),
@@ -41,19 +42,35 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
         FROM input i JOIN heads h ON h.account_id = i.account_id
         """;
 
-    /// <summary>Appends the records, in order, to their recipients' streams. Must run inside a transaction.</summary>
-    public async Task AppendAsync(IReadOnlyCollection<StreamAppend> records, CancellationToken ct)
+    private readonly List<StreamAppend> pending = [];
+
+    /// <summary>
+    /// Queues records, in order, for their recipients' streams. They are appended when the running
+    /// unit of work commits (<see cref="FlushAsync"/>), so the stream heads are the last rows it locks.
+    /// </summary>
+    public void Add(IEnumerable<StreamAppend> records)
     {
-        if (records.Count == 0)
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Stream records must be appended in the unit of work of the change they describe.");
+        }
+
+        pending.AddRange(records);
+    }
+
+    /// <summary>Forgets what a unit that did not commit queued.</summary>
+    public void Clear() => pending.Clear();
+
+    /// <summary>Appends every queued record in one statement; the unit of work calls it right before its commit.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (pending.Count == 0)
         {
             return;
         }
 
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Stream records must be appended in the transaction of the change they describe.");
-        }
-
+        var records = pending.ToArray();
+        pending.Clear();
         var accounts = records.Select(r => r.AccountId).ToArray();
         var written = await db.Database.ExecuteSqlRawAsync(AppendSql,
         [
@@ -66,9 +83,9 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
             new NpgsqlParameter("now", time.GetUtcNow()),
         ], ct);
 
-        if (written != records.Count)
+        if (written != records.Length)
         {
-            throw new InvalidOperationException($"Appended {written} of {records.Count} stream records: a recipient has no stream.");
+            throw new InvalidOperationException($"Appended {written} of {records.Length} stream records: a recipient has no stream.");
         }
 
         outbox.Add(accounts);

@@ -14,6 +14,7 @@ namespace FleepServer.Domain.Accounts;
 /// </summary>
 public sealed class AccountRegistration(
     FleepDbContext db,
+    UnitOfWork unit,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
     IOptions<FleepOptions> options,
@@ -97,24 +98,23 @@ public sealed class AccountRegistration(
             throw FleepErrors.EmailTaken();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var claimed = await db.Accounts.Where(a => a.Id == account.Id && a.Status == AccountStatus.New && a.PasswordHash == null)
-            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, AccountStatus.Active), ct);
-        if (claimed == 0)
+        var passwordHash = hasher.HashPassword(account, password);
+        return await unit.RunAsync(async token =>
         {
-            // Another registration of the same address claimed it first.
-            throw FleepErrors.EmailTaken();
-        }
-
-        var now = time.GetUtcNow();
-        account.Status = AccountStatus.Active;
-        account.DisplayName = name;
-        account.ActivatedTime = now;
-        account.PasswordHash = hasher.HashPassword(account, password);
-        await db.SaveChangesAsync(ct);
-        await contacts.AccountChangedAsync(account, publicFieldsChanged: true, ct);
-        await transaction.CommitAsync(ct);
-        return account;
+            var claimed = (await db.Accounts.FromSql($"""
+                SELECT * FROM accounts WHERE account_id = {account.Id} AND mk_account_status = {AccountStatus.New} AND password_hash IS NULL
+                FOR NO KEY UPDATE
+                """).ToListAsync(token)).SingleOrDefault()
+                // Another registration of the same address claimed it first.
+                ?? throw FleepErrors.EmailTaken();
+            claimed.Status = AccountStatus.Active;
+            claimed.DisplayName = name;
+            claimed.ActivatedTime = time.GetUtcNow();
+            claimed.PasswordHash = passwordHash;
+            await db.SaveChangesAsync(token);
+            await contacts.AccountChangedAsync(claimed, publicFieldsChanged: true, token);
+            return claimed;
+        }, ct);
     }
 
     /// <summary>

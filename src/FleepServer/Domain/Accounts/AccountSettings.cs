@@ -12,12 +12,14 @@ namespace FleepServer.Domain.Accounts;
 
 /// <summary>
 /// Changes the caller's own account: <c>account/configure</c> and <c>account/set_flag</c>.
-/// Every field is validated before anything is written, so a refused call changes nothing.
+/// Every field is validated before anything is written, so a refused call changes nothing; each
+/// change is one unit of work that reads the account under its row lock.
 /// A password change needs the old password and ends every other session of the account.
 /// The owner's sessions receive the changed contact record through their streams.
 /// </summary>
 public sealed class AccountSettings(
     FleepDbContext db,
+    UnitOfWork unit,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
     ContactFanOut contacts,
@@ -26,23 +28,6 @@ public sealed class AccountSettings(
 {
     public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
     {
-        var account = await LoadAsync(me, ct);
-
-        if (request.Password is not null)
-        {
-            AccountRules.RequirePassword(request.Password, options.Value.Registration.MinPasswordLength);
-            if (string.IsNullOrEmpty(request.OldPassword))
-            {
-                throw FleepErrors.MissingField("old_password");
-            }
-
-            if (account.PasswordHash is null ||
-                hasher.VerifyHashedPassword(account, account.PasswordHash, request.OldPassword) == PasswordVerificationResult.Failed)
-            {
-                throw FleepErrors.WrongOldPassword();
-            }
-        }
-
         if (request.EmailInterval is { } interval && !AccountRules.EmailIntervals.Contains(interval))
         {
             throw FleepErrors.InvalidField("email_interval", $"one of {string.Join(", ", AccountRules.EmailIntervals)}");
@@ -67,51 +52,65 @@ public sealed class AccountSettings(
         var displayName = request.DisplayName is null ? null : AccountRules.RequireDisplayName(request.DisplayName);
         var email = request.PrimaryEmail is null ? null : AccountRules.RequireEmail(request.PrimaryEmail, "primary_email");
         var fleepAddress = request.FleepAddress is null ? null : AccountRules.RequireFleepAddress(request.FleepAddress);
-
-        if (email is not null && AccountRules.EmailKey(email) != account.EmailKey &&
-            await db.Accounts.AnyAsync(a => a.EmailKey == AccountRules.EmailKey(email), ct))
-        {
-            throw FleepErrors.EmailTaken();
-        }
-
-        if (fleepAddress is not null && fleepAddress != account.FleepAddress &&
-            await db.Accounts.AnyAsync(a => a.FleepAddress == fleepAddress, ct))
-        {
-            throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
-        }
-
-        account.DisplayName = displayName ?? account.DisplayName;
-        account.PhoneNr = request.PhoneNr is null ? account.PhoneNr : request.PhoneNr.Trim();
-        account.EmailInterval = request.EmailInterval ?? account.EmailInterval;
-        account.IsFullPrivacy = request.IsFullPrivacy ?? account.IsFullPrivacy;
-        account.IsNewsletterDisabled = request.IsNewsletterDisabled ?? account.IsNewsletterDisabled;
-        account.IsAutomuteEnabled = request.IsAutomuteEnabled ?? account.IsAutomuteEnabled;
-        account.ClientSettings = request.ClientSettings ?? account.ClientSettings;
-        account.FleepAddress = fleepAddress ?? account.FleepAddress;
-        account.SleepInterval = request.SleepInterval ?? account.SleepInterval;
-        account.MkPushNewMessage = request.MkPushNewMessage ?? account.MkPushNewMessage;
-        var statusChanged = request.StatusMessage is not null || request.StatusEmoji is not null;
-        account.StatusMessage = request.StatusMessage is null ? account.StatusMessage : Blank(request.StatusMessage);
-        account.StatusEmoji = request.StatusEmoji is null ? account.StatusEmoji : Blank(request.StatusEmoji);
-        if (email is not null)
-        {
-            account.Email = email;
-            account.EmailKey = AccountRules.EmailKey(email);
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (request.Password is not null)
-        {
-            account.PasswordHash = hasher.HashPassword(account, request.Password);
-            var now = time.GetUtcNow();
-            await db.Sessions
-                .Where(s => s.AccountId == account.Id && s.Id != me.SessionId && s.RevokedTime == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedTime, now), ct);
-        }
+        var password = request.Password is null ? null : await CheckPasswordChangeAsync(me, request, ct);
 
         try
         {
-            await db.SaveChangesAsync(ct);
+            return await unit.RunAsync(async token =>
+            {
+                // Read under the row lock: the contact records below are built from what this change commits.
+                var account = await LockAsync(me, keyChange: email is not null || fleepAddress is not null, token);
+                if (password is not null && account.PasswordHash != password.Value.VerifiedHash)
+                {
+                    // The password changed since the old one was checked.
+                    throw FleepErrors.WrongOldPassword();
+                }
+
+                if (email is not null && AccountRules.EmailKey(email) != account.EmailKey &&
+                    await db.Accounts.AnyAsync(a => a.EmailKey == AccountRules.EmailKey(email), token))
+                {
+                    throw FleepErrors.EmailTaken();
+                }
+
+                if (fleepAddress is not null && fleepAddress != account.FleepAddress &&
+                    await db.Accounts.AnyAsync(a => a.FleepAddress == fleepAddress, token))
+                {
+                    throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
+                }
+
+                account.DisplayName = displayName ?? account.DisplayName;
+                account.PhoneNr = request.PhoneNr is null ? account.PhoneNr : request.PhoneNr.Trim();
+                account.EmailInterval = request.EmailInterval ?? account.EmailInterval;
+                account.IsFullPrivacy = request.IsFullPrivacy ?? account.IsFullPrivacy;
+                account.IsNewsletterDisabled = request.IsNewsletterDisabled ?? account.IsNewsletterDisabled;
+                account.IsAutomuteEnabled = request.IsAutomuteEnabled ?? account.IsAutomuteEnabled;
+                account.ClientSettings = request.ClientSettings ?? account.ClientSettings;
+                account.FleepAddress = fleepAddress ?? account.FleepAddress;
+                account.SleepInterval = request.SleepInterval ?? account.SleepInterval;
+                account.MkPushNewMessage = request.MkPushNewMessage ?? account.MkPushNewMessage;
+                var statusChanged = request.StatusMessage is not null || request.StatusEmoji is not null;
+                account.StatusMessage = request.StatusMessage is null ? account.StatusMessage : Blank(request.StatusMessage);
+                account.StatusEmoji = request.StatusEmoji is null ? account.StatusEmoji : Blank(request.StatusEmoji);
+                if (email is not null)
+                {
+                    account.Email = email;
+                    account.EmailKey = AccountRules.EmailKey(email);
+                }
+
+                if (password is not null)
+                {
+                    account.PasswordHash = password.Value.NewHash;
+                    var now = time.GetUtcNow();
+                    await db.Sessions
+                        .Where(s => s.AccountId == account.Id && s.Id != me.SessionId && s.RevokedTime == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedTime, now), token);
+                }
+
+                await db.SaveChangesAsync(token);
+                await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null || statusChanged,
+                    token);
+                return account;
+            }, ct);
         }
         catch (DbUpdateException e) when (AccountRules.IsUniqueViolation(e, AccountRules.EmailKeyIndex))
         {
@@ -121,10 +120,29 @@ public sealed class AccountSettings(
         {
             throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
         }
+    }
 
-        await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null || statusChanged, ct);
-        await transaction.CommitAsync(ct);
-        return account;
+    /// <summary>
+    /// Checks a password change before any lock is taken (hashing is slow): the new password's
+    /// rules and the old password. Answers the hash that was verified, which must still be the
+    /// account's inside the change, and the new hash.
+    /// </summary>
+    private async Task<(string VerifiedHash, string NewHash)?> CheckPasswordChangeAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
+    {
+        AccountRules.RequirePassword(request.Password!, options.Value.Registration.MinPasswordLength);
+        if (string.IsNullOrEmpty(request.OldPassword))
+        {
+            throw FleepErrors.MissingField("old_password");
+        }
+
+        var account = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == me.AccountId, ct);
+        if (account.PasswordHash is null ||
+            hasher.VerifyHashedPassword(account, account.PasswordHash, request.OldPassword) == PasswordVerificationResult.Failed)
+        {
+            throw FleepErrors.WrongOldPassword();
+        }
+
+        return (account.PasswordHash, hasher.HashPassword(account, request.Password!));
     }
 
     /// <summary>Registers the push device of the caller's session (account:set_device_token); the owner's contact is unchanged.</summary>
@@ -146,36 +164,51 @@ public sealed class AccountSettings(
     /// </summary>
     public async Task<Account> RequestDeletionAsync(CurrentSession me, CancellationToken ct)
     {
-        var account = await LoadAsync(me, ct);
-        account.DeleteRequestedTime ??= time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        var account = await unit.RunAsync(async token =>
+        {
+            var locked = await LockAsync(me, keyChange: false, token);
+            locked.DeleteRequestedTime ??= time.GetUtcNow();
+            return locked;
+        }, ct);
         logger.LogWarning("Account {AccountId} asked to be deleted; close it with the administrator's tools", account.Id);
         return account;
     }
 
-    public async Task<Account> SetFlagAsync(CurrentSession me, string flag, bool value, CancellationToken ct)
-    {
-        var account = await LoadAsync(me, ct);
-        var flags = account.ClientFlags.Where(f => f != flag).ToList();
-        if (value)
+    public Task<Account> SetFlagAsync(CurrentSession me, string flag, bool value, CancellationToken ct) =>
+        unit.RunAsync(async token =>
         {
-            flags.Add(flag);
-        }
+            var account = await LockAsync(me, keyChange: false, token);
+            var flags = account.ClientFlags.Where(f => f != flag).ToList();
+            if (value)
+            {
+                flags.Add(flag);
+            }
 
-        account.ClientFlags = flags;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        await PublishAsync(account, publicFieldsChanged: false, ct);
-        await transaction.CommitAsync(ct);
-        return account;
-    }
+            account.ClientFlags = flags;
+            await PublishAsync(account, publicFieldsChanged: false, token);
+            return account;
+        }, ct);
 
     /// <summary>The recipient rule for contacts (<see cref="ContactFanOut"/>): the owner's full contact, and each knower's view when a public field changed.</summary>
     private Task PublishAsync(Account account, bool publicFieldsChanged, CancellationToken ct) =>
         contacts.AccountChangedAsync(account, publicFieldsChanged, ct);
 
     private Task<Account> LoadAsync(CurrentSession me, CancellationToken ct) =>
-        db.Accounts.FirstAsync(a => a.Id == me.AccountId, ct);
+        db.Accounts.AsNoTracking().FirstAsync(a => a.Id == me.AccountId, ct);
+
+    /// <summary>
+    /// The caller's account row, locked for this unit (the first lock in the order of
+    /// docs/writes.md): <c>FOR UPDATE</c> when a unique key (e-mail, fleep address) changes,
+    /// otherwise <c>FOR NO KEY UPDATE</c>, which lets other units keep inserting rows that refer to it.
+    /// </summary>
+    private async Task<Account> LockAsync(CurrentSession me, bool keyChange, CancellationToken ct)
+    {
+        var locked = keyChange
+            ? db.Accounts.FromSql($"SELECT * FROM accounts WHERE account_id = {me.AccountId} FOR UPDATE")
+            : db.Accounts.FromSql($"SELECT * FROM accounts WHERE account_id = {me.AccountId} FOR NO KEY UPDATE");
+        // Composed, so the columns are named in the statement and a schema mismatch is the database's error.
+        return await locked.Where(a => a.Id == me.AccountId).SingleAsync(ct);
+    }
 
     private static string? Blank(string text) => text.Trim().Length == 0 ? null : text.Trim();
 

@@ -17,11 +17,13 @@ public sealed record ContactSyncPage(IReadOnlyList<ContactRecord> Contacts, Cont
 /// operation, each taking the caller's account id and the request record its endpoint binds, so
 /// that <c>api/contact/*</c>, <c>api/account/lookup</c> and the contact events of
 /// <c>api/event/store</c> share one implementation. Changes of the caller's list are one
-/// transaction each and reach the caller's stream as the caller's view of the contact
+/// unit of work each (accounts read under a share lock, then the caller's entries locked, then
+/// the stream: the order of docs/writes.md) and reach the caller's stream as the caller's view of the contact
 /// (<see cref="ContactFanOut"/>); nothing private reaches anyone else.
 /// </summary>
 public sealed class ContactActions(
     FleepDbContext db,
+    UnitOfWork unit,
     ContactBook book,
     ContactFanOut fanOut,
     AccountRegistration registration,
@@ -160,25 +162,25 @@ public sealed class ContactActions(
     public async Task<IReadOnlyList<Guid>> HideAsync(Guid accountId, HideContactsRequest request, CancellationToken ct)
     {
         var ids = RequireSize(request.RequireIds(), "contacts").Where(id => id != accountId).Distinct().ToList();
-        var accounts = await ListedAccountsAsync(accountId, ids, ct);
-        if (accounts.Count == 0)
+        return await unit.RunAsync<IReadOnlyList<Guid>>(async token =>
         {
-            return [];
-        }
+            var accounts = await ListedAccountsAsync(accountId, ids, token);
+            if (accounts.Count == 0)
+            {
+                return [];
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var entries = await book.EntriesForUpdateAsync(accountId, accounts.Keys, time.GetUtcNow(), ct);
-        var hidden = entries.Where(e => !e.IsHidden).ToList();
-        foreach (var entry in hidden)
-        {
-            entry.IsHidden = true;
-        }
+            var entries = await book.EntriesForUpdateAsync(accountId, accounts.Keys, time.GetUtcNow(), token);
+            var hidden = entries.Where(e => !e.IsHidden).ToList();
+            foreach (var entry in hidden)
+            {
+                entry.IsHidden = true;
+            }
 
-        await db.SaveChangesAsync(ct);
-        await fanOut.ToOwnerAsync(accountId, hidden.Select(e => new ListedContact(accounts[e.ContactId], e)), ct);
-        await transaction.CommitAsync(ct);
-        var done = hidden.Select(e => e.ContactId).ToHashSet();
-        return ids.Where(done.Contains).ToList();
+            fanOut.ToOwner(accountId, hidden.Select(e => new ListedContact(accounts[e.ContactId], e)));
+            var done = hidden.Select(e => e.ContactId).ToHashSet();
+            return ids.Where(done.Contains).ToList();
+        }, ct);
     }
 
     /// <summary>
@@ -188,13 +190,7 @@ public sealed class ContactActions(
     public async Task<ContactRecord> UnlistAsync(Guid accountId, ContactIdRequest request, CancellationToken ct)
     {
         var id = request.RequireId();
-        var accounts = await ListedAccountsAsync(accountId, [id], ct);
-        if (accounts.Count == 0)
-        {
-            throw FleepErrors.ContactNotFound();
-        }
-
-        return await ChangeEntryAsync(accountId, id, "contact_id", entry => entry.IsUnlisted = true, ct);
+        return await ChangeEntryAsync(accountId, id, "contact_id", entry => entry.IsUnlisted = true, ct, listedOnly: true);
     }
 
     /// <summary>
@@ -217,29 +213,29 @@ public sealed class ContactActions(
             return [];
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var accounts = await registration.EnsureAccountsAsync(items.Select(i => i.Address).ToList(), ct);
-        var byId = accounts.Values.ToDictionary(a => a.Id);
-        var entries = (await book.EntriesForUpdateAsync(accountId, byId.Keys.Where(id => id != accountId).ToList(), time.GetUtcNow(), ct))
-            .ToDictionary(e => e.ContactId);
-        foreach (var item in items)
+        return await unit.RunAsync<IReadOnlyList<ContactRecord>>(async token =>
         {
-            if (entries.TryGetValue(accounts[AccountRules.EmailKey(item.Address)].Id, out var entry))
+            var accounts = await registration.EnsureAccountsAsync(items.Select(i => i.Address).ToList(), token);
+            var byId = accounts.Values.ToDictionary(a => a.Id);
+            var entries = (await book.EntriesForUpdateAsync(accountId, byId.Keys.Where(id => id != accountId).ToList(), time.GetUtcNow(), token))
+                .ToDictionary(e => e.ContactId);
+            foreach (var item in items)
             {
-                entry.IsImported = true;
-                entry.IsHidden = false;
-                entry.IsUnlisted = false;
-                entry.ContactName = item.Name ?? entry.ContactName;
-                entry.PhoneNr = item.Phone ?? entry.PhoneNr;
+                if (entries.TryGetValue(accounts[AccountRules.EmailKey(item.Address)].Id, out var entry))
+                {
+                    entry.IsImported = true;
+                    entry.IsHidden = false;
+                    entry.IsUnlisted = false;
+                    entry.ContactName = item.Name ?? entry.ContactName;
+                    entry.PhoneNr = item.Phone ?? entry.PhoneNr;
+                }
             }
-        }
 
-        await db.SaveChangesAsync(ct);
-        await fanOut.ToOwnerAsync(accountId, entries.Values.Select(e => new ListedContact(byId[e.ContactId], e)), ct);
-        await transaction.CommitAsync(ct);
-        return items.Select(i => accounts[AccountRules.EmailKey(i.Address)].Id).Distinct()
-            .Select(id => ContactRecords.For(accountId, byId[id], entries.GetValueOrDefault(id)))
-            .ToList();
+            fanOut.ToOwner(accountId, entries.Values.Select(e => new ListedContact(byId[e.ContactId], e)));
+            return items.Select(i => accounts[AccountRules.EmailKey(i.Address)].Id).Distinct()
+                .Select(id => ContactRecords.For(accountId, byId[id], entries.GetValueOrDefault(id)))
+                .ToList();
+        }, ct);
     }
 
     /// <summary>Event <c>contact:add {email, name?, phone_nr?}</c>: imports one address.</summary>
@@ -317,59 +313,72 @@ public sealed class ContactActions(
             throw FleepErrors.InvalidField("account_id", "a dialog needs another account");
         }
 
-        var other = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == otherId, ct) ?? throw FleepErrors.ContactNotFound();
-        Guid? dialogId;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        var created = await unit.RunAsync(async token =>
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PairLockKey(accountId, otherId)})", ct);
-            dialogId = await (
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PairLockKey(accountId, otherId)})", token);
+            var pair = await book.AccountsForShareAsync([accountId, otherId], token);
+            var other = pair.GetValueOrDefault(otherId) ?? throw FleepErrors.ContactNotFound();
+            var dialogId = await (
                 from e in db.Contacts
                 where e.OwnerId == accountId && e.ContactId == otherId && e.DialogId != null
                 where db.ConversationMembers.Count(m => m.ConversationId == e.DialogId && m.LeaveMessageNr == null
                     && (m.AccountId == accountId || m.AccountId == otherId)) == 2
-                select e.DialogId).FirstOrDefaultAsync(ct);
-            if (dialogId is null)
+                select e.DialogId).FirstOrDefaultAsync(token);
+            if (dialogId is not null)
             {
-                var created = await conversations.CreateAsync(accountId,
-                    new CreateConversationRequest(Topic: null, AccountIds: [otherId], Emails: null, Message: null, Subject: null, IsAutojoin: null,
-                        IsDisclose: null, IsList: null, IsUrlPreviewDisabled: null, MkConvType: convType, IsInvite: null, Attachments: null, ForkConversationId: null), ct);
-                var id = created.View.Conversation.Id;
-                var me = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == accountId, ct);
-                var now = time.GetUtcNow();
-                var mine = (await book.EntriesForUpdateAsync(accountId, [otherId], now, ct)).Single();
-                var theirs = (await book.EntriesForUpdateAsync(otherId, [accountId], now, ct)).Single();
-                mine.DialogId = id;
-                theirs.DialogId = id;
-                await db.SaveChangesAsync(ct);
-                await fanOut.ToOwnerAsync(accountId, [new ListedContact(other, mine)], ct);
-                await fanOut.ToOwnerAsync(otherId, [new ListedContact(me, theirs)], ct);
-                await transaction.CommitAsync(ct);
-                return created;
+                return (Result: (ConvResult?)null, DialogId: dialogId.Value);
             }
-        }
 
-        return await reader.SyncAsync(accountId, dialogId.Value, InitModes.Full, null, ct);
+            var result = await conversations.CreateAsync(accountId, new CreateConversationRequest(Topic: null, AccountIds: [otherId], Emails: null,
+                Message: null, Subject: null, IsAutojoin: null, IsDisclose: null, IsList: null, IsUrlPreviewDisabled: null, MkConvType: convType,
+                IsInvite: null, Attachments: null, ForkConversationId: null), token);
+            var id = result.View.Conversation.Id;
+            var entries = await book.EntriesForUpdateAsync([(accountId, otherId), (otherId, accountId)], time.GetUtcNow(), token);
+            var mine = entries.Single(e => e.OwnerId == accountId);
+            var theirs = entries.Single(e => e.OwnerId == otherId);
+            mine.DialogId = id;
+            theirs.DialogId = id;
+            fanOut.ToOwner(accountId, [new ListedContact(other, mine)]);
+            fanOut.ToOwner(otherId, [new ListedContact(pair[accountId], theirs)]);
+            return (Result: result, DialogId: id);
+        }, ct);
+
+        return created.Result ?? await reader.SyncAsync(accountId, created.DialogId, InitModes.Full, null, ct);
     }
 
-    /// <summary>Creates or changes the caller's entry for one existing account, saves it and tells the caller's stream.</summary>
-    private async Task<ContactRecord> ChangeEntryAsync(Guid accountId, Guid contactId, string field, Action<ContactEntry> change, CancellationToken ct)
+    /// <summary>
+    /// Creates or changes the caller's entry for one existing account (<paramref name="listedOnly"/>:
+    /// one already in the caller's list) and tells the caller's stream, in one unit of work.
+    /// </summary>
+    private Task<ContactRecord> ChangeEntryAsync(Guid accountId, Guid contactId, string field, Action<ContactEntry> change, CancellationToken ct,
+        bool listedOnly = false)
     {
         if (contactId == accountId)
         {
             throw FleepErrors.InvalidField(field, "the caller's own account is not its contact");
         }
 
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == contactId, ct) ?? throw FleepErrors.ContactNotFound();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var entry = (await book.EntriesForUpdateAsync(accountId, [contactId], time.GetUtcNow(), ct)).Single();
-        change(entry);
-        await db.SaveChangesAsync(ct);
-        await fanOut.ToOwnerAsync(accountId, [new ListedContact(account, entry)], ct);
-        await transaction.CommitAsync(ct);
-        return ContactRecords.ForContact(account, entry);
+        return unit.RunAsync(async token =>
+        {
+            var account = listedOnly
+                ? (await ListedAccountsAsync(accountId, [contactId], token)).GetValueOrDefault(contactId)
+                : (await book.AccountsForShareAsync([contactId], token)).GetValueOrDefault(contactId);
+            if (account is null)
+            {
+                throw FleepErrors.ContactNotFound();
+            }
+
+            var entry = (await book.EntriesForUpdateAsync(accountId, [contactId], time.GetUtcNow(), token)).Single();
+            change(entry);
+            fanOut.ToOwner(accountId, [new ListedContact(account, entry)]);
+            return ContactRecords.ForContact(account, entry);
+        }, ct);
     }
 
-    /// <summary>The given accounts that are in the caller's contact list, by id: one query.</summary>
+    /// <summary>
+    /// The given accounts that are in the caller's contact list, by id, read under a share lock so
+    /// that a concurrent change of one of them sends its record after this change's: one query.
+    /// </summary>
     private async Task<Dictionary<Guid, Account>> ListedAccountsAsync(Guid accountId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         if (ids.Count == 0)
@@ -379,8 +388,8 @@ public sealed class ContactActions(
 
         var coMembers = book.CoMembers(accountId);
         var listed = db.Contacts.Where(c => c.OwnerId == accountId).Select(c => c.ContactId);
-        return await db.Accounts.AsNoTracking()
-            .Where(a => ids.Contains(a.Id) && a.Id != accountId && (coMembers.Contains(a.Id) || listed.Contains(a.Id)))
+        return await book.AccountsForShare(ids)
+            .Where(a => a.Id != accountId && (coMembers.Contains(a.Id) || listed.Contains(a.Id)))
             .ToDictionaryAsync(a => a.Id, ct);
     }
 

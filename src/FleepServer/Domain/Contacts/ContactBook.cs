@@ -23,6 +23,21 @@ public sealed class ContactBook(FleepDbContext db)
         where theirs.AccountId != accountId
         select theirs.AccountId;
 
+    /// <summary>
+    /// The given accounts, read under a share lock taken in account-id order: a concurrent change of
+    /// one of them (account/configure) waits for this unit, or this unit reads its result, so a
+    /// contact record this unit sends is never older than one the account's change sent.
+    /// </summary>
+    public IQueryable<Account> AccountsForShare(IReadOnlyCollection<Guid> ids)
+    {
+        var wanted = ids.Distinct().ToArray();
+        return db.Accounts.FromSql($"SELECT * FROM accounts WHERE account_id = ANY({wanted}) ORDER BY account_id FOR SHARE").AsNoTracking();
+    }
+
+    /// <summary><see cref="AccountsForShare"/> by id.</summary>
+    public Task<Dictionary<Guid, Account>> AccountsForShareAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        AccountsForShare(ids).ToDictionaryAsync(a => a.Id, ct);
+
     /// <summary>The viewer's whole contact list (the viewer itself not included), ordered by account id.</summary>
     public async Task<List<ListedContact>> ListAsync(Guid viewerId, CancellationToken ct)
     {
@@ -99,9 +114,13 @@ public sealed class ContactBook(FleepDbContext db)
         var back = entries.Values.Where(e => e.IsHidden || e.IsUnlisted).ToList();
         if (back.Count > 0)
         {
+            // Rows locked in (owner, contact) order, as every unit of work locks contact entries.
             await db.Database.ExecuteSqlRawAsync("""
                 UPDATE contacts c SET is_hidden = false, is_unlisted = false
-                FROM unnest(@owners, @contacts) AS p(owner_id, contact_id)
+                FROM (SELECT owner_id, contact_id FROM contacts
+                      WHERE (owner_id, contact_id) IN (SELECT * FROM unnest(@owners, @contacts))
+                      ORDER BY owner_id, contact_id
+                      FOR UPDATE) AS p
                 WHERE c.owner_id = p.owner_id AND c.contact_id = p.contact_id
                 """,
                 [
@@ -122,21 +141,38 @@ public sealed class ContactBook(FleepDbContext db)
     /// The owner's entries for the given contacts, created where missing and locked for update
     /// (tracked: change them and save). The contacts must exist. Two commands.
     /// </summary>
-    public async Task<List<ContactEntry>> EntriesForUpdateAsync(Guid ownerId, IReadOnlyCollection<Guid> contactIds, DateTimeOffset now, CancellationToken ct)
+    public Task<List<ContactEntry>> EntriesForUpdateAsync(Guid ownerId, IReadOnlyCollection<Guid> contactIds, DateTimeOffset now, CancellationToken ct) =>
+        EntriesForUpdateAsync(contactIds.Select(id => (ownerId, id)).ToList(), now, ct);
+
+    /// <summary>
+    /// The entries of the given (owner, contact) pairs, created where missing and locked for
+    /// update, in (owner, contact) order, the order every unit of work takes contact entries in
+    /// (docs/writes.md). The accounts must exist. Two commands.
+    /// </summary>
+    public async Task<List<ContactEntry>> EntriesForUpdateAsync(IReadOnlyCollection<(Guid Owner, Guid Contact)> pairs, DateTimeOffset now,
+        CancellationToken ct)
     {
-        var ids = contactIds.Distinct().ToArray();
-        if (ids.Length == 0)
+        var ordered = pairs.Distinct().Order().ToArray();
+        if (ordered.Length == 0)
         {
             return [];
         }
 
+        var owners = ordered.Select(p => p.Owner).ToArray();
+        var contacts = ordered.Select(p => p.Contact).ToArray();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO contacts (owner_id, contact_id, is_hidden, is_unlisted, is_imported, created_time)
-            SELECT {ownerId}, id, false, false, false, {now} FROM unnest({ids}) AS id
+            SELECT owner_id, contact_id, false, false, false, {now} FROM unnest({owners}, {contacts}) AS p(owner_id, contact_id)
+            ORDER BY owner_id, contact_id
             ON CONFLICT (owner_id, contact_id) DO NOTHING
             """, ct);
         return await db.Contacts
-            .FromSql($"SELECT * FROM contacts WHERE owner_id = {ownerId} AND contact_id = ANY({ids}) ORDER BY contact_id FOR UPDATE")
+            .FromSql($"""
+                SELECT * FROM contacts
+                WHERE (owner_id, contact_id) IN (SELECT * FROM unnest({owners}, {contacts}))
+                ORDER BY owner_id, contact_id
+                FOR UPDATE
+                """)
             .ToListAsync(ct);
     }
 }

@@ -7,7 +7,7 @@ namespace FleepServer.Domain.Contacts;
 /// <summary>
 /// The recipient rule for contact records outside conversation changes (conversation joins send
 /// contacts through <c>ConversationFanOut</c>, with the same builder). Runs inside the change's
-/// transaction:
+/// unit of work:
 /// <list type="bullet">
 /// <item>a change of the owner's own list (private name or phone, hide, unlist, import, dialog)
 /// reaches the owner's stream only, as the owner's view;</item>
@@ -18,8 +18,8 @@ namespace FleepServer.Domain.Contacts;
 /// </summary>
 public sealed class ContactFanOut(ContactBook book, StreamAppender stream)
 {
-    public Task ToOwnerAsync(Guid ownerId, IEnumerable<ListedContact> contacts, CancellationToken ct) =>
-        stream.AppendAsync(contacts.Select(c => new StreamAppend(ownerId, ContactRecords.For(ownerId, c.Account, c.Entry))).ToList(), ct);
+    public void ToOwner(Guid ownerId, IEnumerable<ListedContact> contacts) =>
+        stream.Add(contacts.Select(c => new StreamAppend(ownerId, ContactRecords.For(ownerId, c.Account, c.Entry))));
 
     public async Task AccountChangedAsync(Account account, bool publicFieldsChanged, CancellationToken ct)
     {
@@ -30,6 +30,6 @@ public sealed class ContactFanOut(ContactBook book, StreamAppender stream)
             records.AddRange(knowers.Select(k => new StreamAppend(k.OwnerId, ContactRecords.ForContact(account, k.Entry))));
         }
 
-        await stream.AppendAsync(records, ct);
+        stream.Add(records);
     }
 }

@@ -9,11 +9,12 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// The conversation actions of api/conversation/* (core spec §5). Each validates its whole input
-/// first, then makes its change in one <see cref="ConversationChange"/> (one transaction with the
-/// conversation row locked) and answers with the caller's view.
+/// first, then makes its change through the <see cref="ConversationWriter"/> (one unit of work with
+/// the conversation row locked) and answers with the caller's view.
 /// </summary>
 public sealed class ConversationActions(
-    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests, TimeProvider time)
+    FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
+    TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -21,6 +22,10 @@ public sealed class ConversationActions(
     /// <summary>Longest snooze accepted: ten years.</summary>
     public const long MaxSnoozeSeconds = 10L * 366 * 24 * 3600;
 
+    /// <summary>
+    /// conversation/create: the conversation, its create message (and first message), every
+    /// member's stream; in one unit of work, or in the caller's when one runs (contact:get_dialog).
+    /// </summary>
     public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, CancellationToken ct)
     {
         var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
@@ -31,16 +36,24 @@ public sealed class ConversationActions(
 
         MessageActions.RefuseAttachments(request.Attachments, "attachments");
         var topic = (request.Topic ?? "").Trim();
-        var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
-        if (request.ForkConversationId is { } forkId)
-        {
-            var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, forUpdate: false, ct);
-            invited.InsertRange(0, forkMembers.Where(m => m.IsActive).Select(m => m.AccountId));
-        }
-
-        invited = invited.Where(id => id != accountId).Distinct().ToList();
         var text = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message;
+        return await unit.RunAsync(async token =>
+        {
+            var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", token);
+            if (request.ForkConversationId is { } forkId)
+            {
+                var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, forUpdate: false, token);
+                invited.InsertRange(0, forkMembers.Where(m => m.IsActive).Select(m => m.AccountId));
+            }
 
+            invited = invited.Where(id => id != accountId).Distinct().ToList();
+            return await CreateAsync(accountId, request, convType, topic, text, invited, token);
+        }, ct);
+    }
+
+    private async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, string convType, string topic, string? text,
+        List<Guid> invited, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var conversation = new Conversation
         {
@@ -89,23 +102,12 @@ public sealed class ConversationActions(
             stream.Add(message);
         }
 
-        // A caller that holds a transaction (contact:get_dialog) commits the conversation with its own change.
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await using (ownTransaction)
+        await db.SaveChangesAsync(ct);
+        var views = await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1)
         {
-            await db.SaveChangesAsync(ct);
-            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, stream, [], null, 1)
-            {
-                Joined = members.Select(m => m.AccountId).ToList(),
-            }, ct);
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.CommitAsync(ct);
-            }
-        }
-
-        var view = await membership.ViewAsync(conversation, members, creator, ct);
-        return new ConvResult(view, stream)
+            Joined = members.Select(m => m.AccountId).ToList(),
+        }, ct);
+        return new ConvResult(views.First(v => v.ViewerId == accountId), stream)
         {
             Mode = HeaderMode.Full,
             BwMessageNr = 1,
@@ -158,24 +160,25 @@ public sealed class ConversationActions(
     public async Task<ConvResult> AddMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(request.FromMessageNr);
-        await change.AddMembersAsync(ids, ct);
-        return await change.CommitAsync(from, ct);
+        return await writer.ChangeAsync(new(accountId, conversationId), async (change, token) =>
+        {
+            change.ValidateFrom(request.FromMessageNr);
+            await change.AddMembersAsync(ids, token);
+        }, ct);
     }
 
     public async Task<ConvResult> RemoveMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(request.FromMessageNr);
-        change.RemoveMembers(ids);
-        if (ids.Contains(accountId))
+        return await writer.ChangeAsync(new(accountId, conversationId), change =>
         {
-            change.Leave();
-        }
-
-        return await change.CommitAsync(from, ct);
+            change.ValidateFrom(request.FromMessageNr);
+            change.RemoveMembers(ids);
+            if (ids.Contains(accountId))
+            {
+                change.Leave();
+            }
+        }, ct);
     }
 
     /// <summary>
@@ -186,74 +189,70 @@ public sealed class ConversationActions(
     public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, MembersRequest request, bool all, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(request.FromMessageNr);
-        var first = ViewerState.FirstVisibleNr(change.Viewer);
-        var start = all || request.MessageNr is null or 0 ? first : request.MessageNr.Value;
-        if (start < first || start > change.ViewerLastMessageNr)
+        return await writer.ChangeAsync(new(accountId, conversationId), change =>
         {
-            throw FleepErrors.InvalidField("message_nr", $"between {first} and {change.ViewerLastMessageNr}");
-        }
+            change.ValidateFrom(request.FromMessageNr);
+            var first = ViewerState.FirstVisibleNr(change.Viewer);
+            var start = all || request.MessageNr is null or 0 ? first : request.MessageNr.Value;
+            if (start < first || start > change.ViewerLastMessageNr)
+            {
+                throw FleepErrors.InvalidField("message_nr", $"between {first} and {change.ViewerLastMessageNr}");
+            }
 
-        change.Disclose(ids.Count > 0 ? ids : change.Members.Select(m => m.AccountId).ToList(), start);
-        return await change.CommitAsync(from, ct);
+            change.Disclose(ids.Count > 0 ? ids : change.Members.Select(m => m.AccountId).ToList(), start);
+        }, ct);
     }
 
-    public async Task<ConvResult> LeaveAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(fromMessageNr);
-        change.Leave();
-        return await change.CommitAsync(from, ct);
-    }
+    public Task<ConvResult> LeaveAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId), change =>
+        {
+            change.ValidateFrom(fromMessageNr);
+            change.Leave();
+        }, ct);
 
     public async Task<ConvResult> SetTopicAsync(Guid accountId, Guid conversationId, SetTopicRequest request, CancellationToken ct)
     {
         var topic = (request.Topic ?? "").Trim();
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(request.FromMessageNr);
-        if (topic != change.Conversation.Topic)
+        return await writer.ChangeAsync(new(accountId, conversationId), change =>
         {
-            change.SetTopic(topic);
-        }
-
-        return await change.CommitAsync(from, ct);
+            change.ValidateFrom(request.FromMessageNr);
+            if (topic != change.Conversation.Topic)
+            {
+                change.SetTopic(topic);
+            }
+        }, ct);
     }
 
     public async Task<ConvResult> SetAlertsAsync(Guid accountId, Guid conversationId, SetAlertsRequest request, CancellationToken ct)
     {
         var level = RequireAlertLevel(request.MkAlertLevel!);
-        await using var change = await BeginAsync(accountId, conversationId, Access.Write, ct);
-        var from = change.ValidateFrom(request.FromMessageNr);
-        change.SetAlertLevel(level);
-        return await change.CommitAsync(from, ct);
+        return await writer.ChangeAsync(new(accountId, conversationId), change =>
+        {
+            change.ValidateFrom(request.FromMessageNr);
+            change.SetAlertLevel(level);
+        }, ct);
     }
 
     /// <summary>Hides the conversation until a message newer than <paramref name="hideMessageNr"/> (default: the last) arrives.</summary>
-    public async Task<ConvResult> HideAsync(Guid accountId, Guid conversationId, long? hideMessageNr, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
-        var nr = hideMessageNr is null or 0 ? change.ViewerLastMessageNr : hideMessageNr.Value;
-        RequireRange(nr, change.ViewerLastMessageNr, "from_message_nr");
-        change.Viewer.HideMessageNr = nr;
-        return await change.CommitAsync(null, ct);
-    }
+    public Task<ConvResult> HideAsync(Guid accountId, Guid conversationId, long? hideMessageNr, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read }, change =>
+        {
+            var nr = hideMessageNr is null or 0 ? change.ViewerLastMessageNr : hideMessageNr.Value;
+            RequireRange(nr, change.ViewerLastMessageNr, "from_message_nr");
+            change.Viewer.HideMessageNr = nr;
+        }, ct);
 
-    public async Task<ConvResult> UnhideAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
-        var from = change.ValidateFrom(fromMessageNr);
-        change.Viewer.HideMessageNr = 0;
-        return await change.CommitAsync(from, ct);
-    }
+    public Task<ConvResult> UnhideAsync(Guid accountId, Guid conversationId, long? fromMessageNr, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read }, change =>
+        {
+            change.ValidateFrom(fromMessageNr);
+            change.Viewer.HideMessageNr = 0;
+        }, ct);
 
     /// <summary>Deletes the conversation and its content so far from the caller's list; it comes back with the next message (core spec §5.8).</summary>
-    public async Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, Access.Read, ct);
-        change.Viewer.DeleteMessageNr = change.ViewerLastMessageNr;
-        return await change.CommitAsync(null, ct);
-    }
+    public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read },
+            change => change.Viewer.DeleteMessageNr = change.ViewerLastMessageNr, ct);
 
     /// <summary>Marks everything read and answers with an init so the client resets (core spec §5.9).</summary>
     public async Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, string? initMode, CancellationToken ct)
@@ -263,12 +262,8 @@ public sealed class ConversationActions(
             throw FleepErrors.InvalidField("mk_init_mode", "ic_tiny or ic_full");
         }
 
-        await using (var change = await BeginAsync(accountId, conversationId, Access.Write, ct))
-        {
-            await change.SetReadAsync(change.ViewerLastMessageNr, forwardOnly: false, "message_nr", ct);
-            await change.CommitAsync(null, ct);
-        }
-
+        await writer.ChangeAsync(new(accountId, conversationId),
+            (change, token) => change.SetReadAsync(change.ViewerLastMessageNr, forwardOnly: false, "message_nr", token), ct);
         return await reader.SyncAsync(accountId, conversationId, initMode ?? InitModes.Tiny, null, ct);
     }
 
@@ -302,28 +297,15 @@ public sealed class ConversationActions(
         var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
             IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null, DefaultCallRoom: null } && add.Count == 0
             && remove.Count == 0;
-        try
-        {
-            await using var change = await BeginAsync(accountId, conversationId, listOnly ? Access.Read : Access.Write, ct);
-            if (r.ClientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
-            {
-                return original;
-            }
-
-            var result = await StoreAsync(change, r, level, topic, add, remove, ct);
-            return result with { ClientReqId = r.ClientReqId };
-        }
-        catch (DbUpdateException e) when (r.ClientReqId is { } reqId && RequestLog.IsDuplicate(e))
-        {
-            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
-        }
+        return await writer.ChangeAsync(new(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId },
+            (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
     }
 
-    private async Task<ConvResult> StoreAsync(ConversationChange change, StoreConversationRequest r, string? level, string? topic,
+    private static async Task StoreAsync(ConversationChange change, StoreConversationRequest r, string? level, string? topic,
         List<Guid> add, List<Guid> remove, CancellationToken ct)
     {
         var accountId = change.Viewer.AccountId;
-        var from = change.ValidateFrom(r.FromMessageNr);
+        change.ValidateFrom(r.FromMessageNr);
         if (r.HideMessageNr is { } hide)
         {
             RequireRange(hide, change.ViewerLastMessageNr, "hide_message_nr");
@@ -392,9 +374,6 @@ public sealed class ConversationActions(
         {
             change.Leave();
         }
-
-        requests.Remember(change, r.ClientReqId);
-        return await change.CommitAsync(from, ct);
     }
 
     /// <summary>
@@ -430,17 +409,9 @@ public sealed class ConversationActions(
             : await db.Conversations.Where(c => c.AutojoinKey == key).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct)
               ?? throw FleepErrors.ConversationNotFound();
 
-        await using (var change = await ConversationChange.BeginAutojoinAsync(db, membership, reader, fanOut, time, accountId, conversationId, ct))
-        {
-            change.JoinSelf();
-            await change.CommitAsync(null, ct);
-        }
-
+        await writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Autojoin }, change => change.JoinSelf(), ct);
         return await reader.SyncAsync(accountId, conversationId, InitModes.Full, null, ct);
     }
-
-    private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, Access access, CancellationToken ct) =>
-        ConversationChange.BeginAsync(db, membership, reader, fanOut, time, accountId, conversationId, access, ct);
 
     /// <summary>Account ids and addresses → existing account ids. Unknown ids are 400; unknown addresses 431 (this server sends no invitations).</summary>
     public async Task<List<Guid>> ResolveAccountsAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? emails,

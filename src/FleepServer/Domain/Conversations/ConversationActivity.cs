@@ -21,7 +21,8 @@ namespace FleepServer.Domain.Conversations;
 /// or edit. Lock changes reach every current member (the holder's other sessions included) as
 /// <c>lock</c> records; no record is sent when a lock runs out, clients time it out like a pen.
 /// </summary>
-public sealed class ConversationActivity(FleepDbContext db, Membership membership, ConversationFanOut fanOut, PenSchedule schedule, TimeProvider time)
+public sealed class ConversationActivity(
+    FleepDbContext db, UnitOfWork unit, Membership membership, ConversationFanOut fanOut, PenSchedule schedule, TimeProvider time)
 {
     public static readonly TimeSpan PenLifetime = TimeSpan.FromSeconds(30);
 
@@ -53,64 +54,80 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
     private async Task<(IReadOnlyList<ActivityRecord> Others, LockRecord? Lock)> RunAsync(Guid accountId, Guid conversationId, bool? isWriting,
         long? messageNr, bool strict, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (conversation, members, viewer) = await membership.RequireAsync(
-            conversationId, accountId, isWriting is null ? Access.Read : Access.Write, forUpdate: false, ct);
-        var privacy = await db.Accounts.Where(a => members.Select(m => m.AccountId).Contains(a.Id))
-            .ToDictionaryAsync(a => a.Id, a => a.IsFullPrivacy, ct);
-        var now = time.GetUtcNow();
-        LockRecord? current = null;
-
-        if (isWriting is { } writing)
-        {
-            if (messageNr is < 0 || messageNr > conversation.LastMessageNr)
-            {
-                throw FleepErrors.InvalidField("message_nr", $"between 0 and {conversation.LastMessageNr}");
-            }
-
-            var locks = new List<LockRecord>();
-            // A pen that moves off a message, or ends, gives up that message's lock.
-            if (viewer.WritingMessageNr is { } previous && previous != (messageNr ?? 0))
-            {
-                await ReleaseAsync(conversation.Id, previous, accountId, locks, ct);
-            }
-
-            if (messageNr is > 0 and var nr)
-            {
-                current = writing
-                    ? await TakeAsync(conversation.Id, viewer, nr, accountId, now, strict, locks, ct)
-                    : await ReleaseAsync(conversation.Id, nr, accountId, locks, ct);
-            }
-
-            var pen = !privacy.GetValueOrDefault(accountId);
-            if (pen)
-            {
-                viewer.WritingUntil = writing ? now + PenLifetime : null;
-                viewer.WritingMessageNr = writing && messageNr is > 0 ? messageNr : null;
-            }
-
-            if (pen || locks.Count > 0)
-            {
-                await db.SaveChangesAsync(ct);
-                await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, [],
-                    pen ? [ActivityRecords.Current(conversation.Id, viewer, now)] : [], null, null) { SendsHeaders = false, Locks = locks }, ct);
-            }
-        }
-
-        await transaction.CommitAsync(ct);
+        var (members, privacy, current) = isWriting is { } writing
+            ? await unit.RunAsync(token => ChangeAsync(accountId, conversationId, writing, messageNr, strict, token), ct)
+            : await ReadAsync(accountId, conversationId, ct);
+        var viewer = members.Single(m => m.AccountId == accountId);
         if (viewer.WritingUntil is { } until && isWriting == true)
         {
             schedule.Add(until);
         }
 
-        if (privacy.GetValueOrDefault(accountId))
+        if (privacy.Contains(accountId))
         {
             return ([], current);
         }
 
-        return (members.Where(m => m.AccountId != accountId && m.IsActive && !privacy.GetValueOrDefault(m.AccountId))
-            .Select(m => ActivityRecords.Current(conversation.Id, m, now))
+        var now = time.GetUtcNow();
+        return (members.Where(m => m.AccountId != accountId && m.IsActive && !privacy.Contains(m.AccountId))
+            .Select(m => ActivityRecords.Current(conversationId, m, now))
             .ToList(), current);
+    }
+
+    private async Task<(IReadOnlyList<ConversationMember> Members, IReadOnlySet<Guid> Privacy, LockRecord? Lock)> ReadAsync(Guid accountId,
+        Guid conversationId, CancellationToken ct)
+    {
+        var (_, members, _) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
+        var privacy = await db.Accounts.Where(a => members.Select(m => m.AccountId).Contains(a.Id) && a.IsFullPrivacy)
+            .Select(a => a.Id).ToListAsync(ct);
+        return (members, privacy.ToHashSet(), null);
+    }
+
+    /// <summary>The caller's pen (and edit lock) change: one unit of work with the conversation row locked, like every conversation change.</summary>
+    private async Task<(IReadOnlyList<ConversationMember> Members, IReadOnlySet<Guid> Privacy, LockRecord? Lock)> ChangeAsync(Guid accountId,
+        Guid conversationId, bool writing, long? messageNr, bool strict, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var (conversation, members, viewer, privacy, _) = await membership.LockAsync(conversationId, accountId, Access.Write, now, ct);
+        if (messageNr is < 0 || messageNr > conversation.LastMessageNr)
+        {
+            throw FleepErrors.InvalidField("message_nr", $"between 0 and {conversation.LastMessageNr}");
+        }
+
+        var locks = new List<LockRecord>();
+        LockRecord? current = null;
+        // A pen that moves off a message, or ends, gives up that message's lock.
+        if (viewer.WritingMessageNr is { } previous && previous != (messageNr ?? 0))
+        {
+            await ReleaseAsync(conversation.Id, previous, accountId, locks, ct);
+        }
+
+        if (messageNr is > 0 and var nr)
+        {
+            current = writing
+                ? await TakeAsync(conversation.Id, viewer, nr, accountId, now, strict, locks, ct)
+                : await ReleaseAsync(conversation.Id, nr, accountId, locks, ct);
+        }
+
+        var pen = !privacy.Contains(accountId);
+        if (pen)
+        {
+            viewer.WritingUntil = writing ? now + PenLifetime : null;
+            viewer.WritingMessageNr = writing && messageNr is > 0 ? messageNr : null;
+        }
+
+        if (pen || locks.Count > 0)
+        {
+            await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, accountId, [],
+                pen ? [ActivityRecords.Current(conversation.Id, viewer, now)] : [], null, null)
+            {
+                SendsHeaders = false,
+                Locks = locks,
+                FullPrivacy = privacy,
+            }, ct);
+        }
+
+        return (members, privacy, current);
     }
 
     /// <summary>The message row, locked for this transaction; null when the viewer cannot see it.</summary>
@@ -169,9 +186,11 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
     /// <c>is_writing: false</c> to the other members; returns how many it ended. Rows another
     /// sweeper holds are skipped, so concurrent sweepers never end a pen twice.
     /// </summary>
-    public async Task<int> EndExpiredAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    public Task<int> EndExpiredAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
+        unit.RunAsync(token => EndExpiredInUnitAsync(now, limit, token), ct);
+
+    private async Task<int> EndExpiredInUnitAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var expired = await db.Database.SqlQuery<PenKey>($"""
             SELECT conversation_id, account_id FROM conversation_members
             WHERE writing_until <= {now}
@@ -197,7 +216,6 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
             ended.Add(member);
         }
 
-        await db.SaveChangesAsync(ct);
         foreach (var group in ended.GroupBy(m => m.ConversationId))
         {
             var conversation = conversations[group.Key];
@@ -208,7 +226,6 @@ public sealed class ConversationActivity(FleepDbContext db, Membership membershi
             }, ct);
         }
 
-        await transaction.CommitAsync(ct);
         return expired.Count;
     }
 

@@ -3,44 +3,34 @@ using FleepServer.Data;
 using FleepServer.Errors;
 using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// One change of one conversation: a transaction holding the conversation row locked, the
-/// conversation's member rows, and the flow operations every conversation and message action is
-/// made of (core spec §4, §5.5-5.10, §6.6). Actions validate first, then call operations, then
-/// <see cref="CommitAsync"/>: one transaction per call, nothing half-written.
+/// One change of one conversation, inside a unit of work (<see cref="ConversationWriter"/>): the
+/// conversation row locked, the conversation's member rows, and the flow operations every
+/// conversation and message action is made of (core spec §4, §5.5-5.10, §6.6). Actions validate
+/// first, then call operations; the writer completes the change (fan-out and answer) and the unit
+/// commits it: nothing half-written.
 /// </summary>
-public sealed class ConversationChange : IAsyncDisposable
+public sealed class ConversationChange
 {
     private readonly FleepDbContext db;
-    private readonly Membership membership;
-    private readonly ConversationReader reader;
-    private readonly ConversationFanOut fanOut;
+    private readonly ConversationLock locked;
     private readonly long viewerReadBefore;
     private bool posted;
-    private readonly IDbContextTransaction transaction;
 
-    private ConversationChange(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, IDbContextTransaction transaction,
-        Conversation conversation, List<ConversationMember> members, ConversationMember viewer, DateTimeOffset now)
+    public ConversationChange(FleepDbContext db, ConversationLock locked, DateTimeOffset now)
     {
         this.db = db;
-        this.membership = membership;
-        this.reader = reader;
-        this.fanOut = fanOut;
-        viewerReadBefore = viewer.ReadMessageNr;
-        this.transaction = transaction;
-        Conversation = conversation;
-        Members = members;
-        Viewer = viewer;
+        this.locked = locked;
+        viewerReadBefore = locked.Viewer.ReadMessageNr;
         Now = now;
     }
 
-    public Conversation Conversation { get; }
-    public List<ConversationMember> Members { get; }
-    public ConversationMember Viewer { get; }
+    public Conversation Conversation => locked.Conversation;
+    public List<ConversationMember> Members => locked.Members;
+    public ConversationMember Viewer => locked.Viewer;
     public DateTimeOffset Now { get; }
 
     /// <summary>Messages created or revised by this change, for the answer's stream.</summary>
@@ -55,60 +45,28 @@ public sealed class ConversationChange : IAsyncDisposable
     /// <summary>The caller's client_req_id, reported back in its stream as a request record.</summary>
     public Guid? ClientReqId { get; set; }
 
+    /// <summary>The from_message_nr the call gave and <see cref="ValidateFrom"/> accepted: the answer lists the flow after it.</summary>
+    public long? From { get; private set; }
+
+    /// <summary>How the answer's header is marked.</summary>
+    public HeaderMode Mode { get; set; } = HeaderMode.Plain;
+
     /// <summary>The viewer's last visible flow number before the change (for from_message_nr checks).</summary>
     public long ViewerLastMessageNr => Viewer.LeaveMessageNr ?? Conversation.LastMessageNr;
 
-    public static async Task<ConversationChange> BeginAsync(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-        TimeProvider time, Guid accountId, Guid conversationId, Access access, CancellationToken ct)
+    /// <summary>What the fan-out needs: the change as records for every recipient.</summary>
+    public ConversationFanOutInput FanOut()
     {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        try
+        // The caller's own read receipt goes to the others only; its answer does not repeat it.
+        IReadOnlyList<ActivityRecord> activities = Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive
+            ? [.. Activities, ActivityRecords.Read(Conversation.Id, Viewer, Now, penCleared: posted)]
+            : Activities;
+        return new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, activities, ClientReqId, ResultMessageNr)
         {
-            var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, access, forUpdate: true, ct);
-            return new ConversationChange(db, membership, reader, fanOut, transaction, conversation, members, viewer, time.GetUtcNow());
-        }
-        catch
-        {
-            await transaction.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// A change by an account joining through the conversation's autojoin link: no membership is
-    /// required, but the link must be on; anything else is answered as an unknown conversation.
-    /// </summary>
-    public static async Task<ConversationChange> BeginAutojoinAsync(FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-        TimeProvider time, Guid accountId, Guid conversationId, CancellationToken ct)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            var conversation = (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
-                .ToListAsync(ct)).SingleOrDefault();
-            if (conversation is not { IsAutojoin: true })
-            {
-                throw FleepErrors.ConversationNotFound();
-            }
-
-            var members = await db.ConversationMembers.Where(m => m.ConversationId == conversationId)
-                .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct);
-            var now = time.GetUtcNow();
-            var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
-            if (viewer is null)
-            {
-                viewer = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
-                members.Add(viewer);
-                db.ConversationMembers.Add(viewer);
-            }
-
-            return new ConversationChange(db, membership, reader, fanOut, transaction, conversation, members, viewer, now);
-        }
-        catch
-        {
-            await transaction.DisposeAsync();
-            throw;
-        }
+            Joined = Joined,
+            FullPrivacy = locked.FullPrivacy,
+            InboxMessageNrs = locked.InboxMessageNrs,
+        };
     }
 
     /// <summary>The viewer joins by itself: it authors the add message and has read it.</summary>
@@ -142,37 +100,9 @@ public sealed class ConversationChange : IAsyncDisposable
             throw FleepErrors.InvalidField("from_message_nr", $"between 0 and {ViewerLastMessageNr}");
         }
 
+        From = from;
         return from;
     }
-
-    /// <summary>
-    /// Saves, appends the change's records to every affected account's stream, commits, then builds the answer: the changed records, or, when the call gave
-    /// from_message_nr, every flow entry after it (core spec §5.0).
-    /// </summary>
-    public async Task<ConvResult> CommitAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
-    {
-        await db.SaveChangesAsync(ct);
-        // The caller's own read receipt goes to the others only; its answer does not repeat it.
-        IReadOnlyList<ActivityRecord> activities = Viewer.ReadMessageNr != viewerReadBefore && Viewer.IsActive
-            ? [.. Activities, ActivityRecords.Read(Conversation.Id, Viewer, Now, penCleared: posted)]
-            : Activities;
-        await fanOut.AppendAsync(new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, activities, ClientReqId, ResultMessageNr)
-        {
-            Joined = Joined,
-        }, ct);
-        await transaction.CommitAsync(ct);
-        return await ResultAsync(from, ct, mode);
-    }
-
-    /// <summary>The answer without writing (a call that turned out to change nothing).</summary>
-    public async Task<ConvResult> ResultAsync(long? from, CancellationToken ct, HeaderMode? mode = null)
-    {
-        var view = await membership.ViewAsync(Conversation, Members, Viewer, ct);
-        var result = from is { } f ? await reader.ForwardAsync(view, f, ct) : new ConvResult(view, Changed.DistinctBy(m => m.MessageNr).ToList());
-        return result with { ResultMessageNr = ResultMessageNr, Activities = Activities, Mode = mode ?? HeaderMode.Plain };
-    }
-
-    public ValueTask DisposeAsync() => transaction.DisposeAsync();
 
     public ConversationMember? Member(Guid accountId) => Members.FirstOrDefault(m => m.AccountId == accountId);
 

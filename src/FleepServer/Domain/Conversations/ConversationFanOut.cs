@@ -9,8 +9,8 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// The one place that decides who receives what when a conversation changes (design.md §3.5,
-/// §4). Runs inside the change's transaction, after its rows are saved, so the records commit
-/// with the change.
+/// §4). Runs inside the change's unit of work and queues the records, so they commit with the
+/// change. Answers every recipient's view, so the caller's answer is not built twice.
 ///
 /// Recipients: every current member, every member whose membership ended in this change (a
 /// leaver or a removed member learns it is out, up to its own leave message and no further),
@@ -22,20 +22,23 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationFanOut(FleepDbContext db, Membership membership, ContactBook contactBook, StreamAppender streams, IHttpContextAccessor http)
 {
-    public async Task AppendAsync(ConversationFanOutInput change, CancellationToken ct)
+    public async Task<List<ConvView>> AppendAsync(ConversationFanOutInput change, CancellationToken ct)
     {
         var firstChanged = change.Messages.Count > 0 ? change.Messages.Min(m => m.MessageNr) : long.MaxValue;
         var recipients = change.Members
             .Where(m => m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
             .ToList();
         var views = await membership.ViewsAsync(
-            recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct);
+            recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct,
+            change.InboxMessageNrs);
 
-        // Accounts are needed only for contacts of new members and for privacy of activity: one query.
-        var accounts = change.Joined.Count > 0 || change.Activities.Count > 0
+        // Accounts are needed for contacts of new members, and for privacy of activity unless the
+        // change's lock read the flags already: one query at most.
+        var accounts = change.Joined.Count > 0 || (change.Activities.Count > 0 && change.FullPrivacy is null)
             ? await LoadAccountsAsync(change.Members.Select(m => m.AccountId), ct)
             : [];
-        bool Private(Guid accountId) => accounts.TryGetValue(accountId, out var a) && a.IsFullPrivacy;
+        bool Private(Guid accountId) => change.FullPrivacy?.Contains(accountId)
+            ?? (accounts.TryGetValue(accountId, out var a) && a.IsFullPrivacy);
         var activities = change.Activities.Where(a => !Private(a.AccountId)).ToList();
 
         // Who meets whom: a new member meets everyone, the others meet the new members.
@@ -75,7 +78,8 @@ public sealed class ConversationFanOut(FleepDbContext db, Membership membership,
             }
         }
 
-        await streams.AppendAsync(records, ct);
+        streams.Add(records);
+        return views;
     }
 
     private Task<Dictionary<Guid, Account>> LoadAccountsAsync(IEnumerable<Guid> ids, CancellationToken ct)
@@ -103,4 +107,10 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
     public IReadOnlyList<LockRecord> Locks { get; init; } = [];
+
+    /// <summary>The members whose accounts are full-privacy, when the change's lock read them; null: the fan-out reads them.</summary>
+    public IReadOnlySet<Guid>? FullPrivacy { get; init; }
+
+    /// <summary>Message numbers of inbox numbers the change's lock read already (see <see cref="ConversationLock"/>).</summary>
+    public IReadOnlyDictionary<long, long>? InboxMessageNrs { get; init; }
 }

@@ -12,7 +12,23 @@ public enum Access
 
     /// <summary>Post or change anything: current members only.</summary>
     Write,
+
+    /// <summary>Join through the conversation's autojoin link: no membership needed, but the link must be on.</summary>
+    Autojoin,
 }
+
+/// <summary>
+/// A conversation as a change found it under its row lock: the conversation, every member row
+/// (tracked, ordered by join), the viewer's row (new and untracked-yet for an autojoin by a
+/// stranger), the members whose accounts are full-privacy, and the message numbers of the members'
+/// first unread inbox messages, so that the change's fan-out reads nothing more.
+/// </summary>
+public sealed record ConversationLock(
+    Conversation Conversation,
+    List<ConversationMember> Members,
+    ConversationMember Viewer,
+    IReadOnlySet<Guid> FullPrivacy,
+    IReadOnlyDictionary<long, long> InboxMessageNrs);
 
 /// <summary>
 /// The one place that decides who may use a conversation (design §3.4). An unknown id, an account
@@ -51,6 +67,69 @@ public sealed class Membership(FleepDbContext db)
         return (conversation, members, viewer);
     }
 
+    /// <summary>
+    /// Locks the conversation row for the change (first lock after accounts, docs/writes.md) and
+    /// loads, in the same single command, its member rows with their accounts' privacy flags and
+    /// the message each member's inbox horizon points at. Rows this context tracked from an earlier
+    /// read are replaced by the ones read under the lock, so a change never builds on a stale copy.
+    /// </summary>
+    public async Task<ConversationLock> LockAsync(Guid conversationId, Guid accountId, Access access, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var stale in db.ChangeTracker.Entries().Where(e => e.Entity is Conversation c && c.Id == conversationId
+                     || e.Entity is ConversationMember m && m.ConversationId == conversationId).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
+        var rows = await (
+            from c in db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
+            from m in db.ConversationMembers.Where(m => m.ConversationId == c.Id).DefaultIfEmpty()
+            from a in db.Accounts.Where(a => a.Id == m!.AccountId).DefaultIfEmpty()
+            select new
+            {
+                Conversation = c,
+                Member = m,
+                IsFullPrivacy = (bool?)a!.IsFullPrivacy,
+                InboxMessageNr = db.Messages.Where(x => x.ConversationId == c.Id && x.InboxNr == m!.ReadInboxNr + 1)
+                    .Select(x => (long?)x.MessageNr).FirstOrDefault(),
+            }).ToListAsync(ct);
+        var conversation = rows.FirstOrDefault()?.Conversation;
+        if (conversation is null || (access == Access.Autojoin && !conversation.IsAutojoin))
+        {
+            throw FleepErrors.ConversationNotFound();
+        }
+
+        var present = rows.Where(r => r.Member is not null).ToList();
+        var members = present.Select(r => r.Member!).OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
+        var privacy = present.Where(r => r.IsFullPrivacy == true).Select(r => r.Member!.AccountId).ToHashSet();
+        var inbox = present.Where(r => r.InboxMessageNr is not null)
+            .GroupBy(r => r.Member!.ReadInboxNr + 1).ToDictionary(g => g.Key, g => g.First().InboxMessageNr!.Value);
+        var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
+        if (access == Access.Autojoin)
+        {
+            if (viewer is null)
+            {
+                viewer = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
+                members.Add(viewer);
+                db.ConversationMembers.Add(viewer);
+            }
+
+            return new ConversationLock(conversation, members, viewer, privacy, inbox);
+        }
+
+        if (viewer is null || viewer.IsRemoved)
+        {
+            throw FleepErrors.ConversationNotFound();
+        }
+
+        if (access == Access.Write && !viewer.IsActive)
+        {
+            throw FleepErrors.MemberLeft();
+        }
+
+        return new ConversationLock(conversation, members, viewer, privacy, inbox);
+    }
+
     /// <summary>Completes a view: finds the message <c>inbox_message_nr</c> points at (at most one query).</summary>
     public async Task<ConvView> ViewAsync(Conversation conversation, IReadOnlyList<ConversationMember> members, ConversationMember viewer, CancellationToken ct) =>
         (await ViewsAsync([(conversation, members, viewer)], ct))[0];
@@ -60,11 +139,23 @@ public sealed class Membership(FleepDbContext db)
     /// create message nor the conversation's latest alerting message are looked up together.
     /// </summary>
     public async Task<List<ConvView>> ViewsAsync(
-        IReadOnlyList<(Conversation Conversation, IReadOnlyList<ConversationMember> Members, ConversationMember Viewer)> items, CancellationToken ct)
+        IReadOnlyList<(Conversation Conversation, IReadOnlyList<ConversationMember> Members, ConversationMember Viewer)> items, CancellationToken ct,
+        IReadOnlyDictionary<long, long>? knownInboxMessageNrs = null)
     {
         var targets = items.Select(i => ViewerState.InboxTarget(i.Conversation, i.Viewer)).ToList();
-        var lookups = items.Zip(targets).Where(x => x.Second > 0 && x.Second != x.First.Conversation.LastInboxNr).ToList();
         var found = new Dictionary<(Guid, long), long>();
+        if (knownInboxMessageNrs is not null && items.Count > 0)
+        {
+            // Only for views of one conversation (a change's fan-out): inbox numbers are per conversation.
+            var id = items[0].Conversation.Id;
+            foreach (var (inboxNr, messageNr) in knownInboxMessageNrs)
+            {
+                found[(id, inboxNr)] = messageNr;
+            }
+        }
+
+        var lookups = items.Zip(targets).Where(x => x.Second > 0 && x.Second != x.First.Conversation.LastInboxNr
+            && !found.ContainsKey((x.First.Conversation.Id, x.Second))).ToList();
         if (lookups.Count > 0)
         {
             var ids = lookups.Select(x => x.First.Conversation.Id).Distinct().ToList();

@@ -11,8 +11,7 @@ namespace FleepServer.Domain.Conversations;
 /// horizons. A call with a <c>client_req_id</c> that this account already used is not applied
 /// again: it answers with the original message (core spec §6.8), whatever the retry's body says.
 /// </summary>
-public sealed class MessageActions(
-    FleepDbContext db, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests, TimeProvider time)
+public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader)
 {
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct)
     {
@@ -197,24 +196,11 @@ public sealed class MessageActions(
             throw FleepErrors.BusinessRule("invalid_copy", "This message cannot be copied.");
         }
 
-        var target = r.ToConvId!.Value;
-        try
+        return await writer.ChangeAsync(new(accountId, r.ToConvId!.Value) { ClientReqId = r.ClientReqId }, change =>
         {
-            await using var change = await BeginAsync(accountId, target, ct);
-            if (r.ClientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
-            {
-                return original;
-            }
-
-            var from = change.ValidateFrom(r.FromMessageNr);
+            change.ValidateFrom(r.FromMessageNr);
             change.AppendText(source.Body, source.Subject);
-            requests.Remember(change, r.ClientReqId);
-            return await change.CommitAsync(from, ct) with { ClientReqId = r.ClientReqId };
-        }
-        catch (DbUpdateException e) when (r.ClientReqId is { } reqId && RequestLog.IsDuplicate(e))
-        {
-            return await requests.AfterRaceAsync(accountId, target, reqId, ct);
-        }
+        }, ct);
     }
 
     /// <summary>
@@ -295,30 +281,28 @@ public sealed class MessageActions(
     }
 
     /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards (core spec §6.5).</summary>
-    public async Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, ct);
-        var from = change.ValidateFrom(r.FromMessageNr);
-        await change.SetReadAsync(r.MessageNr!.Value, forwardOnly: true, "message_nr", ct);
-        return await change.CommitAsync(from, ct);
-    }
+    public Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId), (change, token) =>
+        {
+            change.ValidateFrom(r.FromMessageNr);
+            return change.SetReadAsync(r.MessageNr!.Value, forwardOnly: true, "message_nr", token);
+        }, ct);
 
     /// <summary>Moves the caller's read horizon back to just before <c>message_nr</c> (<c>is_mark_unread</c>).</summary>
-    public async Task<ConvResult> MarkUnreadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct)
-    {
-        await using var change = await BeginAsync(accountId, conversationId, ct);
-        var from = change.ValidateFrom(r.FromMessageNr);
-        var nr = r.MessageNr!.Value;
-        if (nr <= 0)
+    public Task<ConvResult> MarkUnreadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId), (change, token) =>
         {
-            throw FleepErrors.InvalidField("message_nr", "a positive number");
-        }
+            change.ValidateFrom(r.FromMessageNr);
+            var nr = r.MessageNr!.Value;
+            if (nr <= 0)
+            {
+                throw FleepErrors.InvalidField("message_nr", "a positive number");
+            }
 
-        await change.SetReadAsync(nr - 1, forwardOnly: false, "message_nr", ct);
-        return await change.CommitAsync(from, ct);
-    }
+            return change.SetReadAsync(nr - 1, forwardOnly: false, "message_nr", token);
+        }, ct);
 
-    private async Task<ConvResult> PostAsync(Guid accountId, Guid conversationId, string? text, string? subject, List<string>? tags,
+    private Task<ConvResult> PostAsync(Guid accountId, Guid conversationId, string? text, string? subject, List<string>? tags,
         List<Guid>? assignees, long? replyTo, Guid? clientReqId, bool? isRetry, long? fromMessageNr, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -336,14 +320,8 @@ public sealed class MessageActions(
         }
 
         var xml = Markup.ToXml(text);
-        try
+        return writer.ChangeAsync(new(accountId, conversationId) { ClientReqId = clientReqId }, async (change, token) =>
         {
-            await using var change = await BeginAsync(accountId, conversationId, ct);
-            if (clientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
-            {
-                return original;
-            }
-
             var from = change.ValidateFrom(fromMessageNr);
             if (isRetry == true && from is { } f && f != change.Conversation.LastMessageNr)
             {
@@ -353,10 +331,10 @@ public sealed class MessageActions(
             if (replyTo is not (null or 0))
             {
                 // A reply names the message it answers as its ref_message_nr.
-                await change.RequireMessageAsync(replyTo, ct);
+                await change.RequireMessageAsync(replyTo, token);
             }
 
-            var taskWeight = newTags.Contains(MessageTags.IsTodo) ? await NextTaskWeightAsync(change, ct) : (double?)null;
+            var taskWeight = newTags.Contains(MessageTags.IsTodo) ? await NextTaskWeightAsync(change, token) : (double?)null;
             var message = change.AppendText(xml, subject);
             message.ClientReqId = clientReqId;
             message.RefMessageNr = replyTo is null or 0 ? null : replyTo;
@@ -364,15 +342,7 @@ public sealed class MessageActions(
             {
                 ApplyTags(change, message, newTags, null, assignees, taskWeight);
             }
-
-            requests.Remember(change, clientReqId);
-            return await change.CommitAsync(from, ct) with { ClientReqId = clientReqId };
-        }
-        catch (DbUpdateException e) when (clientReqId is { } reqId && RequestLog.IsDuplicate(e))
-        {
-            // The same request committed concurrently (possibly into another conversation): answer with it.
-            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
-        }
+        }, ct);
     }
 
     private Task<ConvResult> ChangeAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
@@ -383,34 +353,19 @@ public sealed class MessageActions(
             return Task.CompletedTask;
         }, ct);
 
-    private async Task<ConvResult> ChangeWithAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
-        Func<ConversationChange, Message, Task> apply, CancellationToken ct)
-    {
-        try
+    private Task<ConvResult> ChangeWithAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
+        Func<ConversationChange, Message, Task> apply, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId) { ClientReqId = clientReqId }, async (change, token) =>
         {
-            await using var change = await BeginAsync(accountId, conversationId, ct);
-            if (clientReqId is { } reqId && await requests.FindAsync(change, reqId, ct) is { } original)
-            {
-                return original;
-            }
-
-            var from = change.ValidateFrom(fromMessageNr);
-            var message = await change.RequireMessageAsync(messageNr, ct);
+            change.ValidateFrom(fromMessageNr);
+            var message = await change.RequireMessageAsync(messageNr, token);
             await apply(change, message);
             change.ResultMessageNr = message.MessageNr;
             if (!change.Changed.Contains(message))
             {
                 change.Changed.Add(message);
             }
-
-            requests.Remember(change, clientReqId);
-            return await change.CommitAsync(from, ct) with { ClientReqId = clientReqId };
-        }
-        catch (DbUpdateException e) when (clientReqId is { } reqId && RequestLog.IsDuplicate(e))
-        {
-            return await requests.AfterRaceAsync(accountId, conversationId, reqId, ct);
-        }
-    }
+        }, ct);
 
     /// <summary>
     /// Changes the body and/or subject. Only the author edits a plain message; pinned and task
@@ -650,7 +605,4 @@ public sealed class MessageActions(
             throw FleepErrors.BusinessRule("invalid_edit", "System messages cannot be changed.");
         }
     }
-
-    private Task<ConversationChange> BeginAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
-        ConversationChange.BeginAsync(db, membership, reader, fanOut, time, accountId, conversationId, Access.Write, ct);
 }

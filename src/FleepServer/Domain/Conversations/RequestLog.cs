@@ -1,15 +1,15 @@
 using FleepServer.Data;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// Processed <c>client_req_id</c>s (core spec §6.8): unique per (account, id), written in the same
 /// transaction as the change. A call checks <see cref="FindAsync"/> once it holds the conversation
-/// lock (so a concurrent retry waits and then finds the original), and a unique violation at commit
-/// (the same id raced into another conversation) is answered by <see cref="AfterRaceAsync"/>.
+/// lock (so a concurrent retry waits and then finds the original). The same id raced into another
+/// conversation fails the unique key at commit; the unit of work re-runs the change, and the re-run
+/// finds the winner here (docs/writes.md).
 /// </summary>
 public sealed class RequestLog(FleepDbContext db, Membership membership, ConversationReader reader)
 {
@@ -46,24 +46,6 @@ public sealed class RequestLog(FleepDbContext db, Membership membership, Convers
 
         return await ResultAsync(await membership.ViewAsync(change.Conversation, change.Members, change.Viewer, ct), original, ct);
     }
-
-    /// <summary>After losing a commit race on the same id: the winner's result, or client_req_id_reused if it was another conversation.</summary>
-    public async Task<ConvResult> AfterRaceAsync(Guid accountId, Guid conversationId, Guid clientReqId, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        var original = await db.ClientRequests.AsNoTracking()
-            .FirstAsync(q => q.AccountId == accountId && q.ClientReqId == clientReqId, ct);
-        if (original.ConversationId != conversationId)
-        {
-            throw Reused();
-        }
-
-        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
-        return await ResultAsync(await membership.ViewAsync(conversation, members, viewer, ct), original, ct);
-    }
-
-    public static bool IsDuplicate(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "client_requests" };
 
     private async Task<ConvResult> ResultAsync(ConvView view, ClientRequest original, CancellationToken ct)
     {
