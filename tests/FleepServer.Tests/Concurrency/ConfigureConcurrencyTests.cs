@@ -33,11 +33,15 @@ public sealed class ConfigureConcurrencyTests(FleepServerFixture server) : IClas
                 await clients[c].CreateConversationAsync($"shared {c}", [.. clients.Where((_, i) => i != c)]);
             }
 
-            // Every account's address before the run: an account none of whose calls changes it keeps this one.
+            // Every account's values before the run: an account keeps them where none of its calls that changed them was applied.
+            var names = new List<HashSet<string>>();
+            var phones = new List<HashSet<string>>();
             var addresses = new List<HashSet<string>>();
             foreach (var client in clients)
             {
                 var own = (await client.ContactAsync("sync", new { contact_id = client.AccountId })).EnsureOk().Json;
+                names.Add([own.Str("display_name")]);
+                phones.Add([own.Str("phone_nr")]);
                 addresses.Add([own.Str("fleep_address")]);
             }
 
@@ -47,8 +51,6 @@ public sealed class ConfigureConcurrencyTests(FleepServerFixture server) : IClas
                 horizons.Add(await client.HorizonAsync());
             }
 
-            var names = clients.Select(_ => new HashSet<string>()).ToList();
-            var phones = clients.Select(_ => new HashSet<string>()).ToList();
             var calls = new List<Call>();
             void Add(FleepTestClient client, int account, string tag)
             {
@@ -81,7 +83,8 @@ public sealed class ConfigureConcurrencyTests(FleepServerFixture server) : IClas
 
             Assert.Equal(Accounts * CallsEach + Twins * TwinCalls, responses.Length);
             Assert.Equal(9, calls.Count(c => c.Body.ContainsKey("fleep_address")));
-            server.AssertAllOk(responses);
+            // Server errors are asserted at the end together with the stream check, so a run names both.
+            var failed = responses.Count(r => r.StatusCode != 200);
 
             await using var db = server.OpenDb();
             var ids = clients.Select(c => c.AccountId).ToList();
@@ -103,8 +106,14 @@ public sealed class ConfigureConcurrencyTests(FleepServerFixture server) : IClas
                 for (var x = 0; x < Accounts; x++)
                 {
                     var about = stream.ContactsAbout(clients[x].AccountId);
-                    // Every account changed its name, a public field: each co-member and the account itself heard of it.
-                    Assert.True(about.Count > 0, $"account {y}'s stream has no contact record about account {x}");
+                    // Every account changed its name (a public field) at least once unless all its calls failed:
+                    // each co-member and the account itself heard of it.
+                    if (about.Count == 0)
+                    {
+                        mismatches.Add($"account {y}'s stream has no contact record about account {x}");
+                        continue;
+                    }
+
                     var last = about[^1];
                     var expected = final[clients[x].AccountId];
                     (string Field, string Value)[] fields = x == y
@@ -121,7 +130,9 @@ public sealed class ConfigureConcurrencyTests(FleepServerFixture server) : IClas
                 }
             }
 
-            Assert.True(mismatches.Count == 0, $"{mismatches.Count} stale contact fields: {string.Join("; ", mismatches.Take(10))}");
+            Assert.True(failed == 0 && mismatches.Count == 0,
+                $"{failed} of {responses.Length} answers were not 200 ({server.Explain(responses)}); " +
+                $"{mismatches.Count} stale contact fields: {string.Join("; ", mismatches.Take(10))}");
         }
         finally
         {

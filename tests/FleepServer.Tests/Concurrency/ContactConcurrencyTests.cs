@@ -59,7 +59,8 @@ public sealed class ContactConcurrencyTests(FleepServerFixture server) : IClassF
             var responses = await ConcurrentCalls.RunAsync(dialogCalls.Select(d => d.Call).Concat(otherCalls));
 
             Assert.Equal(Accounts * 12, responses.Length);
-            server.AssertAllOk(responses);
+            // Server errors are asserted at the end together with the consistency checks, so a run names both.
+            var failed = responses.Count(r => r.StatusCode != 200);
 
             await using var db = server.OpenDb();
             var ids = clients.Select(c => c.AccountId).ToList();
@@ -73,9 +74,9 @@ public sealed class ContactConcurrencyTests(FleepServerFixture server) : IClassF
             for (var p = 0; p < pairs.Count; p++)
             {
                 var (a, b) = pairs[p];
-                var answered = dialogCalls.Select((d, i) => (d.Pair, Response: responses[i])).Where(d => d.Pair == p)
+                var answered = dialogCalls.Select((d, i) => (d.Pair, Response: responses[i])).Where(d => d.Pair == p && d.Response.StatusCode == 200)
                     .Select(d => d.Response.Header().GetProperty("conversation_id").GetGuid()).ToList();
-                Assert.Equal(4, answered.Count);
+                Assert.True(answered.Count > 0, $"no get_dialog call of pair {p} was answered; {server.Explain(responses)}");
                 var dialog = Assert.Single(answered.Distinct());
                 var pairConversations = twoMemberConversations.Where(c => c.Members.SetEquals([a.AccountId, b.AccountId])).ToList();
                 Assert.Equal(new[] { dialog }, pairConversations.Select(c => c.Conversation));
@@ -91,7 +92,15 @@ public sealed class ContactConcurrencyTests(FleepServerFixture server) : IClassF
                 foreach (var contact in new[] { clients[(o + 1) % Accounts], clients[(o + Accounts - 1) % Accounts] })
                 {
                     var entry = Assert.Single(entries, e => e.OwnerId == owner.AccountId && e.ContactId == contact.AccountId);
-                    Assert.Contains(entry.ContactName!, names[(owner.AccountId, contact.AccountId)]);
+                    if (entry.ContactName is null)
+                    {
+                        mismatches.Add($"account {o} has no private name for {contact.AccountId} although it sent three");
+                    }
+                    else
+                    {
+                        Assert.Contains(entry.ContactName, names[(owner.AccountId, contact.AccountId)]);
+                    }
+
 
                     var synced = (await owner.ContactAsync("sync", new { contact_id = contact.AccountId })).EnsureOk().Json;
                     Assert.Equal(entry.ContactName, synced.Str("contact_name"));
@@ -113,7 +122,9 @@ public sealed class ContactConcurrencyTests(FleepServerFixture server) : IClassF
                 }
             }
 
-            Assert.True(mismatches.Count == 0, $"{mismatches.Count} stale fields: {string.Join("; ", mismatches.Take(10))}");
+            Assert.True(failed == 0 && mismatches.Count == 0,
+                $"{failed} of {responses.Length} answers were not 200 ({server.Explain(responses)}); " +
+                $"{mismatches.Count} stale fields: {string.Join("; ", mismatches.Take(10))}");
         }
         finally
         {
