@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Serilog.Core;
 
 namespace FleepServer.Tests.Infrastructure;
@@ -109,6 +110,26 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
             await server.DisposeAsync();
         }
 
+        await EndBackendsAsync();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Ends the database sessions the stopped servers' connection pools still keep open: idle pooled
+    /// connections outlive the server that opened them, and after classes that run many requests
+    /// at once they would use up the PostgreSQL server's connection slots for the rest of the run.
+    /// </summary>
+    private async Task EndBackendsAsync()
+    {
+        if (ConnectionString.Length == 0)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        await command.ExecuteScalarAsync();
     }
 }
