@@ -67,7 +67,7 @@ public sealed class UnitOfWork(FleepDbContext db, StreamAppender streams, ILogge
             catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested
                                       && RetryCause(e, committing, idempotent) is { } cause)
             {
-                logger.LogWarning("Write retried after {Cause} (attempt {Attempt})", cause, attempt + 1);
+                logger.LogWarning("Write retried after {Cause:l} (attempt {Attempt})", cause, attempt + 1);
                 await Task.Delay(Backoff(attempt), ct);
             }
             finally

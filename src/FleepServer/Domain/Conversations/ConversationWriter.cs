@@ -28,11 +28,11 @@ public sealed class ConversationWriter(
         unit.RunAsync(async token =>
         {
             var now = time.GetUtcNow();
-            var locked = await membership.LockAsync(target.ConversationId, target.AccountId, target.Access, now, token);
+            var locked = await membership.LockAsync(target.ConversationId, target.AccountId, target.Access, now, token, target.ClientReqId);
             var change = new ConversationChange(db, locked, now);
-            if (target.ClientReqId is { } reqId && await requests.FindAsync(change, reqId, token) is { } original)
+            if (locked.Original is { } original)
             {
-                return original;
+                return await requests.AnswerAsync(change, original, token);
             }
 
             await apply(change, token);

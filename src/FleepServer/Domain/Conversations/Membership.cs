@@ -21,14 +21,19 @@ public enum Access
 /// A conversation as a change found it under its row lock: the conversation, every member row
 /// (tracked, ordered by join), the viewer's row (new and untracked-yet for an autojoin by a
 /// stranger), the members whose accounts are full-privacy, and the message numbers of the members'
-/// first unread inbox messages, so that the change's fan-out reads nothing more.
+/// first unread inbox messages, so that the change's fan-out reads nothing more, and the caller's
+/// earlier request with the change's client_req_id.
 /// </summary>
 public sealed record ConversationLock(
     Conversation Conversation,
     List<ConversationMember> Members,
     ConversationMember Viewer,
     IReadOnlySet<Guid> FullPrivacy,
-    IReadOnlyDictionary<long, long> InboxMessageNrs);
+    IReadOnlyDictionary<long, long> InboxMessageNrs)
+{
+    /// <summary>The caller's earlier request with the change's client_req_id, when there is one.</summary>
+    public ClientRequest? Original { get; init; }
+}
 
 /// <summary>
 /// The one place that decides who may use a conversation (design §3.4). An unknown id, an account
@@ -68,12 +73,16 @@ public sealed class Membership(FleepDbContext db)
     }
 
     /// <summary>
-    /// Locks the conversation row for the change (first lock after accounts, docs/writes.md) and
-    /// loads, in the same single command, its member rows with their accounts' privacy flags and
-    /// the message each member's inbox horizon points at. Rows this context tracked from an earlier
-    /// read are replaced by the ones read under the lock, so a change never builds on a stale copy.
+    /// Locks the conversation row for the change (the first lock after accounts, docs/writes.md),
+    /// then reads, in one more command, its member rows with their accounts' privacy flags, the
+    /// message each member's inbox horizon points at, and the caller's earlier request with
+    /// <paramref name="clientReqId"/>. Two statements, because in PostgreSQL's read-committed mode a
+    /// statement that waited for the lock would read the other tables as they were before the wait.
+    /// Rows this context tracked from an earlier read are replaced by the ones read under the lock,
+    /// so a change never builds on a stale copy.
     /// </summary>
-    public async Task<ConversationLock> LockAsync(Guid conversationId, Guid accountId, Access access, DateTimeOffset now, CancellationToken ct)
+    public async Task<ConversationLock> LockAsync(Guid conversationId, Guid accountId, Access access, DateTimeOffset now, CancellationToken ct,
+        Guid? clientReqId = null)
     {
         foreach (var stale in db.ChangeTracker.Entries().Where(e => e.Entity is Conversation c && c.Id == conversationId
                      || e.Entity is ConversationMember m && m.ConversationId == conversationId).ToList())
@@ -81,29 +90,31 @@ public sealed class Membership(FleepDbContext db)
             stale.State = EntityState.Detached;
         }
 
-        var rows = await (
-            from c in db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
-            from m in db.ConversationMembers.Where(m => m.ConversationId == c.Id).DefaultIfEmpty()
-            from a in db.Accounts.Where(a => a.Id == m!.AccountId).DefaultIfEmpty()
-            select new
-            {
-                Conversation = c,
-                Member = m,
-                IsFullPrivacy = (bool?)a!.IsFullPrivacy,
-                InboxMessageNr = db.Messages.Where(x => x.ConversationId == c.Id && x.InboxNr == m!.ReadInboxNr + 1)
-                    .Select(x => (long?)x.MessageNr).FirstOrDefault(),
-            }).ToListAsync(ct);
-        var conversation = rows.FirstOrDefault()?.Conversation;
+        var conversation = (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE")
+            .ToListAsync(ct)).SingleOrDefault();
         if (conversation is null || (access == Access.Autojoin && !conversation.IsAutojoin))
         {
             throw FleepErrors.ConversationNotFound();
         }
 
-        var present = rows.Where(r => r.Member is not null).ToList();
-        var members = present.Select(r => r.Member!).OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
-        var privacy = present.Where(r => r.IsFullPrivacy == true).Select(r => r.Member!.AccountId).ToHashSet();
-        var inbox = present.Where(r => r.InboxMessageNr is not null)
-            .GroupBy(r => r.Member!.ReadInboxNr + 1).ToDictionary(g => g.Key, g => g.First().InboxMessageNr!.Value);
+        var rows = await (
+            from m in db.ConversationMembers.Where(m => m.ConversationId == conversationId)
+            join a in db.Accounts on m.AccountId equals a.Id
+            select new
+            {
+                Member = m,
+                a.IsFullPrivacy,
+                InboxMessageNr = db.Messages.Where(x => x.ConversationId == conversationId && x.InboxNr == m.ReadInboxNr + 1)
+                    .Select(x => (long?)x.MessageNr).FirstOrDefault(),
+                Original = clientReqId == null
+                    ? null
+                    : db.ClientRequests.FirstOrDefault(q => q.AccountId == accountId && q.ClientReqId == clientReqId),
+            }).ToListAsync(ct);
+        var original = rows.Select(r => r.Original).FirstOrDefault(o => o is not null);
+        var members = rows.Select(r => r.Member).OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
+        var privacy = rows.Where(r => r.IsFullPrivacy).Select(r => r.Member.AccountId).ToHashSet();
+        var inbox = rows.Where(r => r.InboxMessageNr is not null)
+            .GroupBy(r => r.Member.ReadInboxNr + 1).ToDictionary(g => g.Key, g => g.First().InboxMessageNr!.Value);
         var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
         if (access == Access.Autojoin)
         {
@@ -114,7 +125,7 @@ public sealed class Membership(FleepDbContext db)
                 db.ConversationMembers.Add(viewer);
             }
 
-            return new ConversationLock(conversation, members, viewer, privacy, inbox);
+            return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
         }
 
         if (viewer is null || viewer.IsRemoved)
@@ -127,7 +138,7 @@ public sealed class Membership(FleepDbContext db)
             throw FleepErrors.MemberLeft();
         }
 
-        return new ConversationLock(conversation, members, viewer, privacy, inbox);
+        return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
     }
 
     /// <summary>Completes a view: finds the message <c>inbox_message_nr</c> points at (at most one query).</summary>

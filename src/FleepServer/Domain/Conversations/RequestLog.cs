@@ -6,8 +6,9 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// Processed <c>client_req_id</c>s (core spec §6.8): unique per (account, id), written in the same
-/// transaction as the change. A call checks <see cref="FindAsync"/> once it holds the conversation
-/// lock (so a concurrent retry waits and then finds the original). The same id raced into another
+/// transaction as the change. The change's lock reads the earlier request once it holds the
+/// conversation lock (so a concurrent retry waits and then finds the original), and
+/// <see cref="AnswerAsync"/> answers with it. The same id raced into another
 /// conversation fails the unique key at commit; the unit of work re-runs the change, and the re-run
 /// finds the winner here (docs/writes.md).
 /// </summary>
@@ -29,16 +30,9 @@ public sealed class RequestLog(FleepDbContext db, Membership membership, Convers
         }
     }
 
-    /// <summary>The answer to a request already processed: the original message as it is now; null for a new id.</summary>
-    public async Task<ConvResult?> FindAsync(ConversationChange change, Guid clientReqId, CancellationToken ct)
+    /// <summary>The answer to a request already processed (found by the change's lock): the original message as it is now.</summary>
+    public async Task<ConvResult> AnswerAsync(ConversationChange change, ClientRequest original, CancellationToken ct)
     {
-        var original = await db.ClientRequests.AsNoTracking()
-            .FirstOrDefaultAsync(q => q.AccountId == change.Viewer.AccountId && q.ClientReqId == clientReqId, ct);
-        if (original is null)
-        {
-            return null;
-        }
-
         if (original.ConversationId != change.Conversation.Id)
         {
             throw Reused();
