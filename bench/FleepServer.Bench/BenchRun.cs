@@ -71,7 +71,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             report.LoadAverages.Add($"end {Machine.LoadAverage()}");
             var directory = outDirectory ?? (quick ? Path.Combine(work, "results") : Path.Combine(repo, "bench/results"));
             var (json, md) = report.Write(directory);
-            Console.WriteLine($"results: {json} and {md} ({total.Elapsed.TotalSeconds:0} s, load average {Machine.LoadAverage()})");
+            Console.WriteLine($"results: {json} and {md} ({total.Elapsed.TotalSeconds:0} s, load average {Machine.LoadAverage()})"
+                + (report.Comparable ? "" : $"; NOT COMPARABLE: {report.NotComparable}"));
 
             var errors = report.Metrics.Sum(m => m.Errors) + failures;
             var lost = report.Metrics.Sum(m => m.Lost);
@@ -146,6 +147,12 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         report.Machine["dotnet"] = Environment.Version.ToString();
         report.Machine["open_files_limit"] = Machine.OpenFileLimit().ToString(CultureInfo.InvariantCulture);
         report.LoadAverages.Add($"start {Machine.LoadAverage()}");
+        report.NotComparable = Machine.BusyReason();
+        if (report.NotComparable is not null)
+        {
+            Console.WriteLine($"warning: this run is NOT COMPARABLE: {report.NotComparable}; its figures are marked so and are not to be committed as figures");
+        }
+
         Console.WriteLine($"bench {(quick ? "--quick " : "")}commit {report.Commit}: {string.Join(", ", report.Machine.Select(kv => $"{kv.Key} {kv.Value}"))}; load average {Machine.LoadAverage()}");
         // The bench holds one socket per parked poll, and so does the server (which inherits the limit).
         var needed = sizes.Parked + 1000L;

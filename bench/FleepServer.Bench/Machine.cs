@@ -79,6 +79,24 @@ public static class Machine
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 
+    /// <summary>The 1-minute load average: runnable processes, averaged.</summary>
+    public static double OneMinuteLoad() =>
+        double.Parse(LoadAverage().Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Why a run started now would not be comparable with others: the machine was already busy
+    /// (1-minute load average at or above half the cores, i.e. other work held a core's worth of
+    /// the machine on average); null when it was quiet.
+    /// </summary>
+    public static string? BusyReason()
+    {
+        var load = OneMinuteLoad();
+        var limit = Environment.ProcessorCount / 2.0;
+        return load >= limit
+            ? $"the 1-minute load average was {load.ToString("0.00", CultureInfo.InvariantCulture)} at the start, at or above {limit.ToString("0.0", CultureInfo.InvariantCulture)} (half the {Environment.ProcessorCount} cores): the machine was busy before the bench began"
+            : null;
+    }
+
     public static long OpenFileLimit()
     {
         foreach (var line in File.ReadLines("/proc/self/limits"))

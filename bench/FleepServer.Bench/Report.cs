@@ -67,6 +67,11 @@ public sealed class Report
     public List<Metric> Metrics { get; } = [];
     public Dictionary<string, string> Captured { get; } = [];
     public List<string> LoadAverages { get; } = [];
+
+    /// <summary>Why the run is not comparable with others (the machine was busy at its start); null for a comparable run.</summary>
+    public string? NotComparable { get; set; }
+
+    public bool Comparable => NotComparable is null;
     public double TotalSeconds { get; set; }
 
     public double BaselineValue(string name) => Baselines.FirstOrDefault(b => b.Name == name)?.Value ?? double.NaN;
@@ -89,7 +94,7 @@ public sealed class Report
     public (string Json, string Markdown) Write(string directory)
     {
         Directory.CreateDirectory(directory);
-        var name = $"{Started:yyyy-MM-dd}-{Commit}{(Quick ? "-quick" : "")}";
+        var name = $"{Started:yyyy-MM-dd}-{Commit}{(Quick ? "-quick" : "")}{(Comparable ? "" : "-not-comparable")}";
         var json = Path.Combine(directory, name + ".json");
         File.WriteAllText(json, JsonSerializer.Serialize(this, new JsonSerializerOptions
         {
@@ -101,6 +106,12 @@ public sealed class Report
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Bench {Started:yyyy-MM-dd HH:mm} UTC, commit {Commit}{(Quick ? " (quick)" : "")}");
         md.AppendLine();
+        if (NotComparable is not null)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"**NOT COMPARABLE**: {NotComparable}. These figures say nothing about the server.");
+            md.AppendLine();
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {string.Join(", ", Machine.Select(kv => $"{kv.Key} {kv.Value}"))}  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL: {string.Join(", ", Postgres.Select(kv => $"{kv.Key} {kv.Value}"))}  ");
         md.AppendLine(CultureInfo.InvariantCulture, $"Load average during the run: {string.Join(" | ", LoadAverages)}  ");
