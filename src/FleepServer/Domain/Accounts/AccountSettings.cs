@@ -4,6 +4,7 @@ using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
 using FleepServer.Domain.Contacts;
+using FleepServer.Streams;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,8 @@ public sealed class AccountSettings(
     TimeProvider time,
     ContactFanOut contacts,
     IOptions<FleepOptions> options,
-    ILogger<AccountSettings> logger)
+    ILogger<AccountSettings> logger,
+    StreamNotifier notifier)
 {
     public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
     {
@@ -124,6 +126,11 @@ public sealed class AccountSettings(
 
         await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null || statusChanged, ct);
         await transaction.CommitAsync(ct);
+        if (request.Password is not null)
+        {
+            notifier.PublishSessionsEnded([], [account.Id]);
+        }
+
         return account;
     }
 
