@@ -51,8 +51,10 @@ public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<F
         var waiters = server.Services.GetRequiredService<StreamWaiters>();
         var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
 
+        // Count the parked polls before this one starts: it may park before the count is read.
+        var baseline = waiters.Count;
         var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
-        await server.WaitForParkedAsync(waiters.Count + 1);
+        await server.WaitForParkedAsync(baseline + 1);
         // The waiter registers before the poll's one read; let that read finish before counting.
         long parkedAt;
         do
