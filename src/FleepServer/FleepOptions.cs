@@ -50,6 +50,17 @@ public sealed class LoginOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(1);
 
     public TimeSpan RememberedSessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a session this process checked is trusted without reading the database again. An
+    /// ended session is normally dropped at once (in this process) or as soon as the notification
+    /// arrives (other processes); this is the bound when a notification is lost, and for accounts
+    /// closed directly in the database.
+    /// </summary>
+    public TimeSpan SessionCacheMaxAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most sessions one process keeps checked in memory.</summary>
+    public int SessionCacheCapacity { get; set; } = 100_000;
 }
 
 public sealed class EmbeddedDatabaseOptions

@@ -13,13 +13,17 @@ namespace FleepServer.Auth;
 /// Authenticates an API call by its <c>token_id</c> cookie AND the <c>ticket</c> of that same
 /// session (from the JSON body, or the query string for uploads). Either missing or wrong, a
 /// revoked or idle-expired session, or a closed account: 401 with Fleep's error body, which every
-/// client treats as "log in again" (core spec §1.3).
+/// client treats as "log in again" (core spec §1.3). A session this process checked recently comes
+/// from the <see cref="SessionCache"/> without a database command; anything the cached copy would
+/// refuse other than a wrong ticket is decided by the database row instead, so the cache can only
+/// let a session live as long as its drop takes to arrive, never refuse a live one.
 /// </summary>
 public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     FleepDbContext db,
+    SessionCache cache,
     TimeProvider time,
     IOptions<FleepOptions> fleepOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -41,18 +45,21 @@ public sealed class SessionAuthenticationHandler(
         }
 
         var tokenHash = SessionSecrets.Hash(token!);
-        var session = await db.Sessions.AsNoTracking()
-            .Where(s => s.TokenHash == tokenHash && s.RevokedTime == null)
-            .Join(db.Accounts, s => s.AccountId, a => a.Id,
-                (s, a) => new { s.Id, s.AccountId, s.TicketHash, s.LastSeenTime, s.RememberMe, a.Status, a.ActivityTime })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-
         var now = time.GetUtcNow();
-        var login = fleepOptions.Value.Login;
-        if (session is null
-            || !SessionSecrets.Matches(ticket, session.TicketHash)
-            || session.Status is AccountStatus.Closed or AccountStatus.Banned
-            || now - session.LastSeenTime > (session.RememberMe ? login.RememberedSessionLifetime : login.SessionLifetime))
+        var cached = cache.Find(tokenHash);
+        var session = cached is not null && IsLive(cached, now) ? cached : null;
+        if (session is null)
+        {
+            var epoch = cache.Epoch;
+            session = await LoadAsync(tokenHash);
+            if (session is not null && SessionSecrets.Matches(ticket, session.TicketHash) && IsLive(session, now))
+            {
+                cache.Store(tokenHash, session, epoch);
+                cached = session;
+            }
+        }
+
+        if (session is null || !SessionSecrets.Matches(ticket, session.TicketHash) || !IsLive(session, now))
         {
             return AuthenticateResult.Fail("No live session for this token and ticket.");
         }
@@ -61,10 +68,13 @@ public sealed class SessionAuthenticationHandler(
         // peripheral spec §1.2) move together, in one command, at most once a minute.
         if (now - session.LastSeenTime > LastSeenResolution || session.ActivityTime is not { } active || now - active > LastSeenResolution)
         {
+            // The account row first, then the session's: the lock order of every writer (docs/writes.md),
+            // which a password change (account, then its sessions) follows too.
             await db.Database.ExecuteSqlAsync($"""
-                WITH seen AS (UPDATE sessions SET last_seen_time = {now} WHERE session_id = {session.Id})
-                UPDATE accounts SET activity_time = {now} WHERE account_id = {session.AccountId}
+                WITH active AS (UPDATE accounts SET activity_time = {now} WHERE account_id = {session.AccountId} RETURNING account_id)
+                UPDATE sessions SET last_seen_time = {now} WHERE session_id = {session.Id} AND EXISTS (SELECT FROM active)
                 """, Context.RequestAborted);
+            cache.Update(tokenHash, cached!, session with { LastSeenTime = now, ActivityTime = now });
         }
 
         var current = new CurrentSession(session.AccountId, session.Id);
@@ -73,6 +83,22 @@ public sealed class SessionAuthenticationHandler(
             [new Claim(ClaimTypes.NameIdentifier, session.AccountId.ToString()), new Claim("session_id", session.Id.ToString())],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The session row, unrevoked, joined with its account's status; the one query of a cache miss.</summary>
+    private Task<CachedSession?> LoadAsync(byte[] tokenHash) =>
+        db.Sessions.AsNoTracking()
+            .Where(s => s.TokenHash == tokenHash && s.RevokedTime == null)
+            .Join(db.Accounts, s => s.AccountId, a => a.Id,
+                (s, a) => new CachedSession(s.Id, s.AccountId, s.TicketHash, s.RememberMe, s.LastSeenTime, a.Status, a.ActivityTime))
+            .FirstOrDefaultAsync(Context.RequestAborted);
+
+    /// <summary>The account may use the API and the session has not been idle past its lifetime.</summary>
+    private bool IsLive(CachedSession session, DateTimeOffset now)
+    {
+        var login = fleepOptions.Value.Login;
+        return session.Status is not (AccountStatus.Closed or AccountStatus.Banned)
+            && now - session.LastSeenTime <= (session.RememberMe ? login.RememberedSessionLifetime : login.SessionLifetime);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -87,6 +87,7 @@ public static class FleepServerHost
         services.AddScoped<ContactFanOut>();
         services.AddScoped<ContactActions>();
 
+        services.AddSingleton<SessionCache>();
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
         services.AddHostedService(provider => provider.GetRequiredService<StreamNotifier>());

@@ -1,23 +1,36 @@
 using System.Threading.Channels;
+using FleepServer.Auth;
 using Npgsql;
 
 namespace FleepServer.Streams;
 
 /// <summary>
-/// Wakes the polls waiting for accounts whose streams just grew: this process's at once, other
-/// processes' through PostgreSQL <c>LISTEN/NOTIFY</c>. Outgoing account ids are coalesced: one
-/// <c>NOTIFY</c> carries every account touched since the previous one (up to the payload limit),
-/// never one per message, so a burst of commits costs a few notifications, not one each.
+/// Tells every server process on the database what changed, through PostgreSQL
+/// <c>LISTEN/NOTIFY</c>. On <see cref="Channel"/>: accounts whose streams just grew, whose parked
+/// polls wake (this process's at once). On <see cref="SessionChannel"/>: ended sessions
+/// (<c>s</c> + id) and accounts whose sessions all need checking again (<c>a</c> + id), which
+/// every process drops from its <see cref="SessionCache"/>. Outgoing ids are coalesced: one
+/// <c>NOTIFY</c> carries every id queued since the previous one (up to the payload limit), never
+/// one per change, so a burst of commits costs a few notifications, not one each. Whenever the
+/// listening connection (re)connects, anything may have been missed: every parked poll wakes and
+/// the whole session cache is dropped.
 /// </summary>
-public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configuration, ILogger<StreamNotifier> logger)
+public sealed class StreamNotifier(
+    StreamWaiters waiters,
+    SessionCache sessions,
+    IConfiguration configuration,
+    ILogger<StreamNotifier> logger)
     : BackgroundService
 {
     public const string Channel = "fleep_stream";
 
-    // PostgreSQL caps a payload below 8000 bytes; a 32-character id plus a comma each.
+    /// <summary>Payload <c>tag:s{session id},a{account id},...</c>; an empty tag (an administrator's own NOTIFY) is obeyed too.</summary>
+    public const string SessionChannel = "fleep_session";
+
+    // PostgreSQL caps a payload below 8000 bytes; a 33-character id plus a comma each.
     private const int IdsPerNotification = 200;
 
-    private readonly Channel<Guid> outgoing = System.Threading.Channels.Channel.CreateUnbounded<Guid>(
+    private readonly Channel<Outgoing> outgoing = System.Threading.Channels.Channel.CreateUnbounded<Outgoing>(
         new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Tags this process's notifications so it does not wake itself twice.</summary>
@@ -29,7 +42,25 @@ public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configu
         foreach (var accountId in accountIds)
         {
             waiters.Wake(accountId);
-            outgoing.Writer.TryWrite(accountId);
+            outgoing.Writer.TryWrite(new Outgoing(Channel, accountId.ToString("N")));
+        }
+    }
+
+    /// <summary>
+    /// Called after a commit that ended these sessions, or all sessions of these accounts (or closed
+    /// them): this process's cache forgets them at once, the other processes' when the notification arrives.
+    /// </summary>
+    public void PublishSessionsEnded(IReadOnlyCollection<Guid> sessionIds, IReadOnlyCollection<Guid> accountIds)
+    {
+        sessions.Drop(sessionIds, accountIds);
+        foreach (var sessionId in sessionIds)
+        {
+            outgoing.Writer.TryWrite(new Outgoing(SessionChannel, "s" + sessionId.ToString("N")));
+        }
+
+        foreach (var accountId in accountIds)
+        {
+            outgoing.Writer.TryWrite(new Outgoing(SessionChannel, "a" + accountId.ToString("N")));
         }
     }
 
@@ -39,32 +70,38 @@ public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configu
     private async Task SendAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        var batch = new HashSet<Guid>();
+        var batches = new Dictionary<string, HashSet<string>> { [Channel] = [], [SessionChannel] = [] };
         while (await outgoing.Reader.WaitToReadAsync(ct))
         {
-            while (batch.Count < IdsPerNotification && outgoing.Reader.TryRead(out var accountId))
+            var taken = 0;
+            while (taken++ < IdsPerNotification && outgoing.Reader.TryRead(out var item))
             {
-                batch.Add(accountId);
+                batches[item.Channel].Add(item.Id);
             }
 
-            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-            notify.Parameters.AddWithValue("channel", Channel);
-            notify.Parameters.AddWithValue("payload", $"{processTag}:{string.Join(',', batch.Select(id => id.ToString("N")))}");
-            await notify.ExecuteNonQueryAsync(ct);
-            batch.Clear();
+            foreach (var (channel, batch) in batches.Where(b => b.Value.Count > 0))
+            {
+                await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+                notify.Parameters.AddWithValue("channel", channel);
+                notify.Parameters.AddWithValue("payload", $"{processTag}:{string.Join(',', batch)}");
+                await notify.ExecuteNonQueryAsync(ct);
+                batch.Clear();
+            }
         }
     }
 
     private async Task ListenAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        connection.Notification += (_, e) => OnNotification(e.Payload);
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SessionChannel}", connection))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }
 
-        // Anything sent while this process was not listening is unknown: let every parked poll look.
+        // Anything sent while this process was not listening is unknown: let every parked poll
+        // look, and check every session against the database again.
+        sessions.Clear();
         waiters.WakeEveryone();
         while (!ct.IsCancellationRequested)
         {
@@ -72,7 +109,7 @@ public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configu
         }
     }
 
-    private void OnNotification(string payload)
+    private void OnNotification(string channel, string payload)
     {
         var separator = payload.IndexOf(':');
         if (separator < 0 || payload.AsSpan(0, separator).SequenceEqual(processTag))
@@ -80,13 +117,42 @@ public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configu
             return;
         }
 
-        foreach (var id in payload[(separator + 1)..].Split(','))
+        var ids = payload[(separator + 1)..].Split(',');
+        if (channel == SessionChannel)
+        {
+            OnSessionsEnded(ids);
+            return;
+        }
+
+        foreach (var id in ids)
         {
             if (Guid.TryParseExact(id, "N", out var accountId))
             {
                 waiters.Wake(accountId);
             }
         }
+    }
+
+    private void OnSessionsEnded(string[] ids)
+    {
+        var sessionIds = new List<Guid>();
+        var accountIds = new List<Guid>();
+        foreach (var id in ids)
+        {
+            if (id.Length == 33 && Guid.TryParseExact(id.AsSpan(1), "N", out var parsed))
+            {
+                if (id[0] == 's')
+                {
+                    sessionIds.Add(parsed);
+                }
+                else if (id[0] == 'a')
+                {
+                    accountIds.Add(parsed);
+                }
+            }
+        }
+
+        sessions.Drop(sessionIds, accountIds);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
@@ -121,4 +187,6 @@ public sealed class StreamNotifier(StreamWaiters waiters, IConfiguration configu
             }
         }
     }
+
+    private readonly record struct Outgoing(string Channel, string Id);
 }

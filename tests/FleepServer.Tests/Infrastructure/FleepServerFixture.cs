@@ -48,11 +48,12 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     /// Starts one more server process-equivalent on the same database: its own waiters, notifier
     /// and connections, as a second FleepServer process behind a proxy would have.
     /// </summary>
-    public async Task<(Uri BaseAddress, IServiceProvider Services)> StartPeerAsync()
+    public async Task<(Uri BaseAddress, IServiceProvider Services, CommandCounter Commands)> StartPeerAsync()
     {
-        var peer = await StartServerAsync(new CommandCounter());
+        var commands = new CommandCounter();
+        var peer = await StartServerAsync(commands);
         peers.Add(peer);
-        return (AddressOf(peer), peer.Services);
+        return (AddressOf(peer), peer.Services, commands);
     }
 
     private async Task<WebApplication> StartServerAsync(CommandCounter commands)

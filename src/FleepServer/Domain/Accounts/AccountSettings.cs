@@ -4,6 +4,7 @@ using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
 using FleepServer.Domain.Contacts;
+using FleepServer.Streams;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,8 @@ public sealed class AccountSettings(
     TimeProvider time,
     ContactFanOut contacts,
     IOptions<FleepOptions> options,
-    ILogger<AccountSettings> logger)
+    ILogger<AccountSettings> logger,
+    StreamNotifier notifier)
 {
     public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
     {
@@ -56,7 +58,7 @@ public sealed class AccountSettings(
 
         try
         {
-            return await unit.RunAsync(async token =>
+            var changed = await unit.RunAsync(async token =>
             {
                 // Read under the row lock: the contact records below are built from what this change commits.
                 var account = await LockAsync(me, keyChange: email is not null || fleepAddress is not null, token);
@@ -111,6 +113,13 @@ public sealed class AccountSettings(
                     token);
                 return account;
             }, ct);
+            if (password is not null)
+            {
+                // Committed: every process now drops the account's other sessions from its session cache.
+                notifier.PublishSessionsEnded([], [changed.Id]);
+            }
+
+            return changed;
         }
         catch (DbUpdateException e) when (AccountRules.IsUniqueViolation(e, AccountRules.EmailKeyIndex))
         {

@@ -1,6 +1,7 @@
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
+using FleepServer.Streams;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,15 @@ public sealed record StartedSession(Account Account, string Token, string Ticket
 /// <summary>
 /// Login and logout. A login checks the lockout before hashing anything, verifies the password
 /// with Identity's <see cref="PasswordHasher{TUser}"/> (an unknown address is verified against a
-/// dummy hash so it costs the same time), counts failures and opens a session.
+/// dummy hash so it costs the same time), counts failures and opens a session. A logout revokes
+/// the session and then has every server process drop it from its session cache.
 /// </summary>
 public sealed class Logins(
     FleepDbContext db,
     IPasswordHasher<Account> hasher,
     TimeProvider time,
-    IOptions<FleepOptions> options)
+    IOptions<FleepOptions> options,
+    StreamNotifier notifier)
 {
     // A real hash of a throwaway password, so unknown addresses pay the same hashing cost.
     private static readonly Lazy<string> DummyHash =
@@ -72,6 +75,8 @@ public sealed class Logins(
         var now = time.GetUtcNow();
         await db.Sessions.Where(s => s.Id == session.SessionId && s.RevokedTime == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedTime, now), ct);
+        // Committed (one statement, no transaction): now every process may forget it.
+        notifier.PublishSessionsEnded([session.SessionId], []);
     }
 
     /// <summary>Adds a session for the account to the unit of work; the caller saves.</summary>
