@@ -16,7 +16,7 @@ public sealed record PollAnswer(long EventHorizon, IReadOnlyList<string> Records
 /// <summary>
 /// <c>api/account/poll</c>: the records after the client's horizon, or a parked wait for them.
 /// Horizon 0 is an initial sync (a snapshot). A parked poll costs no thread and no database work:
-/// it registers its waiter, reads once, and only reads again when woken (design.md §4).
+/// it registers its waiter, reads once, and only reads again when woken (docs/streams.md).
 /// </summary>
 public sealed class AccountPoll(
     StreamLoader reader,

@@ -16,7 +16,7 @@ namespace FleepServer.Streams;
 /// <c>account_streams</c> row (in account-id order, so concurrent appends cannot deadlock),
 /// advances its head by the number of records and writes the records below the new head. The
 /// lock is held until commit, so position n+1 cannot be handed out before position n is visible:
-/// a poll that has seen a position never misses a lower one (design.md §4, invariant 1). See
+/// a poll that has seen a position never misses a lower one (docs/streams.md, invariant 1). See
 /// docs/streams.md.
 /// </summary>
 public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeProvider time)

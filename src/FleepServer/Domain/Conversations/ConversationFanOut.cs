@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// The one place that decides who receives what when a conversation changes (design.md §3.5,
-/// §4). Runs inside the change's unit of work and queues the records, so they commit with the
+/// The one place that decides who receives what when a conversation changes (docs/streams.md,
+/// docs/writes.md). Runs inside the change's unit of work and queues the records, so they commit with the
 /// change. Answers every recipient's view, so the caller's answer is not built twice.
 ///
 /// Recipients: every current member, every member whose membership ended in this change (a
