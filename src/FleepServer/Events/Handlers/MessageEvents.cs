@@ -73,13 +73,13 @@ public static class MessageEvents
             // Board positions: the weight between the neighbours, stored as message/store pin_weight / task_weight.
             .On("message:pin:set_position", async (c, p, ct) =>
             {
-                var weight = await Messages(c).PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
+                var weight = await c.Get<MessageBoards>().PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
                 return await Store(c, p, MessageNr(p), ct, pinWeight: weight);
             })
             .On("message:task:set_position", async (c, p, ct) =>
             {
                 var section = p.RequiredUuid("section_id");
-                var weight = await Messages(c).TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
+                var weight = await c.Get<MessageBoards>().TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
                     p.RequiredLong("prev_message_nr"), ct);
                 return await Store(c, p, MessageNr(p), ct, sectionId: section, taskWeight: weight);
             })
