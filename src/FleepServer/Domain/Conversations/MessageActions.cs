@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
@@ -7,12 +6,14 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// The message actions of api/message/* (core spec §6): post, edit, delete, tag changes and read
-/// horizons. A call with a <c>client_req_id</c> that this account already used is not applied
+/// horizons. Each locks the conversation through the <see cref="ConversationWriter"/>, applies the
+/// rules of <see cref="MessageStateChanges"/> to the message and makes one revision of whatever
+/// changed. A call with a <c>client_req_id</c> that this account already used is not applied
 /// again: it answers with the original message (core spec §6.8), whatever the retry's body says.
 /// </summary>
 public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader)
 {
-    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessageRequest r, CancellationToken ct)
+    public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessage r, CancellationToken ct)
     {
         RefuseAttachments(r.Attachments, "attachments");
         RefuseAttachments(r.FileIds, "file_ids");
@@ -31,7 +32,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     }
 
     /// <summary>message/store: a new message without message_nr, else a change of that message.</summary>
-    public Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreMessageRequest r, CancellationToken ct)
+    public Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreMessage r, CancellationToken ct)
     {
         RefuseAttachments(r.Attachments, "attachments");
         if (r.MessageNr is null or 0)
@@ -85,7 +86,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         }, ct);
     }
 
-    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessageRequest r, CancellationToken ct)
+    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessage r, CancellationToken ct)
     {
         RefuseAttachments(r.Attachments, "attachments");
         return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
@@ -102,7 +103,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
     /// member may delete (the live server allowed deleting someone else's message, core spec §6.2).
     /// </summary>
-    public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, DeleteMessageRequest r, CancellationToken ct)
+    public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, DeleteMessage r, CancellationToken ct)
     {
         if (r.AttachmentId is not null)
         {
@@ -124,7 +125,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     /// The legacy pin calls (core spec §6.10), mapped to the tag changes of message/store: pin,
     /// unpin, and repin (a new <c>pin_weight</c> for a pinned message).
     /// </summary>
-    public Task<ConvResult> PinAsync(Guid accountId, Guid conversationId, PinRequest r, string action, CancellationToken ct)
+    public Task<ConvResult> PinAsync(Guid accountId, Guid conversationId, PinMessage r, string action, CancellationToken ct)
     {
         var nr = r.MessageNr is null or 0 ? r.PinMessageNr : r.MessageNr;
         if (nr is null)
@@ -152,7 +153,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     /// <c>to_conv_id</c> (core spec §6.9). The caller must see the message and be a member of the
     /// target; a deleted (or system) message cannot be copied (431).
     /// </summary>
-    public async Task<ConvResult> CopyAsync(Guid accountId, Guid conversationId, CopyMessageRequest r, CancellationToken ct)
+    public async Task<ConvResult> CopyAsync(Guid accountId, Guid conversationId, CopyMessage r, CancellationToken ct)
     {
         var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
         var nr = r.MessageNr!.Value;
@@ -181,7 +182,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     }
 
     /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards (core spec §6.5).</summary>
-    public Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct) =>
+    public Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, MarkMessageRead r, CancellationToken ct) =>
         writer.ChangeAsync(new(accountId, conversationId), (change, token) =>
         {
             change.ValidateFrom(r.FromMessageNr);
@@ -189,7 +190,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         }, ct);
 
     /// <summary>Moves the caller's read horizon back to just before <c>message_nr</c> (<c>is_mark_unread</c>).</summary>
-    public Task<ConvResult> MarkUnreadAsync(Guid accountId, Guid conversationId, MarkMessageReadRequest r, CancellationToken ct) =>
+    public Task<ConvResult> MarkUnreadAsync(Guid accountId, Guid conversationId, MarkMessageRead r, CancellationToken ct) =>
         writer.ChangeAsync(new(accountId, conversationId), (change, token) =>
         {
             change.ValidateFrom(r.FromMessageNr);
