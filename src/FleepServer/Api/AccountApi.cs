@@ -99,7 +99,7 @@ public static class AccountApi
     /// primary_email?, fleep_address?} → the owner's contact (peripheral spec §15). A password
     /// change needs the right old password (else 431) and ends the account's other sessions.
     /// </summary>
-    private static async Task<ProfileResponse> Configure(ConfigureRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
+    private static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
 
     /// <summary>
@@ -126,10 +126,10 @@ public static class AccountApi
     /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the
     /// call Fleep's own python client makes for "open dialog"; the same action as contact/get_dialog.
     /// </summary>
-    private static async Task<ConvSyncResponse> Dialog(GetDialogRequest request, CurrentSession me, ContactActions contacts,
+    private static async Task<ConvSyncResponse> Dialog(GetDialog request, CurrentSession me, ContactActions contacts,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await contacts.GetDialogAsync(me.AccountId, request, ct), context);
 
-    private static async Task<StreamResponse<ContactRecord>> Lookup(LookupRequest request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
+    private static async Task<StreamResponse<ContactRecord>> Lookup(LookupContacts request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
         new(await contacts.LookupAsync(me.AccountId, request, ct));
 }

@@ -46,7 +46,7 @@ public static class ConversationApi
     /// stream: [create message (+ the initial text message)], result_message_nr: 1} (core spec §5.1).
     /// Invitees are members at once and listed in the create message body.
     /// </summary>
-    private static async Task<ConvSyncResponse> Create(CreateConversationRequest request, CurrentSession me, ConversationActions actions,
+    private static async Task<ConvSyncResponse> Create(CreateConversation request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.CreateAsync(me.AccountId, request, ct), context);
 
@@ -81,7 +81,7 @@ public static class ConversationApi
     /// is_autojoin?, is_disclose?, is_url_preview_disabled?, is_list?, mk_conv_type?, from_message_nr?}
     /// → header + the system messages it produced (core spec §5.5). All or nothing.
     /// </summary>
-    private static async Task<ConvSyncResponse> Store(string conversationId, StoreConversationRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> Store(string conversationId, StoreConversation request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.StoreAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -90,12 +90,12 @@ public static class ConversationApi
     /// the add message (or the revised create message while it is the only message) + an activity
     /// record {account_id, join_message_nr} per new member (core spec §5.6).
     /// </summary>
-    private static async Task<ConvSyncResponse> AddMembers(string conversationId, MembersRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> AddMembers(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.AddMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/remove_members/&lt;id&gt; {emails?, account_ids?} → header + the kick message {"members": […]} (core spec §5.6).</summary>
-    private static async Task<ConvSyncResponse> RemoveMembers(string conversationId, MembersRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> RemoveMembers(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.RemoveMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -104,12 +104,12 @@ public static class ConversationApi
     /// discloseV2 message (ref_message_nr = first disclosed message); the targets may then sync the
     /// earlier flow (core spec §5.10).
     /// </summary>
-    private static async Task<ConvSyncResponse> Disclose(string conversationId, MembersRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> Disclose(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: false, ct), context);
 
     /// <summary>POST api/conversation/disclose_all/&lt;id&gt; {emails?, account_ids?} → as disclose, from the caller's first visible message (core spec §5.10).</summary>
-    private static async Task<ConvSyncResponse> DiscloseAll(string conversationId, MembersRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> DiscloseAll(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: true, ct), context);
 
@@ -119,12 +119,12 @@ public static class ConversationApi
         ConvSyncResponse.Of(await actions.LeaveAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>POST api/conversation/set_topic/&lt;id&gt; {topic} → header with the topic + the topic message {"topic": …} (core spec §5.7).</summary>
-    private static async Task<ConvSyncResponse> SetTopic(string conversationId, SetTopicRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> SetTopic(string conversationId, SetTopic request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SetTopicAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/set_alerts/&lt;id&gt; {mk_alert_level} → header (core spec §5.7).</summary>
-    private static async Task<ConvSyncResponse> SetAlerts(string conversationId, SetAlertsRequest request, CurrentSession me,
+    private static async Task<ConvSyncResponse> SetAlerts(string conversationId, SetAlerts request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SetAlertsAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 

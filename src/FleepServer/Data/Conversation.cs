@@ -166,8 +166,8 @@ public sealed class Message
     public Guid? TaskedAccountId { get; set; }
     public List<Guid> AssigneeIds { get; set; } = [];
 
-    /// <summary>Reactions as a JSON object text: reaction → account ids.</summary>
-    public string? Reactions { get; set; }
+    /// <summary>Reactions: reaction text → the accounts that gave it, in reaction order; null when there are none.</summary>
+    public Dictionary<string, List<Guid>>? Reactions { get; set; }
 
     public bool IsUrlPreviewDisabled { get; set; }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Errors;
 using FleepServer.Records;

@@ -1,5 +1,5 @@
-using FleepServer.Api.Wire;
 using FleepServer.Domain.Conversations;
+using FleepServer.Records;
 using FleepServer.Streams;
 
 namespace FleepServer.Events;

@@ -81,6 +81,7 @@ public static class FleepServerHost
         services.AddHostedService<PenSweeper>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
+        services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
         services.AddScoped<ContactBook>();

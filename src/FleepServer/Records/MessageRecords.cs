@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FleepServer.Data;
 
 namespace FleepServer.Records;
@@ -32,7 +31,7 @@ public static class MessageRecords
         PinnedAccountId = m.PinnedAccountId,
         TaskedAccountId = m.TaskedAccountId,
         AssigneeIds = m.AssigneeIds.Count > 0 ? m.AssigneeIds : null,
-        Reactions = m.Reactions is null ? null : JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<Guid>>>(m.Reactions),
+        Reactions = m.Reactions?.ToDictionary(r => r.Key, r => (IReadOnlyList<Guid>)r.Value, StringComparer.Ordinal),
         IsUrlPreviewDisabled = m.IsUrlPreviewDisabled ? true : null,
         IsSpam = m.IsSpam ? true : null,
         SectionId = m.SectionId,

@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Domain.Contacts;
 using FleepServer.Errors;
 using FleepServer.Tests.Infrastructure;
@@ -27,34 +26,34 @@ public sealed class ContactActionsTests(FleepServerFixture server) : IClassFixtu
         var aliceHorizon = await alice.HorizonAsync();
         var bobHorizon = await bob.HorizonAsync();
 
-        var added = await WithActionsAsync(a => a.AddAsync(alice.AccountId, new AddContactRequest(bob.Email, "Bobbie", null), ct));
+        var added = await WithActionsAsync(a => a.AddAsync(alice.AccountId, new AddContact { Email = bob.Email, Name = "Bobbie" }, ct));
         Assert.Equal(bob.AccountId, added.AccountId);
         Assert.Equal("Bobbie", added.DisplayName);
         Assert.Equal(8, added.SortRank);
 
-        var named = await WithActionsAsync(a => a.SetNameAsync(alice.AccountId, new SetContactNameRequest(bob.AccountId, "Robert"), ct));
+        var named = await WithActionsAsync(a => a.SetNameAsync(alice.AccountId, new SetContactName { AccountId = bob.AccountId, Name = "Robert" }, ct));
         Assert.Equal("Robert", named.ContactName);
-        var phoned = await WithActionsAsync(a => a.SetPhoneAsync(alice.AccountId, new SetContactPhoneRequest(bob.AccountId, "+44 20"), ct));
+        var phoned = await WithActionsAsync(a => a.SetPhoneAsync(alice.AccountId, new SetContactPhone { AccountId = bob.AccountId, PhoneNr = "+44 20" }, ct));
         Assert.Equal("+44 20", phoned.PhoneNr);
         Assert.Equal("Robert", phoned.DisplayName);
 
-        var got = await WithActionsAsync(a => a.GetAsync(alice.AccountId, new ContactIdRequest(null, bob.AccountId), ct));
+        var got = await WithActionsAsync(a => a.GetAsync(alice.AccountId, new ContactRef { AccountId = bob.AccountId }, ct));
         Assert.Equal("Robert", got.DisplayName);
-        var bobsView = await WithActionsAsync(a => a.GetAsync(bob.AccountId, new ContactIdRequest(null, bob.AccountId), ct));
+        var bobsView = await WithActionsAsync(a => a.GetAsync(bob.AccountId, new ContactRef { AccountId = bob.AccountId }, ct));
         Assert.Equal("bob", bobsView.DisplayName);
         Assert.Null(bobsView.ContactName);
 
-        var lastSeen = await WithActionsAsync(a => a.SyncActivityAsync(alice.AccountId, new ContactListRequest(null, [bob.AccountId]), ct));
+        var lastSeen = await WithActionsAsync(a => a.SyncActivityAsync(alice.AccountId, new ContactRefs { AccountIds = [bob.AccountId] }, ct));
         Assert.Equal(bob.AccountId, Assert.Single(lastSeen).AccountId);
 
-        var looked = await WithActionsAsync(a => a.LookupByEmailAsync(alice.AccountId, new LookupByEmailRequest(bob.Email.ToUpperInvariant()), ct));
+        var looked = await WithActionsAsync(a => a.LookupByEmailAsync(alice.AccountId, new LookupByEmail { Email = bob.Email.ToUpperInvariant() }, ct));
         Assert.Equal(bob.AccountId, looked.AccountId);
 
-        var hidden = await WithActionsAsync(a => a.HideAsync(alice.AccountId, new HideContactsRequest(null, null, bob.AccountId), ct));
+        var hidden = await WithActionsAsync(a => a.HideAsync(alice.AccountId, new HideContacts { AccountId = bob.AccountId }, ct));
         Assert.Equal([bob.AccountId], hidden);
 
-        var dialog = await WithActionsAsync(a => a.GetDialogAsync(alice.AccountId, new GetDialogRequest(bob.AccountId, null, null), ct));
-        var again = await WithActionsAsync(a => a.GetDialogAsync(alice.AccountId, new GetDialogRequest(bob.AccountId, null, null), ct));
+        var dialog = await WithActionsAsync(a => a.GetDialogAsync(alice.AccountId, new GetDialog { AccountId = bob.AccountId }, ct));
+        var again = await WithActionsAsync(a => a.GetDialogAsync(alice.AccountId, new GetDialog { AccountId = bob.AccountId }, ct));
         Assert.Equal(dialog.View.Conversation.Id, again.View.Conversation.Id);
 
         var aliceStream = (await alice.PollAfterAsync(aliceHorizon)).Records.ContactsAbout(bob.AccountId);
@@ -63,7 +62,7 @@ public sealed class ContactActionsTests(FleepServerFixture server) : IClassFixtu
         Assert.DoesNotContain("+44 20", (await bob.PollAfterAsync(bobHorizon)).Raw);
 
         var error = await Assert.ThrowsAsync<FleepException>(() =>
-            WithActionsAsync(a => a.SetNameAsync(alice.AccountId, new SetContactNameRequest(Guid.NewGuid(), "x"), ct)));
+            WithActionsAsync(a => a.SetNameAsync(alice.AccountId, new SetContactName { AccountId = Guid.NewGuid(), Name = "x" }, ct)));
         Assert.Equal(430, error.StatusCode);
     }
 
@@ -81,7 +80,7 @@ public sealed class ContactActionsTests(FleepServerFixture server) : IClassFixtu
         var pages = 0;
         do
         {
-            var page = await WithActionsAsync(a => a.SyncAsync(alice.AccountId, new ContactSyncPageRequest(cursor, 1), ct));
+            var page = await WithActionsAsync(a => a.SyncAsync(alice.AccountId, new SyncContactPage { SyncCursor = cursor, Limit = 1 }, ct));
             seen.AddRange(page.Contacts.Select(c => c.AccountId));
             cursor = page.SyncCursor;
             pages++;
@@ -91,7 +90,7 @@ public sealed class ContactActionsTests(FleepServerFixture server) : IClassFixtu
         Assert.Equal(3, seen.Count);
         Assert.Equal(others[2].AccountId, seen[0]);
         Assert.Equal(others.Select(o => o.AccountId).Order(), seen.Order());
-        await Assert.ThrowsAsync<FleepException>(() => WithActionsAsync(a => a.SyncAsync(alice.AccountId, new ContactSyncPageRequest(null, 0), ct)));
+        await Assert.ThrowsAsync<FleepException>(() => WithActionsAsync(a => a.SyncAsync(alice.AccountId, new SyncContactPage { Limit = 0 }, ct)));
         foreach (var other in others)
         {
             other.Dispose();

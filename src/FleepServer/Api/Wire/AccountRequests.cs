@@ -18,32 +18,6 @@ public sealed record RegisterRequest(
     [property: Required, MaxLength(128)] string? Password,
     [property: MaxLength(128)] string? DisplayName) : IFleepRequest<RegisterRequest>;
 
-/// <summary>
-/// <c>api/account/configure</c> (peripheral spec §15); every field is optional, null means unchanged.
-/// <c>sleep_interval</c>, <c>mk_push_new_message</c> and the status fields are the settings of the
-/// account events (§18.2) that have no classic call of their own.
-/// </summary>
-public sealed record ConfigureRequest(
-    [property: MaxLength(128)] string? DisplayName,
-    string? OldPassword,
-    [property: MaxLength(128)] string? Password,
-    [property: MaxLength(16)] string? PhoneNr,
-    string? EmailInterval,
-    bool? IsFullPrivacy,
-    bool? IsNewsletterDisabled,
-    bool? IsAutomuteEnabled,
-    string? ClientSettings,
-    string? PrimaryEmail,
-    [property: MaxLength(128)] string? FleepAddress,
-    long? SleepInterval,
-    string? MkPushNewMessage,
-    string? StatusMessage,
-    string? StatusEmoji) : IFleepRequest<ConfigureRequest>
-{
-    /// <summary>A configure that changes nothing; events set the field they change with <c>with</c>.</summary>
-    public static readonly ConfigureRequest None = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-}
-
 /// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
 public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,

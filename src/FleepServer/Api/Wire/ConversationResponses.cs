@@ -4,42 +4,6 @@ using FleepServer.Records;
 
 namespace FleepServer.Api.Wire;
 
-/// <summary>
-/// The "conversation sync" answer of conversation and message calls (core spec §1.5, §5.0):
-/// <c>header</c> (the caller's ConvInfo), <c>stream</c> (always present), and
-/// <c>result_message_nr</c> / <c>client_req_id</c> when the call created or changed a message.
-/// </summary>
-public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> Stream)
-{
-    public long? ResultMessageNr { get; init; }
-    public Guid? ClientReqId { get; init; }
-
-    /// <summary>The header followed by the stream records, as a poll would list them.</summary>
-    public IEnumerable<object> AllRecords() => Stream.Prepend(Header);
-
-    /// <summary>Maps a domain result through the record builders; a client_req_id adds its request record.</summary>
-    public static ConvSyncResponse Of(ConvResult result, HttpContext context) => Of(result, PublicUrl.Of(context));
-
-    /// <inheritdoc cref="Of(ConvResult, HttpContext)"/>
-    public static ConvSyncResponse Of(ConvResult result, string publicUrl)
-    {
-        var view = result.View;
-        var stream = new List<object>();
-        stream.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
-        stream.AddRange(result.Activities);
-        if (result.ClientReqId is { } reqId)
-        {
-            stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));
-        }
-
-        return new ConvSyncResponse(ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
-        {
-            ResultMessageNr = result.ResultMessageNr,
-            ClientReqId = result.ClientReqId,
-        };
-    }
-}
-
 /// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts (core spec §5.12).</summary>
 public sealed record ConversationListResponse(IReadOnlyList<ConvRecord> Conversations, long SyncHorizon);
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using FleepServer.Http;
-using FleepServer.Records;
 
 namespace FleepServer.Api.Wire;
 
@@ -12,10 +11,3 @@ namespace FleepServer.Api.Wire;
 /// </summary>
 public sealed record EventStoreRequest([property: Required] List<JsonElement>? Stream, long? ApiVersion)
     : IFleepRequest<EventStoreRequest>;
-
-/// <summary>
-/// The batch's answer (core spec §8.2): the records the events changed, and one request record per
-/// event in <c>requests</c>, in the events' order. The request records are listed in <c>stream</c>
-/// as well, for clients that read only the stream.
-/// </summary>
-public sealed record EventStoreResponse(IReadOnlyList<object> Stream, IReadOnlyList<RequestRecord> Requests);

@@ -45,7 +45,8 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.Property(m => m.MkMessageState).HasMaxLength(16);
         message.Property(m => m.Body).HasColumnName("message");
         message.Property(m => m.Subject).HasMaxLength(1024);
-        message.Property(m => m.Reactions).HasColumnType("jsonb");
+        message.Property(m => m.Reactions).HasColumnType("jsonb")
+            .HasConversion(ReactionsColumn.Converter, ReactionsColumn.Comparer);
         // Forward sync reads "changed after F": new messages by message_nr, revisions by flow_message_nr.
         message.HasIndex(m => new { m.ConversationId, m.FlowMessageNr });
         // inbox_message_nr looks up the first unread alerting message by its inbox number.

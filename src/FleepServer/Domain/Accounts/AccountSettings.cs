@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Errors;
@@ -28,7 +27,7 @@ public sealed class AccountSettings(
     ILogger<AccountSettings> logger,
     StreamNotifier notifier)
 {
-    public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
+    public async Task<Account> ConfigureAsync(CurrentSession me, ConfigureAccount request, CancellationToken ct)
     {
         if (request.EmailInterval is { } interval && !AccountRules.EmailIntervals.Contains(interval))
         {
@@ -136,7 +135,7 @@ public sealed class AccountSettings(
     /// rules and the old password. Answers the hash that was verified, which must still be the
     /// account's inside the change, and the new hash.
     /// </summary>
-    private async Task<(string VerifiedHash, string NewHash)?> CheckPasswordChangeAsync(CurrentSession me, ConfigureRequest request, CancellationToken ct)
+    private async Task<(string VerifiedHash, string NewHash)?> CheckPasswordChangeAsync(CurrentSession me, ConfigureAccount request, CancellationToken ct)
     {
         AccountRules.RequirePassword(request.Password!, options.Value.Registration.MinPasswordLength);
         if (string.IsNullOrEmpty(request.OldPassword))

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
@@ -41,7 +40,7 @@ public sealed class ContactActions(
     private const string FleepDomain = "@fleep.io";
 
     /// <summary><c>contact/sync {contact_id}</c>, event <c>contact:get {account_id}</c>: one account as the caller sees it (its own: owner fields).</summary>
-    public async Task<ContactRecord> GetAsync(Guid accountId, ContactIdRequest request, CancellationToken ct)
+    public async Task<ContactRecord> GetAsync(Guid accountId, ContactRef request, CancellationToken ct)
     {
         var id = request.RequireId();
         var found = await book.FindAsync(accountId, [id], ct);
@@ -50,7 +49,7 @@ public sealed class ContactActions(
     }
 
     /// <summary><c>contact/sync/list {contacts}</c>: the given accounts in the order asked; unknown ids are left out.</summary>
-    public async Task<IReadOnlyList<ContactRecord>> SyncListAsync(Guid accountId, ContactListRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<ContactRecord>> SyncListAsync(Guid accountId, ContactRefs request, CancellationToken ct)
     {
         var ids = RequireSize(request.RequireIds(), "contacts").Distinct().ToList();
         var found = (await book.FindAsync(accountId, ids, ct)).ToDictionary(c => c.Account.Id);
@@ -63,7 +62,7 @@ public sealed class ContactActions(
     /// the name the caller sees, the real name, the e-mail or the fleep address, ignoring case);
     /// highest sort rank first, then by name.
     /// </summary>
-    public async Task<IReadOnlyList<ContactRecord>> SyncAllAsync(Guid accountId, SyncAllContactsRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<ContactRecord>> SyncAllAsync(Guid accountId, SyncAllContacts request, CancellationToken ct)
     {
         var ignore = RequireSize(request.Ignore ?? [], "ignore").ToHashSet();
         var search = request.SearchStr?.Trim() ?? "";
@@ -78,7 +77,7 @@ public sealed class ContactActions(
     /// Event <c>contact:sync {sync_cursor?{account_id, sort_rank}, limit = 100}</c>: the caller's
     /// contact list ordered by sort rank (highest first) and account id, one page after the cursor.
     /// </summary>
-    public async Task<ContactSyncPage> SyncAsync(Guid accountId, ContactSyncPageRequest request, CancellationToken ct)
+    public async Task<ContactSyncPage> SyncAsync(Guid accountId, SyncContactPage request, CancellationToken ct)
     {
         var limit = request.Limit ?? DefaultPageSize;
         if (limit is < 1 or > MaxPageSize)
@@ -99,7 +98,7 @@ public sealed class ContactActions(
             .Take((int)limit + 1)
             .ToList();
         var page = ordered.Take((int)limit).ToList();
-        var next = ordered.Count > limit ? new ContactSyncCursor(page[^1].AccountId, page[^1].SortRank) : null;
+        var next = ordered.Count > limit ? new ContactSyncCursor { AccountId = page[^1].AccountId, SortRank = page[^1].SortRank } : null;
         return new ContactSyncPage(page, next);
     }
 
@@ -108,7 +107,7 @@ public sealed class ContactActions(
     /// <c>lastseen</c> record for each asked account that is the caller or in the caller's contact
     /// list and was ever active; the others are left out (peripheral spec §2.4).
     /// </summary>
-    public async Task<IReadOnlyList<LastSeenRecord>> SyncActivityAsync(Guid accountId, ContactListRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<LastSeenRecord>> SyncActivityAsync(Guid accountId, ContactRefs request, CancellationToken ct)
     {
         var ids = RequireSize(request.RequireIds(), "contacts").Distinct().ToList();
         var coMembers = book.CoMembers(accountId);
@@ -125,7 +124,7 @@ public sealed class ContactActions(
     }
 
     /// <summary><c>contact/describe {contact_id, contact_name?, phone_nr?}</c>: the caller's private name and phone for the contact (null: unchanged, <c>""</c>: cleared).</summary>
-    public Task<ContactRecord> DescribeAsync(Guid accountId, DescribeContactRequest request, CancellationToken ct) =>
+    public Task<ContactRecord> DescribeAsync(Guid accountId, DescribeContact request, CancellationToken ct) =>
         ChangeEntryAsync(accountId, request.ContactId!.Value, "contact_id", entry =>
         {
             if (request.ContactName is not null)
@@ -140,14 +139,14 @@ public sealed class ContactActions(
         }, ct);
 
     /// <summary>Event <c>contact:set_name {account_id, name}</c>: the caller's private name for the contact.</summary>
-    public Task<ContactRecord> SetNameAsync(Guid accountId, SetContactNameRequest request, CancellationToken ct)
+    public Task<ContactRecord> SetNameAsync(Guid accountId, SetContactName request, CancellationToken ct)
     {
         var name = request.Name ?? throw FleepErrors.MissingField("name");
         return ChangeEntryAsync(accountId, request.AccountId!.Value, "account_id", entry => entry.ContactName = Private(name), ct);
     }
 
     /// <summary>Event <c>contact:set_phone {account_id, phone_nr}</c>: the caller's private phone number for the contact.</summary>
-    public Task<ContactRecord> SetPhoneAsync(Guid accountId, SetContactPhoneRequest request, CancellationToken ct)
+    public Task<ContactRecord> SetPhoneAsync(Guid accountId, SetContactPhone request, CancellationToken ct)
     {
         var phone = request.PhoneNr ?? throw FleepErrors.MissingField("phone_nr");
         return ChangeEntryAsync(accountId, request.AccountId!.Value, "account_id", entry => entry.PhoneNr = Private(phone), ct);
@@ -159,7 +158,7 @@ public sealed class ContactActions(
     /// <c>sort_rank: 0</c>) until a new shared conversation brings them back. Answers the ids
     /// actually hidden: not the caller, not unknown or unlisted accounts, not ones already hidden.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> HideAsync(Guid accountId, HideContactsRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<Guid>> HideAsync(Guid accountId, HideContacts request, CancellationToken ct)
     {
         var ids = RequireSize(request.RequireIds(), "contacts").Where(id => id != accountId).Distinct().ToList();
         return await unit.RunAsync<IReadOnlyList<Guid>>(async token =>
@@ -187,7 +186,7 @@ public sealed class ContactActions(
     /// <c>contact/unlist {contact_id}</c>: takes a contact of the caller's list out of the dialog
     /// suggestions (<c>sort_rank: 0</c>, still available for adding) until a new shared conversation.
     /// </summary>
-    public async Task<ContactRecord> UnlistAsync(Guid accountId, ContactIdRequest request, CancellationToken ct)
+    public async Task<ContactRecord> UnlistAsync(Guid accountId, ContactRef request, CancellationToken ct)
     {
         var id = request.RequireId();
         return await ChangeEntryAsync(accountId, id, "contact_id", entry => entry.IsUnlisted = true, ct, listedOnly: true);
@@ -201,7 +200,7 @@ public sealed class ContactActions(
     /// "new"</c>). Answers the caller's view of each (peripheral spec §2.7). The caller's own
     /// address is answered with its own contact and not listed.
     /// </summary>
-    public async Task<IReadOnlyList<ContactRecord>> ImportAsync(Guid accountId, ImportContactsRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<ContactRecord>> ImportAsync(Guid accountId, ImportContacts request, CancellationToken ct)
     {
         var items = RequireSize(request.RequireList(), "contact_list")
             .Select(i => (Full: FullAddress.Parse(i.Address ?? throw FleepErrors.MissingField("addr_full")), Item: i))
@@ -239,8 +238,8 @@ public sealed class ContactActions(
     }
 
     /// <summary>Event <c>contact:add {email, name?, phone_nr?}</c>: imports one address.</summary>
-    public async Task<ContactRecord> AddAsync(Guid accountId, AddContactRequest request, CancellationToken ct) =>
-        (await ImportAsync(accountId, new ImportContactsRequest([new ContactImport(request.Email, request.Name, request.PhoneNr, null, null)], null), ct))[0];
+    public async Task<ContactRecord> AddAsync(Guid accountId, AddContact request, CancellationToken ct) =>
+        (await ImportAsync(accountId, new ImportContacts { ContactList = [new ContactImport { AddrFull = request.Email, AddrDescr = request.Name, PhoneNr = request.PhoneNr }] }, ct))[0];
 
     /// <summary>
     /// <c>account/lookup {lookup_list, ignore_list?}</c> (peripheral spec §2.9): each entry is an
@@ -249,7 +248,7 @@ public sealed class ContactActions(
     /// "new"</c>) so it can be invited by id, as Fleep did; an unknown fleep address finds nothing.
     /// Accounts in <c>ignore_list</c> are left out. Nothing is added to the caller's list.
     /// </summary>
-    public async Task<IReadOnlyList<ContactRecord>> LookupAsync(Guid accountId, LookupRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<ContactRecord>> LookupAsync(Guid accountId, LookupContacts request, CancellationToken ct)
     {
         var ignore = RequireSize(request.IgnoreList ?? [], "ignore_list").ToHashSet();
         var emails = new List<string>();
@@ -286,10 +285,10 @@ public sealed class ContactActions(
     }
 
     /// <summary>Event <c>contact:lookup_by_email {email}</c>: account/lookup of one e-mail address (a placeholder account when unknown).</summary>
-    public async Task<ContactRecord> LookupByEmailAsync(Guid accountId, LookupByEmailRequest request, CancellationToken ct)
+    public async Task<ContactRecord> LookupByEmailAsync(Guid accountId, LookupByEmail request, CancellationToken ct)
     {
         var email = AccountRules.RequireEmail(request.Email);
-        return (await LookupAsync(accountId, new LookupRequest([email], null), ct)).Single();
+        return (await LookupAsync(accountId, new LookupContacts { LookupList = [email] }, ct)).Single();
     }
 
     /// <summary>
@@ -299,7 +298,7 @@ public sealed class ContactActions(
     /// accounts' contact records get its <c>dialog_id</c>. Concurrent first calls of the same pair
     /// create one dialog. Answers the caller's ic_full init of the dialog.
     /// </summary>
-    public async Task<ConvResult> GetDialogAsync(Guid accountId, GetDialogRequest request, CancellationToken ct)
+    public async Task<ConvResult> GetDialogAsync(Guid accountId, GetDialog request, CancellationToken ct)
     {
         var otherId = request.RequireId();
         var convType = request.MkConvType ?? ConvTypes.Default;
@@ -329,9 +328,8 @@ public sealed class ContactActions(
                 return (Result: (ConvResult?)null, DialogId: dialogId.Value);
             }
 
-            var result = await conversations.CreateAsync(accountId, new CreateConversationRequest(Topic: null, AccountIds: [otherId], Emails: null,
-                Message: null, Subject: null, IsAutojoin: null, IsDisclose: null, IsList: null, IsUrlPreviewDisabled: null, MkConvType: convType,
-                IsInvite: null, Attachments: null, ForkConversationId: null), token);
+            var result = await conversations.CreateAsync(accountId, new CreateConversation { AccountIds = [otherId], MkConvType = convType },
+                token);
             var id = result.View.Conversation.Id;
             var entries = await book.EntriesForUpdateAsync([(accountId, otherId), (otherId, accountId)], time.GetUtcNow(), token);
             var mine = entries.Single(e => e.OwnerId == accountId);

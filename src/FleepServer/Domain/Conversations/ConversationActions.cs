@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
 using FleepServer.Errors;
@@ -26,7 +25,7 @@ public sealed class ConversationActions(
     /// conversation/create: the conversation, its create message (and first message), every
     /// member's stream; in one unit of work, or in the caller's when one runs (contact:get_dialog).
     /// </summary>
-    public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, CancellationToken ct)
+    public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversation request, CancellationToken ct)
     {
         var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
         if (!ConvTypes.All.Contains(convType))
@@ -51,7 +50,7 @@ public sealed class ConversationActions(
         }, ct);
     }
 
-    private async Task<ConvResult> CreateAsync(Guid accountId, CreateConversationRequest request, string convType, string topic, string? text,
+    private async Task<ConvResult> CreateAsync(Guid accountId, CreateConversation request, string convType, string topic, string? text,
         List<Guid> invited, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -157,7 +156,7 @@ public sealed class ConversationActions(
     public async Task<ConvResult> SyncBackwardAsync(Guid accountId, Guid conversationId, long? from, CancellationToken ct) =>
         await reader.SyncAsync(accountId, conversationId, "ic_backward", from, ct);
 
-    public async Task<ConvResult> AddMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
+    public async Task<ConvResult> AddMembersAsync(Guid accountId, Guid conversationId, ChangeMembers request, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
         return await writer.ChangeAsync(new(accountId, conversationId), async (change, token) =>
@@ -167,7 +166,7 @@ public sealed class ConversationActions(
         }, ct);
     }
 
-    public async Task<ConvResult> RemoveMembersAsync(Guid accountId, Guid conversationId, MembersRequest request, CancellationToken ct)
+    public async Task<ConvResult> RemoveMembersAsync(Guid accountId, Guid conversationId, ChangeMembers request, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
         return await writer.ChangeAsync(new(accountId, conversationId), change =>
@@ -186,7 +185,7 @@ public sealed class ConversationActions(
     /// the flow from <c>message_nr</c> (disclose_all: from the caller's own first visible message).
     /// Only what the caller itself sees can be disclosed (core spec §5.10).
     /// </summary>
-    public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, MembersRequest request, bool all, CancellationToken ct)
+    public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, ChangeMembers request, bool all, CancellationToken ct)
     {
         var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
         return await writer.ChangeAsync(new(accountId, conversationId), change =>
@@ -210,7 +209,7 @@ public sealed class ConversationActions(
             change.Leave();
         }, ct);
 
-    public async Task<ConvResult> SetTopicAsync(Guid accountId, Guid conversationId, SetTopicRequest request, CancellationToken ct)
+    public async Task<ConvResult> SetTopicAsync(Guid accountId, Guid conversationId, SetTopic request, CancellationToken ct)
     {
         var topic = (request.Topic ?? "").Trim();
         return await writer.ChangeAsync(new(accountId, conversationId), change =>
@@ -223,7 +222,7 @@ public sealed class ConversationActions(
         }, ct);
     }
 
-    public async Task<ConvResult> SetAlertsAsync(Guid accountId, Guid conversationId, SetAlertsRequest request, CancellationToken ct)
+    public async Task<ConvResult> SetAlertsAsync(Guid accountId, Guid conversationId, SetAlerts request, CancellationToken ct)
     {
         var level = RequireAlertLevel(request.MkAlertLevel!);
         return await writer.ChangeAsync(new(accountId, conversationId), change =>
@@ -275,7 +274,7 @@ public sealed class ConversationActions(
     /// conversation/store: every given field changes, in one transaction; nothing is written when
     /// any field is refused (core spec §5.5).
     /// </summary>
-    public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversationRequest r, CancellationToken ct)
+    public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversation r, CancellationToken ct)
     {
         var level = r.MkAlertLevel is null ? null : RequireAlertLevel(r.MkAlertLevel);
         if (r.MkConvType is not null && !ConvTypes.All.Contains(r.MkConvType))
@@ -301,7 +300,7 @@ public sealed class ConversationActions(
             (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
     }
 
-    private static async Task StoreAsync(ConversationChange change, StoreConversationRequest r, string? level, string? topic,
+    private static async Task StoreAsync(ConversationChange change, StoreConversation r, string? level, string? topic,
         List<Guid> add, List<Guid> remove, CancellationToken ct)
     {
         var accountId = change.Viewer.AccountId;

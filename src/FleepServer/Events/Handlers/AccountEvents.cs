@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
@@ -21,25 +20,25 @@ public static class AccountEvents
             .On("account:add_flag", (c, p, ct) => Own(c, s => s.SetFlagAsync(Me(c), p.RequiredText("client_flag"), true, ct)))
             .On("account:remove_flag", (c, p, ct) => Own(c, s => s.SetFlagAsync(Me(c), p.RequiredText("client_flag"), false, ct)))
             .On("account:change_password", (c, p, ct) =>
-                Configure(c, ConfigureRequest.None with { Password = p.RequiredText("password"), OldPassword = p.RequiredText("old_password") }, ct))
-            .On("account:change_settings", (c, p, ct) => Configure(c, ConfigureRequest.None with { ClientSettings = p.RequiredText("client_settings") }, ct))
-            .On("account:set_name", (c, p, ct) => Configure(c, ConfigureRequest.None with { DisplayName = p.RequiredText("name") }, ct))
-            .On("account:set_phone", (c, p, ct) => Configure(c, ConfigureRequest.None with { PhoneNr = p.RequiredText("phone_nr") }, ct))
+                Configure(c, new ConfigureAccount { Password = p.RequiredText("password"), OldPassword = p.RequiredText("old_password") }, ct))
+            .On("account:change_settings", (c, p, ct) => Configure(c, new ConfigureAccount { ClientSettings = p.RequiredText("client_settings") }, ct))
+            .On("account:set_name", (c, p, ct) => Configure(c, new ConfigureAccount { DisplayName = p.RequiredText("name") }, ct))
+            .On("account:set_phone", (c, p, ct) => Configure(c, new ConfigureAccount { PhoneNr = p.RequiredText("phone_nr") }, ct))
             .On("account:set_email_interval", (c, p, ct) =>
-                Configure(c, ConfigureRequest.None with { EmailInterval = p.RequiredText("mk_email_interval") }, ct))
+                Configure(c, new ConfigureAccount { EmailInterval = p.RequiredText("mk_email_interval") }, ct))
             .On("account:set_mk_push_new_message", (c, p, ct) =>
-                Configure(c, ConfigureRequest.None with { MkPushNewMessage = p.RequiredText("mk_push_new_message") }, ct))
+                Configure(c, new ConfigureAccount { MkPushNewMessage = p.RequiredText("mk_push_new_message") }, ct))
             .On("account:set_sleep_interval", (c, p, ct) =>
-                Configure(c, ConfigureRequest.None with { SleepInterval = p.RequiredLong("sleep_interval") }, ct))
+                Configure(c, new ConfigureAccount { SleepInterval = p.RequiredLong("sleep_interval") }, ct))
             .On("account:update_status_message", (c, p, ct) =>
-                Configure(c, ConfigureRequest.None with { StatusMessage = p.RequiredText("status_message"), StatusEmoji = p.RequiredText("status_emoji") }, ct))
+                Configure(c, new ConfigureAccount { StatusMessage = p.RequiredText("status_message"), StatusEmoji = p.RequiredText("status_emoji") }, ct))
             .On("account:set_device_token", (c, p, ct) =>
                 Own(c, s => s.SetDeviceTokenAsync(Me(c), p.RequiredText("mk_device_type"), p.RequiredText("device_token"), ct)))
             .On("account:delete", (c, _, ct) => Own(c, s => s.RequestDeletionAsync(Me(c), ct)))
             .On("account:sync_conversations", SyncConversations);
     }
 
-    private static Task<EventOutcome> Configure(EventContext c, ConfigureRequest request, CancellationToken ct) =>
+    private static Task<EventOutcome> Configure(EventContext c, ConfigureAccount request, CancellationToken ct) =>
         Own(c, s => s.ConfigureAsync(Me(c), request, ct));
 
     private static async Task<EventOutcome> Own(EventContext c, Func<AccountSettings, Task<Account>> change) =>

@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Domain.Contacts;
 using FleepServer.Http;
 using FleepServer.Records;
@@ -17,54 +16,54 @@ public static class ContactEvents
     {
         events
             .On("contact:get", async (c, p, ct) =>
-                One(await Contacts(c).GetAsync(c.AccountId, Valid(new ContactIdRequest(null, p.RequiredUuid("account_id"))), ct)))
+                One(await Contacts(c).GetAsync(c.AccountId, Valid(new ContactRef { AccountId = p.RequiredUuid("account_id") }), ct)))
             .On("contact:add", async (c, p, ct) =>
-                One(await Contacts(c).AddAsync(c.AccountId, Valid(new AddContactRequest(p.RequiredText("email"), p.Text("name"), p.Text("phone_nr"))), ct)))
+                One(await Contacts(c).AddAsync(c.AccountId, Valid(new AddContact { Email = p.RequiredText("email"), Name = p.Text("name"), PhoneNr = p.Text("phone_nr") }), ct)))
             .On("contact:lookup_by_email", async (c, p, ct) =>
-                One(await Contacts(c).LookupByEmailAsync(c.AccountId, Valid(new LookupByEmailRequest(p.RequiredText("email"))), ct)))
+                One(await Contacts(c).LookupByEmailAsync(c.AccountId, Valid(new LookupByEmail { Email = p.RequiredText("email") }), ct)))
             .On("contact:set_name", async (c, p, ct) =>
-                One(await Contacts(c).SetNameAsync(c.AccountId, Valid(new SetContactNameRequest(p.RequiredUuid("account_id"), p.RequiredText("name"))), ct)))
+                One(await Contacts(c).SetNameAsync(c.AccountId, Valid(new SetContactName { AccountId = p.RequiredUuid("account_id"), Name = p.RequiredText("name") }), ct)))
             .On("contact:set_phone", async (c, p, ct) =>
                 One(await Contacts(c).SetPhoneAsync(c.AccountId,
-                    Valid(new SetContactPhoneRequest(p.RequiredUuid("account_id"), p.RequiredText("phone_nr"))), ct)))
-            .On("contact:hide", (c, p, ct) => Hide(c, new HideContactsRequest(null, null, p.RequiredUuid("account_id")), ct))
-            .On("contact:hide_contacts", (c, p, ct) => Hide(c, new HideContactsRequest(null, p.Uuids("account_ids"), null), ct))
+                    Valid(new SetContactPhone { AccountId = p.RequiredUuid("account_id"), PhoneNr = p.RequiredText("phone_nr") }), ct)))
+            .On("contact:hide", (c, p, ct) => Hide(c, new HideContacts { AccountId = p.RequiredUuid("account_id") }, ct))
+            .On("contact:hide_contacts", (c, p, ct) => Hide(c, new HideContacts { AccountIds = p.Uuids("account_ids") }, ct))
             .On("contact:import", Import)
             .On("contact:sync", Sync)
             .On("contact:sync_activity", async (c, p, ct) =>
                 EventOutcome.ForAccount(c.AccountId,
-                    await Contacts(c).SyncActivityAsync(c.AccountId, Valid(new ContactListRequest(null, p.Uuids("account_ids"))), ct)))
+                    await Contacts(c).SyncActivityAsync(c.AccountId, Valid(new ContactRefs { AccountIds = p.Uuids("account_ids") }), ct)))
             .On("contact:get_dialog", GetDialog);
     }
 
     /// <summary>contact:hide / hide_contacts: the hidden contacts as the caller now sees them.</summary>
-    private static async Task<EventOutcome> Hide(EventContext c, HideContactsRequest request, CancellationToken ct)
+    private static async Task<EventOutcome> Hide(EventContext c, HideContacts request, CancellationToken ct)
     {
         var contacts = Contacts(c);
         var hidden = await contacts.HideAsync(c.AccountId, Valid(request), ct);
-        var records = hidden.Count == 0 ? [] : await contacts.SyncListAsync(c.AccountId, new ContactListRequest([.. hidden], null), ct);
+        var records = hidden.Count == 0 ? [] : await contacts.SyncListAsync(c.AccountId, new ContactRefs { Contacts = [.. hidden] }, ct);
         return new EventOutcome(new EventIdentifier(AccountId: request.AccountId ?? c.AccountId), [.. records]);
     }
 
     private static async Task<EventOutcome> Import(EventContext c, EventParams p, CancellationToken ct)
     {
-        var list = p.Objects("contacts")!.Select(o => new ContactImport(null, null, o.Text("phone_nr"), o.RequiredText("email"), o.Text("name"))).ToList();
-        var imported = await Contacts(c).ImportAsync(c.AccountId, Valid(new ImportContactsRequest(null, list)), ct);
+        var list = p.Objects("contacts")!.Select(o => new ContactImport { PhoneNr = o.Text("phone_nr"), Email = o.RequiredText("email"), Name = o.Text("name") }).ToList();
+        var imported = await Contacts(c).ImportAsync(c.AccountId, Valid(new ImportContacts { Contacts = list }), ct);
         return EventOutcome.ForAccount(c.AccountId, [.. imported]);
     }
 
     /// <summary>contact:sync: one page of the list by sort rank; the request record's <c>sync_cursor</c> asks for the next.</summary>
     private static async Task<EventOutcome> Sync(EventContext c, EventParams p, CancellationToken ct)
     {
-        var cursor = p.Object("sync_cursor") is { } given ? new ContactSyncCursor(given.Uuid("account_id"), given.Long("sort_rank")) : null;
-        var page = await Contacts(c).SyncAsync(c.AccountId, Valid(new ContactSyncPageRequest(cursor, p.Long("limit"))), ct);
+        var cursor = p.Object("sync_cursor") is { } given ? new ContactSyncCursor { AccountId = given.Uuid("account_id"), SortRank = given.Long("sort_rank") } : null;
+        var page = await Contacts(c).SyncAsync(c.AccountId, Valid(new SyncContactPage { SyncCursor = cursor, Limit = p.Long("limit") }), ct);
         return EventOutcome.ForAccount(c.AccountId, [.. page.Contacts]) with { SyncCursor = page.SyncCursor };
     }
 
     private static async Task<EventOutcome> GetDialog(EventContext c, EventParams p, CancellationToken ct)
     {
         var contactId = p.RequiredUuid("account_id");
-        var result = await Contacts(c).GetDialogAsync(c.AccountId, Valid(new GetDialogRequest(contactId, null, p.Text("mk_conv_type"))), ct);
+        var result = await Contacts(c).GetDialogAsync(c.AccountId, Valid(new GetDialog { AccountId = contactId, MkConvType = p.Text("mk_conv_type") }), ct);
         var outcome = EventOutcome.ForConversation(result, c.PublicUrl, identifiesMessage: false);
         return outcome with { Identifier = outcome.Identifier with { AccountId = contactId } };
     }

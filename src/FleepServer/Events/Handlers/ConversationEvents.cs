@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 
@@ -26,12 +25,12 @@ public static class ConversationEvents
             .On("conv:set_writing", (c, p, ct) => ShowActivity(c, p, isWriting: true, ct))
             .On("conv:end_writing", (c, p, ct) => ShowActivity(c, p, isWriting: false, ct))
             .On("conv:add_members", (c, p, ct) => Run(c, p, (a, id) => a.AddMembersAsync(c.AccountId, id, Members(p), ct)))
-            .On("conv:remove_members", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { RemoveAccountIds = p.Uuids("account_ids") }, ct))
-            .On("conv:kick_members", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { KickAccountIds = p.Uuids("account_ids") }, ct))
+            .On("conv:remove_members", (c, p, ct) => Store(c, p, new StoreConversation { RemoveAccountIds = p.Uuids("account_ids") }, ct))
+            .On("conv:kick_members", (c, p, ct) => Store(c, p, new StoreConversation { KickAccountIds = p.Uuids("account_ids") }, ct))
             .On("conv:leave", (c, p, ct) => Run(c, p, (a, id) => a.LeaveAsync(c.AccountId, id, null, ct)))
             .On("conv:disclose", Disclose)
-            .On("conv:set_topic", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { Topic = p.RequiredText("topic") }, ct))
-            .On("conv:set_type", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { MkConvType = p.RequiredText("mk_conv_type") }, ct))
+            .On("conv:set_topic", (c, p, ct) => Store(c, p, new StoreConversation { Topic = p.RequiredText("topic") }, ct))
+            .On("conv:set_type", (c, p, ct) => Store(c, p, new StoreConversation { MkConvType = p.RequiredText("mk_conv_type") }, ct))
             .On("conv:set_alert_level", (c, p, ct) => Alert(c, p, p.RequiredText("mk_alert_level"), ct))
             .On("conv:set_passive", (c, p, ct) => Alert(c, p, AlertLevels.Passive, ct))
             .On("conv:mute", (c, p, ct) => Alert(c, p, AlertLevels.Never, ct))
@@ -42,22 +41,22 @@ public static class ConversationEvents
             .On("conv:disable_notifications", (c, p, ct) => Alert(c, p, AlertLevels.Never, ct))
             .On("conv:mute_until", Snooze)
             .On("conv:set_snooze", Snooze)
-            .On("conv:enable_done_notifications", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { HasDoneNotifications = true }, ct))
-            .On("conv:disable_done_notifications", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { HasDoneNotifications = false }, ct))
-            .On("conv:conv_enable_autojoin", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsAutojoin = true }, ct))
-            .On("conv:conv_disable_autojoin", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsAutojoin = false }, ct))
-            .On("conv:conv_enable_disclose", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsDisclose = true }, ct))
-            .On("conv:conv_disable_disclose", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsDisclose = false }, ct))
-            .On("conv:conv_enable_url_preview", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsUrlPreviewDisabled = false }, ct))
+            .On("conv:enable_done_notifications", (c, p, ct) => Store(c, p, new StoreConversation { HasDoneNotifications = true }, ct))
+            .On("conv:disable_done_notifications", (c, p, ct) => Store(c, p, new StoreConversation { HasDoneNotifications = false }, ct))
+            .On("conv:conv_enable_autojoin", (c, p, ct) => Store(c, p, new StoreConversation { IsAutojoin = true }, ct))
+            .On("conv:conv_disable_autojoin", (c, p, ct) => Store(c, p, new StoreConversation { IsAutojoin = false }, ct))
+            .On("conv:conv_enable_disclose", (c, p, ct) => Store(c, p, new StoreConversation { IsDisclose = true }, ct))
+            .On("conv:conv_disable_disclose", (c, p, ct) => Store(c, p, new StoreConversation { IsDisclose = false }, ct))
+            .On("conv:conv_enable_url_preview", (c, p, ct) => Store(c, p, new StoreConversation { IsUrlPreviewDisabled = false }, ct))
             // "previw" is the catalogue's spelling of the urn.
-            .On("conv:conv_disable_url_previw", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { IsUrlPreviewDisabled = true }, ct))
+            .On("conv:conv_disable_url_previw", (c, p, ct) => Store(c, p, new StoreConversation { IsUrlPreviewDisabled = true }, ct))
             .On("conv:set_default_call_room", (c, p, ct) =>
-                Store(c, p, StoreConversationRequest.None with { DefaultCallRoom = p.RequiredText("default_call_room") }, ct))
-            .On("conv:mark_read", (c, p, ct) => Store(c, p, StoreConversationRequest.None with { ReadMessageNr = p.RequiredLong("show_message_nr") }, ct))
+                Store(c, p, new StoreConversation { DefaultCallRoom = p.RequiredText("default_call_room") }, ct))
+            .On("conv:mark_read", (c, p, ct) => Store(c, p, new StoreConversation { ReadMessageNr = p.RequiredLong("show_message_nr") }, ct))
             .On("conv:set_read_message_nr", (c, p, ct) =>
-                Store(c, p, StoreConversationRequest.None with { ReadMessageNr = p.RequiredLong("message_nr") }, ct))
+                Store(c, p, new StoreConversation { ReadMessageNr = p.RequiredLong("message_nr") }, ct))
             .On("conv:mark_unread", (c, p, ct) => RunMessages(c, p, (m, id) =>
-                m.MarkUnreadAsync(c.AccountId, id, new MarkMessageReadRequest(p.RequiredLong("inbox_message_nr"), p.Long("from_message_nr")), ct)))
+                m.MarkUnreadAsync(c.AccountId, id, new MarkMessageRead { MessageNr = p.RequiredLong("inbox_message_nr"), FromMessageNr = p.Long("from_message_nr") }, ct)))
             // Archiving is Fleep's newer name for hiding: the conversation leaves the list until a newer message.
             .On("conv:archive", (c, p, ct) => Run(c, p, (a, id) => a.HideAsync(c.AccountId, id, p.RequiredLong("show_message_nr"), ct)))
             .On("conv:unarchive", (c, p, ct) => Run(c, p, (a, id) => a.UnhideAsync(c.AccountId, id, null, ct)))
@@ -69,8 +68,16 @@ public static class ConversationEvents
     private static async Task<EventOutcome> Create(EventContext c, EventParams p, CancellationToken ct)
     {
         RefuseLaterFeatures(c, p);
-        var request = new CreateConversationRequest(p.Text("topic"), p.Uuids("account_ids"), null, null, null, p.Bool("is_autojoin"),
-            p.Bool("is_disclose"), p.Bool("is_list"), null, p.Text("mk_conv_type"), p.Bool("is_invite"), null, null);
+        var request = new CreateConversation
+        {
+            Topic = p.Text("topic"),
+            AccountIds = p.Uuids("account_ids"),
+            IsAutojoin = p.Bool("is_autojoin"),
+            IsDisclose = p.Bool("is_disclose"),
+            IsList = p.Bool("is_list"),
+            MkConvType = p.Text("mk_conv_type"),
+            IsInvite = p.Bool("is_invite"),
+        };
         return Outcome(c, await c.Get<ConversationActions>().CreateAsync(c.AccountId, request, ct));
     }
 
@@ -78,8 +85,12 @@ public static class ConversationEvents
     private static async Task<EventOutcome> Fork(EventContext c, EventParams p, CancellationToken ct)
     {
         RefuseLaterFeatures(c, p);
-        var request = new CreateConversationRequest(null, p.Uuids("account_ids"), null, null, null, null, null, null, null,
-            p.Text("mk_conv_type"), null, null, p.RequiredUuid("conversation_id"));
+        var request = new CreateConversation
+        {
+            AccountIds = p.Uuids("account_ids"),
+            MkConvType = p.Text("mk_conv_type"),
+            ForkConversationId = p.RequiredUuid("conversation_id"),
+        };
         return Outcome(c, await c.Get<ConversationActions>().CreateAsync(c.AccountId, request, ct));
     }
 
@@ -90,12 +101,12 @@ public static class ConversationEvents
     }
 
     private static Task<EventOutcome> Alert(EventContext c, EventParams p, string level, CancellationToken ct) =>
-        Store(c, p, StoreConversationRequest.None with { MkAlertLevel = level }, ct);
+        Store(c, p, new StoreConversation { MkAlertLevel = level }, ct);
 
     private static Task<EventOutcome> Snooze(EventContext c, EventParams p, CancellationToken ct) =>
-        Store(c, p, StoreConversationRequest.None with { SnoozeInterval = p.RequiredLong("snooze_interval") }, ct);
+        Store(c, p, new StoreConversation { SnoozeInterval = p.RequiredLong("snooze_interval") }, ct);
 
-    private static Task<EventOutcome> Store(EventContext c, EventParams p, StoreConversationRequest request, CancellationToken ct) =>
+    private static Task<EventOutcome> Store(EventContext c, EventParams p, StoreConversation request, CancellationToken ct) =>
         Run(c, p, (a, id) => a.StoreAsync(c.AccountId, id, request with { ClientReqId = c.ClientReqId }, ct));
 
     private static Task<EventOutcome> Sync(EventContext c, EventParams p, string? mode, long? from, CancellationToken ct) =>
@@ -118,7 +129,7 @@ public static class ConversationEvents
     private static EventOutcome Outcome(EventContext c, ConvResult result) =>
         EventOutcome.ForConversation(result, c.PublicUrl, identifiesMessage: false);
 
-    private static MembersRequest Members(EventParams p) => new(null, p.Uuids("account_ids"), null, null);
+    private static ChangeMembers Members(EventParams p) => new() { AccountIds = p.Uuids("account_ids") };
 
     private static void RefuseLaterFeatures(EventContext c, EventParams p)
     {

@@ -1,4 +1,3 @@
-using FleepServer.Api.Wire;
 using FleepServer.Domain.Conversations;
 
 namespace FleepServer.Events.Handlers;
@@ -21,73 +20,86 @@ public static class MessageEvents
             .On("message:add_plain", (c, p, ct) =>
             {
                 RefuseAttachments(p);
-                return Result(c, Messages(c).SendAsync(c.AccountId, Conversation(p), new SendMessageRequest(
-                    Message: p.Text("message"), Subject: p.Text("subject"), Tags: null, FromMessageNr: From(p), ClientReqId: c.ClientReqId,
-                    IsRetry: null, Attachments: null, FileIds: null, Files: null, ReplyToMessageNr: p.Long("reply_to_message_nr")), ct));
+                return Result(c, Messages(c).SendAsync(c.AccountId, Conversation(p), new SendMessage
+                {
+                    Message = p.Text("message"),
+                    Subject = p.Text("subject"),
+                    FromMessageNr = From(p),
+                    ClientReqId = c.ClientReqId,
+                    ReplyToMessageNr = p.Long("reply_to_message_nr"),
+                }, ct));
             })
             .On("message:add_pinned", (c, p, ct) =>
             {
                 RefuseAttachments(p);
-                return Store(c, p, null, ct, message: p.Text("message"), subject: p.Text("subject"), tags: [MessageTags.Pin]);
+                return Store(c, p, new StoreMessage { Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.Pin] }, ct);
             })
             .On("message:add_todo", (c, p, ct) =>
             {
                 RefuseAttachments(p);
-                return Store(c, p, null, ct, message: p.Text("message"), subject: p.Text("subject"), tags: [MessageTags.IsTodo],
-                    assigneeIds: p.Uuids("assignee_ids"));
+                return Store(c, p, new StoreMessage { Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.IsTodo], AssigneeIds = p.Uuids("assignee_ids") }, ct);
             })
 
             // Content: message/edit (a full replace: no subject removes it), edit_subject through message/store.
             .On("message:edit", (c, p, ct) =>
             {
                 RefuseAttachments(p);
-                return Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessageRequest(
-                    MessageNr(p), p.Text("message"), p.Text("subject") ?? "", From(p), c.ClientReqId, null), ct));
+                return Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
+                {
+                    MessageNr = MessageNr(p), Message = p.Text("message"), Subject = p.Text("subject") ?? "", FromMessageNr = From(p),
+                    ClientReqId = c.ClientReqId,
+                }, ct));
             })
             .On("message:edit_body", (c, p, ct) =>
-                Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessageRequest(
-                    MessageNr(p), p.Text("message"), null, From(p), c.ClientReqId, null), ct)))
-            .On("message:edit_subject", (c, p, ct) => Store(c, p, MessageNr(p), ct, subject: p.Text("subject") ?? ""))
+                Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
+                {
+                    MessageNr = MessageNr(p), Message = p.Text("message"), FromMessageNr = From(p), ClientReqId = c.ClientReqId,
+                }, ct)))
+            .On("message:edit_subject", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Subject = p.Text("subject") ?? "" }, ct))
             .On("message:delete", (c, p, ct) =>
-                Result(c, Messages(c).DeleteAsync(c.AccountId, Conversation(p), new DeleteMessageRequest(
-                    MessageNr(p), null, From(p), c.ClientReqId), ct)))
+                Result(c, Messages(c).DeleteAsync(c.AccountId, Conversation(p), new DeleteMessage
+                {
+                    MessageNr = MessageNr(p), FromMessageNr = From(p), ClientReqId = c.ClientReqId,
+                }, ct)))
 
             // States (core spec §6.3) through message/store tags.
-            .On("message:set_plain", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Plain]))
-            .On("message:set_pinned", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Pin]))
-            .On("message:set_unpinned", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Unpin]))
-            .On("message:set_todo", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsTodo]))
-            .On("message:set_done", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsDone]))
-            .On("message:archive", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.IsArchived]))
-            .On("message:unarchive", (c, p, ct) => Store(c, p, MessageNr(p), ct, tags: [MessageTags.Unarchive]))
-            .On("message:set_assignees", (c, p, ct) => Store(c, p, MessageNr(p), ct, assigneeIds: p.Uuids("assignee_ids") ?? []))
+            .On("message:set_plain", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Plain] }, ct))
+            .On("message:set_pinned", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Pin] }, ct))
+            .On("message:set_unpinned", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Unpin] }, ct))
+            .On("message:set_todo", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.IsTodo] }, ct))
+            .On("message:set_done", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.IsDone] }, ct))
+            .On("message:archive", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.IsArchived] }, ct))
+            .On("message:unarchive", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Unarchive] }, ct))
+            .On("message:set_assignees", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), AssigneeIds = p.Uuids("assignee_ids") ?? [] }, ct))
 
             // Other message fields through message/store.
-            .On("message:add_reaction", (c, p, ct) => Store(c, p, MessageNr(p), ct, addReactions: [p.RequiredText("reaction")]))
-            .On("message:delete_reaction", (c, p, ct) => Store(c, p, MessageNr(p), ct, delReactions: [p.RequiredText("reaction")]))
-            .On("message:disable_preview", (c, p, ct) => Store(c, p, MessageNr(p), ct, isUrlPreviewDisabled: true))
-            .On("message:mark_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: true))
-            .On("message:unmark_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: false))
-            .On("message:set_spam", (c, p, ct) => Store(c, p, MessageNr(p), ct, isSpam: p.Bool("is_spam")))
+            .On("message:add_reaction", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), AddReactions = [p.RequiredText("reaction")] }, ct))
+            .On("message:delete_reaction", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), DelReactions = [p.RequiredText("reaction")] }, ct))
+            .On("message:disable_preview", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsUrlPreviewDisabled = true }, ct))
+            .On("message:mark_spam", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsSpam = true }, ct))
+            .On("message:unmark_spam", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsSpam = false }, ct))
+            .On("message:set_spam", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsSpam = p.Bool("is_spam") }, ct))
 
             // Board positions: the weight between the neighbours, stored as message/store pin_weight / task_weight.
             .On("message:pin:set_position", async (c, p, ct) =>
             {
-                var weight = await Messages(c).PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
-                return await Store(c, p, MessageNr(p), ct, pinWeight: weight);
+                var weight = await c.Get<MessageBoards>().PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
+                return await Store(c, p, new StoreMessage { MessageNr = MessageNr(p), PinWeight = weight }, ct);
             })
             .On("message:task:set_position", async (c, p, ct) =>
             {
                 var section = p.RequiredUuid("section_id");
-                var weight = await Messages(c).TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
+                var weight = await c.Get<MessageBoards>().TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
                     p.RequiredLong("prev_message_nr"), ct);
-                return await Store(c, p, MessageNr(p), ct, sectionId: section, taskWeight: weight);
+                return await Store(c, p, new StoreMessage { MessageNr = MessageNr(p), SectionId = section, TaskWeight = weight }, ct);
             })
 
             // message/copy: conversation_id is the destination, copy_* the source.
             .On("message:copy", (c, p, ct) =>
-                Result(c, Messages(c).CopyAsync(c.AccountId, p.RequiredUuid("copy_conversation_id"), new CopyMessageRequest(
-                    p.RequiredLong("copy_message_nr"), Conversation(p), From(p), c.ClientReqId), ct)))
+                Result(c, Messages(c).CopyAsync(c.AccountId, p.RequiredUuid("copy_conversation_id"), new CopyMessage
+                {
+                    MessageNr = p.RequiredLong("copy_message_nr"), ToConvId = Conversation(p), FromMessageNr = From(p), ClientReqId = c.ClientReqId,
+                }, ct)))
 
             // conversation/disclose with message_nr.
             .On("message:disclose", (c, p, ct) =>
@@ -97,15 +109,17 @@ public static class MessageEvents
                     throw EventErrors.NotSupportedYet(EventCatalogue.UrnPrefix + "message:disclose", "teams");
                 }
 
-                return Result(c, c.Get<ConversationActions>().DiscloseAsync(c.AccountId, Conversation(p), new MembersRequest(
-                    null, p.Uuids("account_ids"), MessageNr(p), null), all: false, ct));
+                return Result(c, c.Get<ConversationActions>().DiscloseAsync(c.AccountId, Conversation(p), new ChangeMembers
+                {
+                    AccountIds = p.Uuids("account_ids"), MessageNr = MessageNr(p),
+                }, all: false, ct));
             })
 
             // Read horizon: message/mark_read and mark_unread; the identifier names the message given.
             .On("message:mark_read", async (c, p, ct) => Naming(MessageNr(p), await Result(c, Messages(c).MarkReadAsync(c.AccountId, Conversation(p),
-                new MarkMessageReadRequest(MessageNr(p), From(p)), ct), identifiesMessage: false)))
+                new MarkMessageRead { MessageNr = MessageNr(p), FromMessageNr = From(p) }, ct), identifiesMessage: false)))
             .On("message:mark_unread", async (c, p, ct) => Naming(MessageNr(p), await Result(c, Messages(c).MarkUnreadAsync(c.AccountId, Conversation(p),
-                new MarkMessageReadRequest(MessageNr(p), From(p)), ct), identifiesMessage: false)))
+                new MarkMessageRead { MessageNr = MessageNr(p), FromMessageNr = From(p) }, ct), identifiesMessage: false)))
 
             // Edit locks: show_activity with message_nr (is_writing true / false), answered with the lock record.
             .On("message:set_editing", (c, p, ct) => Editing(c, p, editing: true, ct))
@@ -133,15 +147,9 @@ public static class MessageEvents
     private static EventOutcome Naming(long messageNr, EventOutcome outcome) =>
         outcome with { Identifier = outcome.Identifier with { MessageNr = messageNr } };
 
-    /// <summary>message/store for one message (<paramref name="messageNr"/>) or a new one (null), with the event's client_req_id.</summary>
-    private static Task<EventOutcome> Store(EventContext c, EventParams p, long? messageNr, CancellationToken ct, string? message = null,
-        string? subject = null, List<string>? tags = null, double? pinWeight = null, List<Guid>? assigneeIds = null, List<string>? addReactions = null,
-        List<string>? delReactions = null, bool? isUrlPreviewDisabled = null, bool? isSpam = null, Guid? sectionId = null, double? taskWeight = null) =>
-        Result(c, Messages(c).StoreAsync(c.AccountId, Conversation(p), new StoreMessageRequest(
-            MessageNr: messageNr, Message: message, Subject: subject, Tags: tags, PinWeight: pinWeight, AssigneeIds: assigneeIds,
-            AddReactions: addReactions, DelReactions: delReactions, DeleteReactions: null, IsUrlPreviewDisabled: isUrlPreviewDisabled,
-            FromMessageNr: From(p), ClientReqId: c.ClientReqId, IsRetry: null, Attachments: null, IsSpam: isSpam, SectionId: sectionId,
-            TaskWeight: taskWeight), ct));
+    /// <summary>message/store of <paramref name="store"/> with the event's from_message_nr and client_req_id.</summary>
+    private static Task<EventOutcome> Store(EventContext c, EventParams p, StoreMessage store, CancellationToken ct) =>
+        Result(c, Messages(c).StoreAsync(c.AccountId, Conversation(p), store with { FromMessageNr = From(p), ClientReqId = c.ClientReqId }, ct));
 
     private static async Task<EventOutcome> Editing(EventContext c, EventParams p, bool editing, CancellationToken ct)
     {

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using FleepServer.Http;
+
+namespace FleepServer.Domain.Conversations;
+
+// The commands of the conversation actions, bound as they are from the bodies of
+// api/conversation/* (core spec §5) and built by the conversation events. Limits are the event
+// catalogue's max_len (seed 001): topic 256 on create, 1024 on set_topic and store.
+// from_message_nr 0 means "not given" (FleepSharp sends 0 for an unset number).
+
+/// <summary>
+/// <c>conversation/create</c> (core spec §5.1). <c>fork_conversation_id</c> starts a new
+/// conversation with the members of an existing one (a dialog that needs a third person) plus the
+/// invitees; the source stays as it is.
+/// </summary>
+public sealed record CreateConversation : IFleepRequest<CreateConversation>
+{
+    [MaxLength(256)] public string? Topic { get; init; }
+    public List<Guid>? AccountIds { get; init; }
+    public AddressList? Emails { get; init; }
+    [MaxLength(Limits.MessageBody)] public string? Message { get; init; }
+    public string? Subject { get; init; }
+    public bool? IsAutojoin { get; init; }
+    public bool? IsDisclose { get; init; }
+    public bool? IsList { get; init; }
+    public bool? IsUrlPreviewDisabled { get; init; }
+    public string? MkConvType { get; init; }
+    public bool? IsInvite { get; init; }
+    public List<string>? Attachments { get; init; }
+    public Guid? ForkConversationId { get; init; }
+}
+
+/// <summary><c>conversation/add_members</c>, <c>remove_members</c>, <c>disclose</c>, <c>disclose_all</c> (core spec §5.6, §5.10).</summary>
+public sealed record ChangeMembers : IFleepRequest<ChangeMembers>
+{
+    public AddressList? Emails { get; init; }
+    public List<Guid>? AccountIds { get; init; }
+    public long? MessageNr { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/set_topic</c> (core spec §5.7).</summary>
+public sealed record SetTopic : IFleepRequest<SetTopic>
+{
+    public string? Topic { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/set_alerts</c> (core spec §5.7).</summary>
+public sealed record SetAlerts : IFleepRequest<SetAlerts>
+{
+    [Required] public string? MkAlertLevel { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/store</c>: every field optional, only the given ones change (core spec §5.5).</summary>
+public sealed record StoreConversation : IFleepRequest<StoreConversation>
+{
+    public long? ReadMessageNr { get; init; }
+    public long? FromMessageNr { get; init; }
+    public string? Topic { get; init; }
+    public string? MkAlertLevel { get; init; }
+    public long? SnoozeInterval { get; init; }
+    public AddressList? AddEmails { get; init; }
+    public AddressList? RemoveEmails { get; init; }
+    public AddressList? DiscloseEmails { get; init; }
+    public List<Guid>? AddAccountIds { get; init; }
+    public List<Guid>? RemoveAccountIds { get; init; }
+    public List<Guid>? KickAccountIds { get; init; }
+    public List<Guid>? DiscloseAccountIds { get; init; }
+    public List<Guid>? AddIds { get; init; }
+    public List<Guid>? RemoveIds { get; init; }
+    public List<Guid>? DiscloseIds { get; init; }
+    public long? HideMessageNr { get; init; }
+    public bool? IsDeleted { get; init; }
+    public bool? CanPost { get; init; }
+    public bool? IsAutojoin { get; init; }
+    public bool? IsDisclose { get; init; }
+    public bool? IsUrlPreviewDisabled { get; init; }
+    public bool? IsList { get; init; }
+    public string? MkConvType { get; init; }
+    public bool? HasDoneNotifications { get; init; }
+    public string? DefaultCallRoom { get; init; }
+    public Guid? ClientReqId { get; init; }
+}

@@ -1,0 +1,305 @@
+using FleepServer.Data;
+using FleepServer.Errors;
+
+namespace FleepServer.Domain.Conversations;
+
+/// <summary>
+/// The state rules of a message, applied by one member (<see cref="ViewerId"/>) at one moment
+/// (<see cref="Now"/>) (core spec §6.2, §6.3): tag transitions, edits, reactions, spam, the url
+/// preview flag and a task's place on the taskboard. Each change works on the message alone, with
+/// no database, and answers whether it changed anything; the caller turns a change into one
+/// revision. System messages refuse every change (431 invalid_edit); a deleted message stays
+/// deleted and takes no change.
+/// </summary>
+public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset Now)
+{
+    /// <summary>The tags message/store understands: Fleep's state tags and this server's <c>plain</c> and <c>unarchive</c>.</summary>
+    public static readonly IReadOnlySet<string> KnownTags = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MessageTags.Pin, MessageTags.Unpin, MessageTags.IsTodo, MessageTags.IsDone, MessageTags.IsArchived, MessageTags.IsDeleted,
+        MessageTags.Plain, MessageTags.Unarchive,
+    };
+
+    /// <summary>System messages are the flow's own record of events: they cannot be edited, tagged or deleted.</summary>
+    public static void RequireUserMessage(Message message)
+    {
+        if (message.MkMessageState == MessageStates.System)
+        {
+            throw FleepErrors.BusinessRule("invalid_edit", "System messages cannot be changed.");
+        }
+    }
+
+    /// <summary>Whether these tags make the message a task that has no place on the taskboard yet.</summary>
+    public static bool MakesTask(IReadOnlyCollection<string> tags, Message message) =>
+        message.TaskWeight is null && (tags.Contains(MessageTags.IsTodo) || tags.Contains(MessageTags.IsDone));
+
+    /// <summary>A deleted message: an empty body, no subject, state deleted and only the tag is_deleted.</summary>
+    public static void MarkDeleted(Message message)
+    {
+        message.MkMessageState = MessageStates.Deleted;
+        message.Tags = [MessageTags.IsDeleted];
+        message.Body = "";
+        message.Subject = null;
+    }
+
+    /// <summary>
+    /// Changes the body and/or subject. Only the author edits a plain message; pinned and task
+    /// messages are shared and any member may edit them; a member holding the edit lock keeps
+    /// others out; a deleted message stays deleted. Saving ends the editor's lock.
+    /// </summary>
+    public bool Edit(Message message, string? text, string? subject)
+    {
+        if (!IsChangeable(message))
+        {
+            return false;
+        }
+
+        if (!message.Tags.Contains(MessageTags.IsShared) && message.AccountId != ViewerId)
+        {
+            throw FleepErrors.InvalidEdit();
+        }
+
+        if (ConversationActivity.LockHolder(message, Now) is { } holder && holder != ViewerId)
+        {
+            throw ConversationActivity.Locked();
+        }
+
+        message.LockAccountId = null;
+        message.LockedUntil = null;
+        if (text is not null)
+        {
+            message.Body = string.IsNullOrWhiteSpace(text) ? throw FleepErrors.EmptyMessage() : Markup.ToXml(text);
+        }
+
+        if (subject is not null)
+        {
+            message.Subject = subject.Length == 0 ? null : subject;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// State changes through tags (core spec §6.3): pin, unpin, is_todo, is_done, is_archived,
+    /// is_deleted, and this server's <c>plain</c> (back to a plain message) and <c>unarchive</c>.
+    /// A message that becomes a task joins the To Do section at <paramref name="taskWeight"/> (the
+    /// end of the board); archiving a task moves it to the Archived section, archiving a pin unpins it.
+    /// </summary>
+    public bool ApplyTags(Message message, IReadOnlyCollection<string> tags, double? pinWeight = null, List<Guid>? assignees = null,
+        double? taskWeight = null)
+    {
+        RequireUserMessage(message);
+        foreach (var tag in tags.Where(t => t is null || !KnownTags.Contains(t)))
+        {
+            throw FleepErrors.InvalidField("tags", $"unknown tag {tag}");
+        }
+
+        if (message.MkMessageState == MessageStates.Deleted)
+        {
+            return false;
+        }
+
+        ApplyState(message, tags, pinWeight, taskWeight);
+        if (assignees is not null)
+        {
+            message.AssigneeIds = assignees.Distinct().ToList();
+        }
+
+        return true;
+    }
+
+    private void ApplyState(Message message, IReadOnlyCollection<string> tags, double? pinWeight, double? taskWeight)
+    {
+        var sections = TaskSections.Of(message.ConversationId);
+        var state = message.MkMessageState;
+        if (tags.Contains(MessageTags.IsDeleted))
+        {
+            MarkDeleted(message);
+        }
+        else if (tags.Contains(MessageTags.Plain))
+        {
+            ToPlain(message);
+        }
+        else if ((tags.Contains(MessageTags.Pin) && tags.Contains(MessageTags.IsArchived)) || tags.Contains(MessageTags.Unpin)
+                 || (tags.Contains(MessageTags.IsArchived) && state == MessageStates.Pinned))
+        {
+            message.MkMessageState = MessageStates.Unpinned;
+            message.Tags = [MessageTags.IsArchived, MessageTags.IsShared, MessageTags.Unpin];
+            message.RefMessageNr = message.MessageNr;
+        }
+        else if (tags.Contains(MessageTags.Pin) || (tags.Contains(MessageTags.Unarchive) && state == MessageStates.Unpinned))
+        {
+            message.MkMessageState = MessageStates.Pinned;
+            message.Tags = [MessageTags.IsShared, MessageTags.Pin];
+            message.PinWeight = pinWeight ?? message.PinWeight ?? Now.ToUnixTimeSeconds();
+            message.PinnedAccountId = ViewerId;
+        }
+        else if (tags.Contains(MessageTags.Unarchive))
+        {
+            message.Tags = [.. message.Tags.Where(t => t != MessageTags.IsArchived)];
+            message.SectionId = message.Tags.Contains(MessageTags.IsTask) ? sections.ToDo : message.SectionId;
+        }
+        else if (tags.Contains(MessageTags.IsDone))
+        {
+            message.MkMessageState = MessageStates.Done;
+            message.Tags = [MessageTags.IsDone, MessageTags.IsShared, MessageTags.IsTask];
+            message.TaskedAccountId ??= ViewerId;
+            message.SectionId ??= sections.ToDo;
+            message.TaskWeight ??= taskWeight;
+        }
+        else if (tags.Contains(MessageTags.IsTodo))
+        {
+            message.MkMessageState = MessageStates.Todo;
+            message.Tags = [MessageTags.IsShared, MessageTags.IsTask, MessageTags.IsTodo];
+            message.TaskedAccountId = ViewerId;
+            message.SectionId = sections.ToDo;
+            message.TaskWeight ??= taskWeight;
+        }
+        else if (tags.Contains(MessageTags.IsArchived))
+        {
+            message.Tags = [.. message.Tags.Where(t => t != MessageTags.IsArchived).Append(MessageTags.IsArchived).Order()];
+            message.SectionId = message.Tags.Contains(MessageTags.IsTask) ? sections.Archived : message.SectionId;
+        }
+    }
+
+    private static void ToPlain(Message message)
+    {
+        message.MkMessageState = MessageStates.Plain;
+        message.Tags = [];
+        message.PinWeight = null;
+        message.PinnedAccountId = null;
+        message.TaskedAccountId = null;
+        message.SectionId = null;
+        message.TaskWeight = null;
+        message.AssigneeIds = [];
+    }
+
+    /// <summary>
+    /// Adds and removes the viewer's reactions (reaction text → account ids, reactions in ordinal
+    /// order). An empty reaction text is ignored; a reaction nobody keeps disappears, and a message
+    /// without reactions has none (null).
+    /// </summary>
+    public bool React(Message message, IEnumerable<string> add, IEnumerable<string> remove)
+    {
+        if (!IsChangeable(message))
+        {
+            return false;
+        }
+
+        var reactions = new SortedDictionary<string, List<Guid>>(StringComparer.Ordinal);
+        foreach (var (reaction, who) in message.Reactions ?? [])
+        {
+            reactions[reaction] = [.. who];
+        }
+
+        var changed = false;
+        foreach (var reaction in add.Where(x => x.Length > 0))
+        {
+            var who = reactions.TryGetValue(reaction, out var list) ? list : reactions[reaction] = [];
+            if (!who.Contains(ViewerId))
+            {
+                who.Add(ViewerId);
+                changed = true;
+            }
+        }
+
+        foreach (var reaction in remove)
+        {
+            if (reactions.TryGetValue(reaction, out var who) && who.Remove(ViewerId))
+            {
+                changed = true;
+                if (who.Count == 0)
+                {
+                    reactions.Remove(reaction);
+                }
+            }
+        }
+
+        message.Reactions = reactions.Count == 0 ? null : new Dictionary<string, List<Guid>>(reactions, StringComparer.Ordinal);
+        return changed;
+    }
+
+    /// <summary>Replaces the assignees (each once) of a message that is neither deleted nor a system message; false when they are the same.</summary>
+    public static bool Assign(Message message, List<Guid> assignees)
+    {
+        if (message.MkMessageState is MessageStates.Deleted or MessageStates.System
+            || assignees.Distinct().Order().SequenceEqual(message.AssigneeIds.Order()))
+        {
+            return false;
+        }
+
+        message.AssigneeIds = assignees.Distinct().ToList();
+        return true;
+    }
+
+    /// <summary>A new place on the pinboard, for a pinned message only.</summary>
+    public static bool SetPinWeight(Message message, double weight)
+    {
+        if (!message.Tags.Contains(MessageTags.Pin))
+        {
+            return false;
+        }
+
+        message.PinWeight = weight;
+        return true;
+    }
+
+    /// <summary>Turns the url preview off or on again; a deleted message keeps its flag.</summary>
+    public static bool SetUrlPreviewDisabled(Message message, bool disabled)
+    {
+        if (disabled == message.IsUrlPreviewDisabled || message.MkMessageState == MessageStates.Deleted)
+        {
+            return false;
+        }
+
+        message.IsUrlPreviewDisabled = disabled;
+        return true;
+    }
+
+    /// <summary>Marks or unmarks spam; deleted and system messages keep their mark.</summary>
+    public static bool SetSpam(Message message, bool spam)
+    {
+        if (spam == message.IsSpam || message.MkMessageState is MessageStates.Deleted or MessageStates.System)
+        {
+            return false;
+        }
+
+        message.IsSpam = spam;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves a task (section_id and/or task_weight): the Archived section archives it, To Do
+    /// unarchives it. A message that is not a task stays where it is.
+    /// </summary>
+    public bool PlaceTask(Message message, Guid? sectionId, double? weight)
+    {
+        if (!message.Tags.Contains(MessageTags.IsTask) || !IsChangeable(message))
+        {
+            return false;
+        }
+
+        var changed = false;
+        if (weight is { } w && w != message.TaskWeight)
+        {
+            message.TaskWeight = w;
+            changed = true;
+        }
+
+        if (sectionId is { } section && section != message.SectionId)
+        {
+            var archive = section == TaskSections.Of(message.ConversationId).Archived;
+            ApplyTags(message, [archive ? MessageTags.IsArchived : MessageTags.Unarchive]);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Refuses system messages; false for a deleted message, which takes no change.</summary>
+    private static bool IsChangeable(Message message)
+    {
+        RequireUserMessage(message);
+        return message.MkMessageState != MessageStates.Deleted;
+    }
+}
