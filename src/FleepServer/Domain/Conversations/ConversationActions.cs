@@ -41,7 +41,7 @@ public sealed class ConversationActions(
             var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", token);
             if (request.ForkConversationId is { } forkId)
             {
-                var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, forUpdate: false, token);
+                var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, token);
                 invited.InsertRange(0, forkMembers.Where(m => m.IsActive).Select(m => m.AccountId));
             }
 
@@ -268,7 +268,7 @@ public sealed class ConversationActions(
 
     /// <summary>200 <c>{}</c> while the caller may change the conversation; 431 after leaving (core spec §5.11).</summary>
     public async Task CheckPermissionsAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
-        await membership.RequireAsync(conversationId, accountId, Access.Write, forUpdate: false, ct);
+        await membership.RequireAsync(conversationId, accountId, Access.Write, ct);
 
     /// <summary>
     /// conversation/store: every given field changes, in one transaction; nothing is written when

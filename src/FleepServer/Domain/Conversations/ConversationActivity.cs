@@ -77,7 +77,7 @@ public sealed class ConversationActivity(
     private async Task<(IReadOnlyList<ConversationMember> Members, IReadOnlySet<Guid> Privacy, LockRecord? Lock)> ReadAsync(Guid accountId,
         Guid conversationId, CancellationToken ct)
     {
-        var (_, members, _) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
+        var (_, members, _) = await membership.RequireAsync(conversationId, accountId, Access.Read, ct);
         var privacy = await db.Accounts.Where(a => members.Select(m => m.AccountId).Contains(a.Id) && a.IsFullPrivacy)
             .Select(a => a.Id).ToListAsync(ct);
         return (members, privacy.ToHashSet(), null);

@@ -56,7 +56,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
             throw FleepErrors.InvalidField("mk_direction", $"one of {string.Join(", ", Directions)}");
         }
 
-        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, ct);
         var view = await membership.ViewAsync(conversation, members, viewer, ct);
         var anchor = Anchor(view, from);
         return direction switch

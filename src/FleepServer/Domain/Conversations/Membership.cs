@@ -44,20 +44,20 @@ public sealed record ConversationLock(
 /// </summary>
 public sealed class Membership(FleepDbContext db)
 {
-    /// <summary>Loads the conversation (locked for update when <paramref name="forUpdate"/>) and all its member rows.</summary>
+    /// <summary>Reads the conversation and all its member rows for a call that only reads (not tracked, no lock).</summary>
     public async Task<(Conversation Conversation, List<ConversationMember> Members, ConversationMember Viewer)> RequireAsync(
-        Guid conversationId, Guid accountId, Access access, bool forUpdate, CancellationToken ct)
+        Guid conversationId, Guid accountId, Access access, CancellationToken ct)
     {
-        var conversation = forUpdate
-            ? (await db.Conversations.FromSql($"SELECT * FROM conversations WHERE conversation_id = {conversationId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault()
-            : await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
-        if (conversation is null)
-        {
-            throw FleepErrors.ConversationNotFound();
-        }
-
-        var members = await db.ConversationMembers.Where(m => m.ConversationId == conversationId)
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId, ct)
+            ?? throw FleepErrors.ConversationNotFound();
+        var members = await db.ConversationMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
             .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(ct);
+        return (conversation, members, RequireViewer(members, accountId, access));
+    }
+
+    /// <summary>The caller's member row when <paramref name="access"/> allows the call; else the error for it.</summary>
+    private static ConversationMember RequireViewer(List<ConversationMember> members, Guid accountId, Access access)
+    {
         var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
         if (viewer is null || viewer.IsRemoved)
         {
@@ -69,7 +69,7 @@ public sealed class Membership(FleepDbContext db)
             throw FleepErrors.MemberLeft();
         }
 
-        return (conversation, members, viewer);
+        return viewer;
     }
 
     /// <summary>
@@ -115,30 +115,19 @@ public sealed class Membership(FleepDbContext db)
         var privacy = rows.Where(r => r.IsFullPrivacy).Select(r => r.Member.AccountId).ToHashSet();
         var inbox = rows.Where(r => r.InboxMessageNr is not null)
             .GroupBy(r => r.Member.ReadInboxNr + 1).ToDictionary(g => g.Key, g => g.First().InboxMessageNr!.Value);
-        var viewer = members.FirstOrDefault(m => m.AccountId == accountId);
-        if (access == Access.Autojoin)
-        {
-            if (viewer is null)
-            {
-                viewer = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
-                members.Add(viewer);
-                db.ConversationMembers.Add(viewer);
-            }
-
-            return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
-        }
-
-        if (viewer is null || viewer.IsRemoved)
-        {
-            throw FleepErrors.ConversationNotFound();
-        }
-
-        if (access == Access.Write && !viewer.IsActive)
-        {
-            throw FleepErrors.MemberLeft();
-        }
-
+        var viewer = access == Access.Autojoin
+            ? members.FirstOrDefault(m => m.AccountId == accountId) ?? Joiner(conversationId, accountId, now, members)
+            : RequireViewer(members, accountId, access);
         return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
+    }
+
+    /// <summary>A stranger joining through the autojoin link: a new member row, tracked for insert.</summary>
+    private ConversationMember Joiner(Guid conversationId, Guid accountId, DateTimeOffset now, List<ConversationMember> members)
+    {
+        var joiner = new ConversationMember { ConversationId = conversationId, AccountId = accountId, JoinedTime = now };
+        members.Add(joiner);
+        db.ConversationMembers.Add(joiner);
+        return joiner;
     }
 
     /// <summary>Completes a view: finds the message <c>inbox_message_nr</c> points at (at most one query).</summary>

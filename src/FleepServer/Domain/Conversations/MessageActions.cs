@@ -155,7 +155,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     /// </summary>
     public async Task<ConvResult> CopyAsync(Guid accountId, Guid conversationId, CopyMessage r, CancellationToken ct)
     {
-        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, forUpdate: false, ct);
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, ct);
         var nr = r.MessageNr!.Value;
         if (nr < 0)
         {

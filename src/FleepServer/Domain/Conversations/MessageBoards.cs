@@ -48,7 +48,7 @@ public sealed class MessageBoards(Membership membership, ConversationReader read
     private async Task<(List<BoardEntry> Others, double Moved)> BoardAsync(Guid accountId, Guid conversationId, long messageNr,
         long prevMessageNr, Func<Message, bool> movable, Func<Message, bool> onBoard, Func<Message, double> weight, string what, CancellationToken ct)
     {
-        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Write, forUpdate: false, ct);
+        var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Write, ct);
         var view = await membership.ViewAsync(conversation, members, viewer, ct);
         if (prevMessageNr < 0)
         {
