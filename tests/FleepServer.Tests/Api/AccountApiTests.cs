@@ -95,9 +95,15 @@ public sealed class AccountApiTests(FleepServerFixture server) : IClassFixture<F
         await using var db = server.OpenDb();
         var sessions = await db.Sessions.Where(s => s.AccountId == client.AccountId).ToListAsync();
         var session = Assert.Single(sessions);
-        Assert.Equal(32, session.TokenHash.Length);
-        Assert.DoesNotContain(client.Token!, Convert.ToHexString(session.TokenHash), StringComparison.OrdinalIgnoreCase);
-        Assert.NotEqual(System.Text.Encoding.UTF8.GetBytes(client.Ticket!), session.TicketHash);
+        // The test hashes the secrets it was handed itself: SHA-256 of their UTF-8 text.
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(client.Token!)), session.TokenHash);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(client.Ticket!)), session.TicketHash);
+
+        // And neither secret appears in clear anywhere in the session's row.
+        var row = JsonSerializer.Serialize(session);
+        Assert.Contains(client.AccountId.ToString(), row);
+        Assert.DoesNotContain(client.Token!, row, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(client.Ticket!, row, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
 
         if (NotSupportedYet.TryGetValue(name, out var feature) || NotServedNamespaces.Contains(ns))
         {
-            var type = FleepServer.Events.EventCatalogue.Default.Find(urn)!;
+            var type = SeedCatalogue.Parsed.Find(urn)!;
             var result = await alice.EventAsync(urn, EventParamSamples.ValidParams(type));
             var refusal = result.AssertRefused(431, "not_supported");
             Assert.Contains(feature ?? $"'{ns}' events are not served", refusal.Str("error_message"));

@@ -15,20 +15,29 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
     // One caller for all 162 cases: refused events change nothing, so they cannot disturb each other.
     private static readonly ConcurrentDictionary<FleepServerFixture, Task<FleepTestClient>> Callers = new();
 
-    public static TheoryData<string> EventTypes() => new(SeedEventTypes.All);
+    /// <summary>The 161 seed events that take parameters (one, without any, has nothing to get wrong).</summary>
+    public static TheoryData<string> EventTypes() => new(SeedEventTypes.All.Where(u => SeedCatalogue.Parsed.Find(u)!.Params.Count > 0));
+
+    [Fact]
+    public void Every_seed_event_but_one_takes_parameters()
+    {
+        Assert.Equal(161, EventTypes().Count);
+    }
 
     [Theory]
     [MemberData(nameof(EventTypes))]
     public async Task Each_bad_parameter_fails_its_event_with_a_400_naming_it(string urn)
     {
-        var type = EventCatalogue.Default.Find(urn)!;
+        var type = SeedCatalogue.Parsed.Find(urn)!;
         var cases = type.Params.SelectMany(p => BadValues(type, p)).ToList();
-        Assert.SkipWhen(cases.Count == 0, $"{urn} has no parameters");
+        Assert.NotEmpty(cases);
         var alice = await Callers.GetOrAdd(server, s => s.NewAccountAsync());
 
         var result = await alice.EventsAsync([.. cases.Select(c => new TestEvent(urn, c.Params))]);
 
-        foreach (var (request, bad) in result.Requests.Zip(cases))
+        var requests = result.Requests;
+        Assert.Equal(cases.Count, requests.Count);
+        foreach (var (request, bad) in requests.Zip(cases))
         {
             Assert.True(request.GetProperty("status_code").GetInt32() == 400, $"{urn} with {bad.What}: {request}");
             Assert.Equal(bad.ErrorId, request.Str("error_id"));
@@ -58,6 +67,7 @@ public sealed class EventParamValidationTests(FleepServerFixture server) : IClas
             new TestEvent("message:add_plain", new { conversation_id = conversation, message = "x", attachment_urls = "one" }),
             new TestEvent("conv:leave", new { }));
 
+        Assert.Equal(8, result.Requests.Count);
         Assert.All(result.Requests, r => Assert.Equal(400, r.GetProperty("status_code").GetInt32()));
         Assert.Empty(result.Records);
         Assert.Equal(before, (await alice.HeaderAsync(conversation)).ToString());

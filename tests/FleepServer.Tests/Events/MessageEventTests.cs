@@ -77,7 +77,6 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         using var a = await server.NewAccountAsync();
         using var b = await server.NewAccountAsync();
         var conv = await a.CreateConversationAsync("boards", b);
-        var sections = TaskSections.Of(conv);
 
         var pinned = MessageOf(await OkAsync(a, "message:add_pinned", new { conversation_id = conv, message = "pin me" }), 2);
         Assert.Equal("urn:fleep:message:mk_message_state:pinned", pinned.Str("mk_message_state"));
@@ -88,11 +87,14 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         Assert.Equal("urn:fleep:message:mk_message_state:todo", todo.Str("mk_message_state"));
         Assert.Equal(["is_shared", "is_task", "is_todo"], todo.Strings("tags"));
         Assert.Equal([b.AccountId], todo.Ids("assignee_ids"));
-        Assert.Equal(sections.ToDo, todo.GetProperty("section_id").GetGuid());
+        // The To Do section's id is the one the server names in its first answer; every task after it shares it.
+        var toDo = todo.GetProperty("section_id").GetGuid();
+        Assert.NotEqual(Guid.Empty, toDo);
         Assert.Equal(4294967296d, todo.GetProperty("task_weight").GetDouble());
         Assert.Equal(a.AccountId, todo.GetProperty("tasked_account_id").GetGuid());
 
         var next = MessageOf(await OkAsync(a, "message:add_todo", new { conversation_id = conv, message = "then this" }), 4);
+        Assert.Equal(toDo, next.GetProperty("section_id").GetGuid());
         Assert.Equal(2 * 4294967296d, next.GetProperty("task_weight").GetDouble());
 
         var board = (await a.ConvAsync("sync", conv, new { mk_direction = "ic_pinboard" })).EnsureOk();
@@ -160,7 +162,6 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         using var b = await server.NewAccountAsync();
         var conv = await a.CreateConversationAsync("states", b);
         (await a.SendAsync(conv, "msg")).EnsureOk();
-        var sections = TaskSections.Of(conv);
         async Task<JsonElement> Do(string name) =>
             MessageOf(await OkAsync(b, name, new { conversation_id = conv, message_nr = 2 }), 2);
 
@@ -183,7 +184,8 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
 
         var todo = await Do("message:set_todo");
         Assert.Equal("urn:fleep:message:mk_message_state:todo", todo.Str("mk_message_state"));
-        Assert.Equal(sections.ToDo, todo.GetProperty("section_id").GetGuid());
+        var toDo = todo.GetProperty("section_id").GetGuid();
+        Assert.NotEqual(Guid.Empty, toDo);
         Assert.Equal(4294967296d, todo.GetProperty("task_weight").GetDouble());
 
         var done = await Do("message:set_done");
@@ -192,11 +194,14 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
 
         var archived = await Do("message:archive");
         Assert.Equal(["is_archived", "is_done", "is_shared", "is_task"], archived.Strings("tags"));
-        Assert.Equal(sections.Archived, archived.GetProperty("section_id").GetGuid());
+        // Archiving moves the task to the other section; unarchiving brings it back to the first one.
+        var archivedSection = archived.GetProperty("section_id").GetGuid();
+        Assert.NotEqual(Guid.Empty, archivedSection);
+        Assert.NotEqual(toDo, archivedSection);
 
         var unarchived = await Do("message:unarchive");
         Assert.Equal(["is_done", "is_shared", "is_task"], unarchived.Strings("tags"));
-        Assert.Equal(sections.ToDo, unarchived.GetProperty("section_id").GetGuid());
+        Assert.Equal(toDo, unarchived.GetProperty("section_id").GetGuid());
 
         var aliceHorizon = await HorizonAsync(a);
         var deleted = await Do("message:delete");
@@ -414,26 +419,36 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
     {
         using var a = await server.NewAccountAsync();
         var conv = await a.CreateConversationAsync("tasks");
-        var sections = TaskSections.Of(conv);
+        var toDo = Guid.Empty;
         for (var i = 0; i < 3; i++)
         {
-            await OkAsync(a, "message:add_todo", new { conversation_id = conv, message = $"task{i}" });
+            // Section ids are taken from the server's answers, never derived by the test.
+            toDo = MessageOf(await OkAsync(a, "message:add_todo", new { conversation_id = conv, message = $"task{i}" }), i + 2)
+                .GetProperty("section_id").GetGuid();
         }
+
+        Assert.NotEqual(Guid.Empty, toDo);
 
         async Task<long[]> Board() =>
             [.. (await a.ConvAsync("sync", conv, new { mk_direction = "ic_tasks" })).EnsureOk().Messages().Select(m => m.Long("message_nr"))];
 
         Assert.Equal(new long[] { 2, 3, 4 }, await Board());
         var moved = MessageOf(await OkAsync(a, "message:task:set_position",
-            new { conversation_id = conv, message_nr = 4, section_id = sections.ToDo, prev_message_nr = 0 }), 4);
+            new { conversation_id = conv, message_nr = 4, section_id = toDo, prev_message_nr = 0 }), 4);
         Assert.Equal(4294967296d / 2, moved.GetProperty("task_weight").GetDouble());
         Assert.Equal(new long[] { 4, 2, 3 }, await Board());
-        await OkAsync(a, "message:task:set_position", new { conversation_id = conv, message_nr = 3, section_id = sections.ToDo, prev_message_nr = 4 });
+        await OkAsync(a, "message:task:set_position", new { conversation_id = conv, message_nr = 3, section_id = toDo, prev_message_nr = 4 });
         Assert.Equal(new long[] { 4, 3, 2 }, await Board());
 
+        // The Archived section's id, from the answer to archiving one more task.
+        var extra = (await OkAsync(a, "message:add_todo", new { conversation_id = conv, message = "to archive" }))
+            .Json.GetProperty("requests")[0].GetProperty("identifier").Long("message_nr");
+        var archivedSection = MessageOf(await OkAsync(a, "message:archive", new { conversation_id = conv, message_nr = extra }), extra)
+            .GetProperty("section_id").GetGuid();
+        Assert.NotEqual(toDo, archivedSection);
         var archived = MessageOf(await OkAsync(a, "message:task:set_position",
-            new { conversation_id = conv, message_nr = 2, section_id = sections.Archived, prev_message_nr = 0 }), 2);
-        Assert.Equal(sections.Archived, archived.GetProperty("section_id").GetGuid());
+            new { conversation_id = conv, message_nr = 2, section_id = archivedSection, prev_message_nr = 0 }), 2);
+        Assert.Equal(archivedSection, archived.GetProperty("section_id").GetGuid());
         Assert.Contains("is_archived", archived.Strings("tags"));
 
         var (_, unknown) = await EventAsync(a, "message:task:set_position",
@@ -457,7 +472,13 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         Assert.Equal("urn:fleep:message:mk_message_state:plain", plain.Str("mk_message_state"));
 
         (await a.MessageAsync("store", conv, new { message_nr = 3, tags = new[] { "is_todo" } })).EnsureOk();
-        var archived = (await a.MessageAsync("store", conv, new { message_nr = 3, section_id = TaskSections.Of(conv).Archived, task_weight = 7.5 }))
+        // The Archived section's id, from the answer to archiving another task of this conversation.
+        var scratch = (await OkAsync(a, "message:add_todo", new { conversation_id = conv, message = "scratch" }))
+            .Json.GetProperty("requests")[0].GetProperty("identifier").Long("message_nr");
+        var archivedSection = MessageOf(await OkAsync(a, "message:archive", new { conversation_id = conv, message_nr = scratch }), scratch)
+            .GetProperty("section_id").GetGuid();
+        Assert.NotEqual(Guid.Empty, archivedSection);
+        var archived = (await a.MessageAsync("store", conv, new { message_nr = 3, section_id = archivedSection, task_weight = 7.5 }))
             .EnsureOk().Message();
         Assert.Contains("is_archived", archived.Strings("tags"));
         Assert.Equal(7.5, archived.GetProperty("task_weight").GetDouble());
@@ -487,6 +508,7 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
     {
         using var a = await server.NewAccountAsync();
         using var b = await server.NewAccountAsync();
+        var seenByB = new List<JsonElement>();
 
         async Task<List<string>> Run(bool viaEvent)
         {
@@ -538,6 +560,11 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
 
             var records = (await PollAsync(b, horizon)).Stream().Where(r => r.Str("mk_rec_type") is "message" or "activity").ToList();
             Assert.NotEmpty(records);
+            if (viaEvent)
+            {
+                seenByB.AddRange(records);
+            }
+
             var state = (await a.ConvAsync("sync", conv, new { mk_direction = "ic_end" })).EnsureOk().Messages();
             return [.. records.Concat(state).Select(Normalize)];
         }
@@ -545,6 +572,33 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         var classic = await Run(viaEvent: false);
         var viaEvents = await Run(viaEvent: true);
         Assert.Equal(classic, viaEvents);
+
+        // Equal answers could be equally wrong: what bob got is also checked against the inputs and
+        // the spec's values (message 2 is "first", 3 is "reply", the next one is 4).
+        Assert.NotEmpty(seenByB);
+        JsonElement Message(long nr) => seenByB.Last(r => r.Str("mk_rec_type") == "message" && r.Long("message_nr") == nr);
+        switch (scenario)
+        {
+            case "send":
+                Assert.Contains("world", Message(4).Str("message"));
+                Assert.Equal(a.AccountId, Message(4).GetProperty("account_id").GetGuid());
+                break;
+            case "edit":
+                Assert.Equal("<msg><p>changed</p></msg>", Message(2).Str("message"));
+                break;
+            case "pin":
+                Assert.Equal("urn:fleep:message:mk_message_state:pinned", Message(3).Str("mk_message_state"));
+                break;
+            case "todo_done":
+                Assert.Equal("urn:fleep:message:mk_message_state:done", Message(2).Str("mk_message_state"));
+                Assert.Equal(["is_done", "is_shared", "is_task"], Message(2).Strings("tags"));
+                break;
+            case "mark_read":
+                var read = seenByB.Last(r => r.Str("mk_rec_type") == "activity");
+                Assert.Equal(a.AccountId, read.GetProperty("account_id").GetGuid());
+                Assert.Equal(3, read.Long("read_message_nr"));
+                break;
+        }
     }
 
     /// <summary>A record without what must differ between two conversations: their ids, section ids and times.</summary>

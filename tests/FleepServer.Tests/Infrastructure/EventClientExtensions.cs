@@ -16,7 +16,7 @@ public sealed record TestEvent(string Type, object? Params = null, Guid? ClientR
 }
 
 /// <summary>An api/event/store answer: the changed records (request records apart) and one request record per event.</summary>
-public sealed record EventBatchResult(FleepResponse Response)
+public sealed record EventBatchResult(FleepResponse Response, int? Sent = null)
 {
     public List<JsonElement> Requests => Response.Json.GetProperty("requests").EnumerateArray().ToList();
 
@@ -32,6 +32,9 @@ public sealed record EventBatchResult(FleepResponse Response)
 
     public EventBatchResult EnsureApplied()
     {
+        // One request record per event sent: an empty or short list is a failure, not a pass.
+        Assert.True(Requests.Count > 0 && (Sent is null || Requests.Count == Sent),
+            $"sent {Sent?.ToString() ?? "some"} events, got {Requests.Count} request records: {Response.Json}");
         foreach (var request in Requests)
         {
             Assert.True(request.GetProperty("status_code").GetInt32() == 200, $"event refused: {request}");
@@ -59,7 +62,7 @@ public sealed record EventBatchResult(FleepResponse Response)
 public static class EventClientExtensions
 {
     public static async Task<EventBatchResult> EventsAsync(this FleepTestClient client, params TestEvent[] events) =>
-        new((await client.PostAsync("/api/event/store", new { api_version = 4, stream = events.Select(e => e.ToJson()).ToArray() })).EnsureOk());
+        new((await client.PostAsync("/api/event/store", new { api_version = 4, stream = events.Select(e => e.ToJson()).ToArray() })).EnsureOk(), events.Length);
 
     public static Task<EventBatchResult> EventAsync(this FleepTestClient client, string type, object? parameters = null, Guid? clientReqId = null) =>
         client.EventsAsync(new TestEvent(type, parameters, clientReqId));

@@ -58,7 +58,10 @@ public sealed class ProtocolErrorTests(FleepServerFixture server) : IClassFixtur
         var live = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health"));
         var ready = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health/ready"));
 
+        // ASP.NET Core health checks answer the aggregate status as plain text.
         Assert.Equal(HttpStatusCode.OK, live.Status);
+        Assert.Equal("Healthy", await live.Raw.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.Equal("Healthy", await ready.Raw.Content.ReadAsStringAsync());
     }
 }

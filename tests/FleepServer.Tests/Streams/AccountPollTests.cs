@@ -7,7 +7,7 @@ namespace FleepServer.Tests.Streams;
 /// <summary>account/sync and account/poll: horizons, parking, wake-ups and bad horizons (core spec §3.5, §3.6).</summary>
 public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Sync_returns_the_account_keys_a_positive_horizon_and_the_own_contact()
@@ -34,8 +34,7 @@ public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<
     {
         using var client = await server.NewAccountAsync();
 
-        var poll = (await client.PostAsync("/api/account/poll",
-            new { api_version = 2, event_horizon = 0, wait = false, poll_flags = new[] { "skip_hidden" } })).EnsureOk();
+        var poll = (await client.PostAsync("/api/account/poll", new { api_version = 2, event_horizon = 0, wait = false })).EnsureOk();
 
         Assert.True(poll.Horizon() > 0);
         Assert.Contains(poll.Stream(), r => r.GetProperty("mk_rec_type").GetString() == "contact"
@@ -44,6 +43,34 @@ public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<
         var next = (await client.PostAsync("/api/account/poll", new { event_horizon = poll.Horizon(), wait = false })).EnsureOk();
         Assert.Equal(poll.Horizon(), next.Horizon());
         Assert.Empty(next.Stream());
+    }
+
+    [Fact]
+    public async Task Skip_hidden_leaves_hidden_conversations_out_of_the_initial_sync_only()
+    {
+        using var client = await server.NewAccountAsync();
+        using var other = await server.NewAccountAsync();
+        var shown = await client.CreateConversationAsync("shown", other);
+        var hidden = await client.CreateConversationAsync("hidden", other);
+        (await client.ConvAsync("hide", hidden)).EnsureOk();
+
+        static List<Guid> Conversations(FleepResponse poll) =>
+            poll.Stream().Where(r => r.GetProperty("mk_rec_type").GetString() == "conv")
+                .Select(r => r.GetProperty("conversation_id").GetGuid()).Distinct().ToList();
+
+        var all = (await client.PostAsync("/api/account/poll", new { api_version = 2, event_horizon = 0, wait = false })).EnsureOk();
+        var skipping = (await client.PostAsync("/api/account/poll",
+            new { api_version = 2, event_horizon = 0, wait = false, poll_flags = new[] { "skip_hidden" } })).EnsureOk();
+
+        // Without the flag both conversations are there; with it only the shown one.
+        var everything = Conversations(all);
+        Assert.Equal(2, everything.Count);
+        Assert.Contains(shown, everything);
+        Assert.Contains(hidden, everything);
+        Assert.Equal([shown], Conversations(skipping));
+        Assert.Contains(skipping.Stream(), r => r.GetProperty("mk_rec_type").GetString() == "contact"
+            && r.GetProperty("account_id").GetGuid() == client.AccountId);
+        Assert.Equal(all.Horizon(), skipping.Horizon());
     }
 
     [Fact]
@@ -116,24 +143,46 @@ public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<
         var horizon = (await client.PostAsync("/api/account/sync")).EnsureOk().Horizon();
         var baseline = waiters.Count;
 
+        // Still parked after 54 s of the 55 s wait: a change then is the answer. Had the wait ended
+        // early, the poll would have answered empty without reading the stream again.
         var poll = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
         await server.WaitForParkedAsync(baseline + 1);
         server.Clock.Advance(TimeSpan.FromSeconds(54));
-        await Task.Delay(100, TestContext.Current.CancellationToken);
-        Assert.False(poll.IsCompleted);
-        server.Clock.Advance(TimeSpan.FromSeconds(2));
+        (await client.PostAsync("/api/account/set_flag", new { client_flag = "late" })).EnsureOk();
+        var woken = (await poll.WaitAsync(Guard)).EnsureOk();
+        Assert.Equal(horizon + 1, woken.Horizon());
+        Assert.Single(woken.Stream());
+        horizon = woken.Horizon();
+        await WaitForCountAsync(waiters, baseline);
 
-        var empty = (await poll.WaitAsync(Guard)).EnsureOk();
+        // Nothing arrives: at 55 s the answer is empty with the same horizon.
+        var quiet = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
+        await server.WaitForParkedAsync(baseline + 1);
+        server.Clock.Advance(TimeSpan.FromSeconds(56));
+        var empty = (await quiet.WaitAsync(Guard)).EnsureOk();
         Assert.Equal(horizon, empty.Horizon());
         Assert.Empty(empty.Stream());
+        await WaitForCountAsync(waiters, baseline);
 
-        // No tight loop: the next poll with the same horizon parks instead of answering at once.
+        // No tight loop: the next poll with the same horizon parks instead of answering at once; the
+        // proof is that a change made after it parked is in its answer.
         var next = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
         await server.WaitForParkedAsync(baseline + 1);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.False(next.IsCompleted);
-        server.Clock.Advance(TimeSpan.FromSeconds(56));
-        Assert.Empty((await next.WaitAsync(Guard)).EnsureOk().Stream());
+        (await client.PostAsync("/api/account/set_flag", new { client_flag = "after the empty wait" })).EnsureOk();
+        var answer = (await next.WaitAsync(Guard)).EnsureOk();
+        Assert.Equal(horizon + 1, answer.Horizon());
+        Assert.Contains("after the empty wait", Assert.Single(answer.Stream()).GetProperty("client_flags").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    /// <summary>Waits for the parked-poll count to come down to <paramref name="count"/>; the bound only fails a hung run.</summary>
+    private static async Task WaitForCountAsync(StreamWaiters waiters, long count)
+    {
+        var deadline = DateTime.UtcNow + Guard * 3;
+        while (waiters.Count > count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} parked polls, still {waiters.Count}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]
@@ -150,13 +199,16 @@ public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<
         abort.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
 
-        var deadline = DateTime.UtcNow.AddSeconds(1);
-        while (waiters.Count > baseline && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-
+        // Released on the disconnect, long before the 55 s wait would end: the fake clock never
+        // moves here, so only the disconnect can release it (the bound only fails a hung run).
+        await WaitForCountAsync(waiters, baseline);
         Assert.Equal(baseline, waiters.Count);
+
+        // The same path parks and answers again for a connected client.
+        var again = client.PostAsync("/api/account/poll", new { event_horizon = horizon });
+        await server.WaitForParkedAsync(baseline + 1);
+        (await client.PostAsync("/api/account/set_flag", new { client_flag = "still connected" })).EnsureOk();
+        Assert.Equal(horizon + 1, (await again.WaitAsync(Guard)).EnsureOk().Horizon());
     }
 
     [Fact]
@@ -189,6 +241,11 @@ public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<
         var poll = (await mine.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk();
         Assert.Empty(poll.Stream());
         Assert.Equal(horizon, poll.Horizon());
+
+        // The same poll does carry this account's own change.
+        (await mine.PostAsync("/api/account/configure", new { display_name = "Own rename" })).EnsureOk();
+        var own = (await mine.PostAsync("/api/account/poll", new { event_horizon = horizon, wait = false })).EnsureOk();
+        Assert.Equal("Own rename", Assert.Single(own.Stream()).GetProperty("display_name").GetString());
     }
 
     [Fact]

@@ -50,7 +50,9 @@ public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFix
         var aliceHorizon = (await alice.PostAsync("/api/account/sync")).EnsureOk().Horizon();
 
         // Bob's poll is parked when the pen runs out; the expiry wakes it.
+        var parkedBefore = server.Services.GetRequiredService<FleepServer.Streams.StreamWaiters>().Count;
         var parked = bob.PostAsync("/api/account/poll", new { event_horizon = bobHorizon });
+        await server.WaitForParkedAsync(parkedBefore + 1);
         server.Clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Empty(await ActivitySinceAsync(bob, bobHorizon));
         server.Clock.Advance(TimeSpan.FromSeconds(2));
@@ -63,10 +65,32 @@ public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFix
         Assert.False(off.Bool("is_writing"));
         Assert.Empty(await ActivitySinceAsync(alice, aliceHorizon));
 
-        // Ended once: later sweeps add nothing.
+        // Ended once: later sweeps add nothing. Sweeps run one after another, so once a second pen,
+        // set after two more minutes, has been ended, any repeat of the first end would be there too.
         server.Clock.Advance(TimeSpan.FromMinutes(2));
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.Single(await ActivitySinceAsync(bob, bobHorizon));
+        (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var seen = await WaitForActivityAsync(bob, bobHorizon, 3);
+        Assert.Equal([false, true, false], seen.Select(a => a.Bool("is_writing")));
+        Assert.All(seen, a => Assert.Equal(alice.AccountId, a.GetProperty("account_id").GetGuid()));
+    }
+
+    /// <summary>Polls until the account has this many activity records; the bound only fails a hung run.</summary>
+    private static async Task<List<System.Text.Json.JsonElement>> WaitForActivityAsync(FleepTestClient client, long horizon, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var seen = await ActivitySinceAsync(client, horizon);
+            if (seen.Count >= count)
+            {
+                Assert.Equal(count, seen.Count);
+                return seen;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"expected {count} activity records, have {seen.Count}");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]
@@ -79,25 +103,29 @@ public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFix
         (await hermit.PostAsync("/api/account/configure", new { is_full_privacy = true })).EnsureOk();
         (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
         (await hermit.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        // A probe: bob's pen, never renewed, runs out at 30 s in the same sweep that would wrongly
+        // end alice's pen had her renewal been ignored.
+        (await bob.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
         var bobHorizon = (await bob.PostAsync("/api/account/sync")).EnsureOk().Horizon();
         var hermitHorizon = (await hermit.PostAsync("/api/account/sync")).EnsureOk().Horizon();
 
         server.Clock.Advance(TimeSpan.FromSeconds(20));
         (await alice.ConvAsync("show_activity", conversation, new { is_writing = true })).EnsureOk();
+        var aliceHorizon = (await alice.PostAsync("/api/account/sync")).EnsureOk().Horizon();
         server.Clock.Advance(TimeSpan.FromSeconds(20));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        var probe = await WaitForActivityAsync(alice, aliceHorizon, 1);
+        Assert.Equal(bob.AccountId, probe[0].GetProperty("account_id").GetGuid());
+        Assert.False(probe[0].Bool("is_writing"));
 
+        // At 40 s alice's pen (renewed at 20 s) is still on: bob has only the renewal.
         var bobSees = await ActivitySinceAsync(bob, bobHorizon);
         Assert.True(Assert.Single(bobSees).Bool("is_writing"));
-        server.Clock.Advance(TimeSpan.FromSeconds(15));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await ActivitySinceAsync(bob, bobHorizon)).Count < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the renewed pen never ran out");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
 
-        Assert.All(await ActivitySinceAsync(bob, bobHorizon), a => Assert.Equal(alice.AccountId, a.GetProperty("account_id").GetGuid()));
+        // It runs out 30 s after the renewal.
+        server.Clock.Advance(TimeSpan.FromSeconds(15));
+        var both = await WaitForActivityAsync(bob, bobHorizon, 2);
+        Assert.Equal([true, false], both.Select(a => a.Bool("is_writing")));
+        Assert.All(both, a => Assert.Equal(alice.AccountId, a.GetProperty("account_id").GetGuid()));
         Assert.Empty(await ActivitySinceAsync(hermit, hermitHorizon));
     }
 
