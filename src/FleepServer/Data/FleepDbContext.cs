@@ -27,12 +27,29 @@ public sealed class FleepDbContext : DbContext
 
     /// <summary>Configures Npgsql with the snake_case naming every table and column follows.</summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithoutResetOnClose(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        options.UseNpgsql(ForTheServer(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>Statements Npgsql keeps prepared per connection unless the connection string sets <c>Max Auto Prepare</c> (0 turns it off).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
 
     // Every request opens a pooled connection once or twice; Npgsql's DISCARD ALL on each return
     // costs a round trip and measurable PostgreSQL CPU (bench P8). The server keeps no session
-    // state on pooled connections (no SET, temporary tables or LISTEN), so there is nothing to reset.
-    private static string WithoutResetOnClose(string connectionString) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    // state on pooled connections (no SET, temporary tables or LISTEN), so there is nothing to reset,
+    // and the statements prepared on a connection stay prepared. The hot statements (poll read,
+    // conversation lock, member read, send writes, stream append) are the same text every time, so
+    // Npgsql's automatic preparation spares PostgreSQL parsing and planning them on every call
+    // (bench P3, P7, P8: 20-50 % more calls per second). The schema changes only at start
+    // (migrations run before any request), so no prepared statement outlives its plan.
+    private static string ForTheServer(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        return builder.ConnectionString;
+    }
 }
