@@ -41,7 +41,9 @@ public static class FleepServerHost
         var connectionString = builder.Configuration.GetConnectionString("Fleep")!;
 
         var services = builder.Services;
-        services.AddDbContext<FleepDbContext>((provider, options) =>
+        // Pooled: the options (with the one commit interceptor) are built once for the process, and a
+        // request leases a context instead of constructing one.
+        services.AddDbContextPool<FleepDbContext>((provider, options) =>
         {
             FleepDbContext.Configure(options, connectionString);
             options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>());
@@ -92,8 +94,8 @@ public static class FleepServerHost
         services.AddSingleton<StreamWaiters>();
         services.AddSingleton<StreamNotifier>();
         services.AddHostedService(provider => provider.GetRequiredService<StreamNotifier>());
-        services.AddScoped<StreamOutbox>();
-        services.AddScoped<StreamCommitInterceptor>();
+        services.AddSingleton<StreamOutbox>();
+        services.AddSingleton<StreamCommitInterceptor>();
         services.AddScoped<StreamAppender>();
         services.AddScoped<StreamLoader>();
         services.AddScoped<AccountSnapshot>();

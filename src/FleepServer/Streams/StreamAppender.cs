@@ -88,6 +88,6 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
             throw new InvalidOperationException($"Appended {written} of {records.Length} stream records: a recipient has no stream.");
         }
 
-        outbox.Add(accounts);
+        outbox.Add(db, accounts);
     }
 }
