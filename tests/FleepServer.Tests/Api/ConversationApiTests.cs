@@ -432,6 +432,47 @@ public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task Autojoin_by_a_former_member_starts_a_new_membership_and_keeps_what_it_saw_before()
+    {
+        using var a = await server.NewAccountAsync("alice");
+        using var b = await server.NewAccountAsync("bob");
+        var conv = await a.CreateConversationAsync("open door", b);                                  // flow 1
+        (await b.SendAsync(conv, "before leaving")).EnsureOk();                                       // flow 2
+        var url = (await a.ConvAsync("store", conv, new { is_autojoin = true })).EnsureOk().Header().Str("autojoin_url"); // flow 3, share
+        (await b.ConvAsync("leave", conv)).EnsureOk();                                                // flow 4
+        (await a.SendAsync(conv, "while bob is away")).EnsureOk();                                    // flow 5
+        (await b.SendAsync(conv, "still here?")).AssertError(431, "member_left");
+
+        var joined = (await b.PostAsync("/api/conversation/autojoin", new { conv_url_key = url[(url.LastIndexOf('/') + 1)..] })).EnsureOk();
+
+        var h = joined.Header();
+        Assert.True(h.Bool("can_post"));
+        Assert.Equal(new[] { a.AccountId, b.AccountId }.Order(), h.Ids("members").Order());
+        Assert.DoesNotContain(b.AccountId, h.Ids("leavers"));
+        Assert.Equal(1, h.Long("join_message_nr"));
+        Assert.Equal(6, h.Long("begin_message_nr"));
+        Assert.Equal(6, h.Long("last_message_nr"));
+        var add = joined.Messages().Last();
+        Assert.Equal(6, add.Long("message_nr"));
+        Assert.Equal("add", add.Str("mk_message_type"));
+        Assert.Equal(b.AccountId, add.GetProperty("account_id").GetGuid());
+        Assert.DoesNotContain(5L, joined.Messages().Select(m => m.Long("message_nr")));
+
+        // What the earlier membership saw (1-4) stays visible; what was posted while away (5) does not.
+        var history = (await b.ConvAsync("sync", conv, new { mk_direction = "backward", from_message_nr = 6 })).EnsureOk();
+        Assert.Equal([1L, 2L, 3L, 4L], history.Messages().Select(m => m.Long("message_nr")));
+        Assert.Equal("<msg><p>before leaving</p></msg>", history.Messages()[1].Str("message"));
+        (await b.SendAsync(conv, "back again")).EnsureOk();
+        Assert.Equal(7, (await a.HeaderAsync(conv)).Long("last_message_nr"));
+
+        // One member row, reopened: a new membership, not a second member.
+        await using var db = server.OpenDb();
+        var rows = await db.ConversationMembers.Where(m => m.ConversationId == conv && m.AccountId == b.AccountId).ToListAsync(TestContext.Current.CancellationToken);
+        var row = Assert.Single(rows);
+        Assert.Equal(6, row.BeginMessageNr);
+    }
+
+    [Fact]
     public async Task Set_alerts_and_sync_pins()
     {
         using var a = await server.NewAccountAsync();

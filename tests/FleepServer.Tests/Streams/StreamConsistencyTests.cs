@@ -10,7 +10,31 @@ namespace FleepServer.Tests.Streams;
 /// </summary>
 public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// One bound per test for all its polls, far above the usual run time: the fake clock never
+    /// ends a wait, so a lost wake-up hangs and this fails it; a slow machine never does.
+    /// </summary>
+    private static readonly TimeSpan RunBound = TimeSpan.FromMinutes(5);
+
+    private static CancellationTokenSource NewBound()
+    {
+        var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(RunBound);
+        return bound;
+    }
+
+    private static async Task<FleepResponse> AnsweredAsync(Task<FleepResponse> poll, CancellationToken bound, string what)
+    {
+        try
+        {
+            return await poll.WaitAsync(bound);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"{what} was never answered (the run's {RunBound} bound ran out)");
+            throw;
+        }
+    }
 
     [Fact]
     public async Task Concurrent_writers_to_one_stream_are_delivered_exactly_once_to_a_resuming_poller()
@@ -35,6 +59,7 @@ public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFi
             }
         })));
 
+        using var bound = NewBound();
         var received = new List<string>();
         var polls = 0;
         while (received.Count < sent.Count)
@@ -56,7 +81,7 @@ public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFi
                 continue;
             }
 
-            var answer = (await poll.WaitAsync(Guard, TestContext.Current.CancellationToken)).EnsureOk();
+            var answer = (await AnsweredAsync(poll, bound.Token, $"poll {polls}")).EnsureOk();
             var records = answer.Stream();
             Assert.Equal(horizon + records.Count, answer.Horizon());
             received.AddRange(records.Select(r => r.GetProperty("display_name").GetString()!));
@@ -81,6 +106,7 @@ public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFi
     public async Task No_poll_misses_a_message_sent_while_it_parks_over_ten_thousand_races()
     {
         const int pairs = 4, iterations = 2500;
+        using var bound = NewBound();
         await Task.WhenAll(Enumerable.Range(0, pairs).Select(_ => Task.Run(async () =>
         {
             using var poller = await server.NewAccountAsync();
@@ -93,8 +119,8 @@ public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFi
                 var poll = poller.PostAsync("/api/account/poll", new { event_horizon = horizon });
                 var nr = (await sender.SendAsync(conversation, $"race {i}")).EnsureOk().Json.GetProperty("result_message_nr").GetInt64();
 
-                // The fake clock never times a poll out; a lost wake-up shows up as this guard failing.
-                var answer = (await poll.WaitAsync(Guard, TestContext.Current.CancellationToken)).EnsureOk();
+                // The fake clock never times a poll out; a lost wake-up shows up as the bound failing.
+                var answer = (await AnsweredAsync(poll, bound.Token, $"race {i}")).EnsureOk();
                 // A send's records commit together, so the poll that sees any of them sees all.
                 Assert.Equal(nr, Assert.Single(answer.Stream(), r => r.Str("mk_rec_type") == "message").Long("message_nr"));
                 horizon = answer.Horizon();
