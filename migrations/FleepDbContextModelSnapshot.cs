@@ -286,6 +286,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("text")
                         .HasColumnName("default_call_room");
 
+                    b.Property<bool>("HasOutgoingHooks")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_outgoing_hooks");
+
                     b.Property<bool>("IsAutojoin")
                         .HasColumnType("boolean")
                         .HasColumnName("is_autojoin");
@@ -452,6 +456,153 @@ namespace FleepServer.Migrations
                     b.ToTable("conversation_members", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.Hook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("hook_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("base_url");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<Guid?>("ExternalAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("external_account_id");
+
+                    b.Property<string>("ExternalObjectId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("external_object_id");
+
+                    b.Property<string>("HookKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hook_key");
+
+                    b.Property<string>("HookName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("hook_name");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("MkHookType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mk_hook_type");
+
+                    b.Property<string>("OutgoingDisableReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("outgoing_disable_reason");
+
+                    b.Property<bool>("OutgoingDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outgoing_disabled");
+
+                    b.Property<int>("OutgoingFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("outgoing_failures");
+
+                    b.Property<string>("OutgoingUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("outgoing_url");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hooks");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_hooks_account_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_hooks_token_hash");
+
+                    b.HasIndex("ConversationId", "HookKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_hooks_conversation_id_hook_key");
+
+                    b.ToTable("hooks", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.HookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<Guid>("HookId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hook_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("MessageNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_nr");
+
+                    b.Property<DateTimeOffset>("NextAttemptTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hook_deliveries");
+
+                    b.HasIndex("NextAttemptTime")
+                        .HasDatabaseName("ix_hook_deliveries_next_attempt_time");
+
+                    b.HasIndex("HookId", "Id")
+                        .HasDatabaseName("ix_hook_deliveries_hook_id_delivery_id");
+
+                    b.ToTable("hook_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.Message", b =>
                 {
                     b.Property<Guid>("ConversationId")
@@ -492,6 +643,11 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("flow_message_nr");
 
+                    b.Property<string>("HookKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("hook_key");
+
                     b.Property<long>("InboxNr")
                         .HasColumnType("bigint")
                         .HasColumnName("inbox_nr");
@@ -511,6 +667,11 @@ namespace FleepServer.Migrations
                     b.Property<DateTimeOffset?>("LockedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("locked_until");
+
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("message_key");
 
                     b.Property<string>("MkMessageState")
                         .IsRequired()
@@ -552,6 +713,11 @@ namespace FleepServer.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("section_id");
 
+                    b.Property<string>("SenderName")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("sender_name");
+
                     b.Property<string>("Subject")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -578,6 +744,11 @@ namespace FleepServer.Migrations
 
                     b.HasIndex("ConversationId", "InboxNr")
                         .HasDatabaseName("ix_messages_conversation_id_inbox_nr");
+
+                    b.HasIndex("ConversationId", "HookKey", "MessageKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_conversation_id_hook_key_message_key")
+                        .HasFilter("message_key IS NOT NULL");
 
                     b.ToTable("messages", (string)null);
                 });
@@ -739,6 +910,33 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_conversation_members_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Hook", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hooks_accounts_account_id");
+
+                    b.HasOne("FleepServer.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hooks_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.HookDelivery", b =>
+                {
+                    b.HasOne("FleepServer.Data.Hook", null)
+                        .WithMany()
+                        .HasForeignKey("HookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hook_deliveries_hooks_hook_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Message", b =>

@@ -10,6 +10,14 @@ public sealed class FleepOptions
     public LoginOptions Login { get; set; } = new();
     public EmbeddedDatabaseOptions EmbeddedDatabase { get; set; } = new();
     public PollOptions Poll { get; set; } = new();
+    public HookOptions Hooks { get; set; } = new();
+
+    /// <summary>
+    /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
+    /// server puts into records (<c>hook_url</c>, <c>autojoin_url</c>). Empty: the scheme and host of
+    /// the request that produced the record.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 
     /// <summary>Trust X-Forwarded-Proto/For from these proxies (loopback is always trusted).</summary>
     public string[] KnownProxies { get; set; } = [];
@@ -81,4 +89,17 @@ public sealed class PollOptions
 
     /// <summary>Most records one poll returns; a client far behind gets consecutive batches.</summary>
     public int BatchSize { get; set; } = 500;
+}
+
+public sealed class HookOptions
+{
+    /// <summary>
+    /// The secret hook URL tokens are derived from: base64 of at least 32 bytes. Every server process
+    /// on one database needs the same one; changing it changes every hook URL. Empty: read from
+    /// (or, the first time, written to) <see cref="TokenKeyFile"/>.
+    /// </summary>
+    public string? TokenKey { get; set; }
+
+    /// <summary>Where the hook token key is kept when <see cref="TokenKey"/> is not set; relative to the working directory.</summary>
+    public string TokenKeyFile { get; set; } = "secrets/hook-token.key";
 }

@@ -43,6 +43,9 @@ public sealed class Conversation
     public bool IsDisclose { get; set; }
     public bool IsUrlPreviewDisabled { get; set; }
 
+    /// <summary>True while some active hook of the conversation has an outgoing URL: a new message then queues deliveries.</summary>
+    public bool HasOutgoingHooks { get; set; }
+
     /// <summary><c>default_call_room</c>: the video-call room name members open from the conversation; null until set.</summary>
     public string? DefaultCallRoom { get; set; }
 }
@@ -186,6 +189,15 @@ public sealed class Message
 
     /// <summary>The client_req_id the message was posted with, if any.</summary>
     public Guid? ClientReqId { get; set; }
+
+    /// <summary>The key of the hook the message was posted through (<c>hook_key</c>); null for other messages.</summary>
+    public string? HookKey { get; set; }
+
+    /// <summary>The sender name a hook post or import gave (<c>sender_name</c>); null when none was given.</summary>
+    public string? SenderName { get; set; }
+
+    /// <summary>An import's <c>message_key</c>: a message with the same key from the same hook is not imported twice.</summary>
+    public string? MessageKey { get; set; }
 
     /// <summary>The flow number at which this message last changed: its own number or its latest revision.</summary>
     public long EffectiveNr => FlowMessageNr ?? MessageNr;

@@ -21,6 +21,8 @@ public sealed class FleepDbContext : DbContext
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<ClientRequest> ClientRequests => Set<ClientRequest>();
     public DbSet<ContactEntry> Contacts => Set<ContactEntry>();
+    public DbSet<Hook> Hooks => Set<Hook>();
+    public DbSet<HookDelivery> HookDeliveries => Set<HookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

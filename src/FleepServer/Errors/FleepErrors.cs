@@ -83,6 +83,15 @@ public static class FleepErrors
     public static FleepException RetryConflict() =>
         new(Status431, "retry_conflict", "Conversation has changed since from_message_nr; the retry was not applied.");
 
+    // Hooks (peripheral spec §7, §8; docs/hooks.md).
+    public static FleepException HookNotFound() => new(Status430, "not_found", "Hook not found.");
+
+    public static FleepException HookInactive() => new(Status431, "hook_inactive", "This hook has been removed.");
+
+    /// <summary>An unknown, malformed or dropped token on /hook/&lt;token&gt;: one answer for all, so a token cannot be probed.</summary>
+    public static FleepException UnknownHookUrl() =>
+        new(StatusCodes.Status404NotFound, "hook_not_found", "No active hook has this URL.");
+
     /// <summary>Fleep's ERR_FATAL, which the live server used for results like "Message not found.".</summary>
     public const int Status430 = 430;
 

@@ -5,6 +5,7 @@ using FleepServer.Domain;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
+using FleepServer.Domain.Hooks;
 using FleepServer.Errors;
 using FleepServer.Events;
 using FleepServer.Http;
@@ -89,6 +90,10 @@ public static class FleepServerHost
         services.AddScoped<ContactBook>();
         services.AddScoped<ContactFanOut>();
         services.AddScoped<ContactActions>();
+        services.AddSingleton<HookTokens>();
+        services.AddScoped<HookActions>();
+        services.AddScoped<HookPosts>();
+        services.AddScoped<HookImports>();
 
         services.AddSingleton<SessionCache>();
         services.AddSingleton<StreamWaiters>();
@@ -166,6 +171,7 @@ public static class FleepServerHost
         api.MapMessageApi();
         api.MapEventApi();
         api.MapContactApi();
+        api.MapHookApi(app);
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

@@ -26,6 +26,7 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
         var stream = new List<object>();
         stream.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
         stream.AddRange(result.Activities);
+        stream.AddRange(result.Records);
         if (result.ClientReqId is { } reqId)
         {
             stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));

@@ -43,4 +43,10 @@ public sealed record MessageRecord : IStreamRecord
 
     public Guid? SectionId { get; init; }
     public double? TaskWeight { get; init; }
+
+    /// <summary>The hook the message came through (peripheral spec §8.7); absent otherwise.</summary>
+    public string? HookKey { get; init; }
+
+    /// <summary>The name a hook post or import gave; absent when none was given (clients then show hook_name).</summary>
+    public string? SenderName { get; init; }
 }

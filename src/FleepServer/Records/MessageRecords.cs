@@ -36,5 +36,7 @@ public static class MessageRecords
         IsSpam = m.IsSpam ? true : null,
         SectionId = m.SectionId,
         TaskWeight = m.TaskWeight,
+        HookKey = m.HookKey,
+        SenderName = m.SenderName,
     };
 }

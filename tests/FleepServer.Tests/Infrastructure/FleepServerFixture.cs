@@ -37,6 +37,9 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
         ["Fleep:Login:PermitsPerAccount"] = "100000",
     };
 
+    /// <summary>One hook token key for every server of the test run, as processes on one database share theirs.</summary>
+    public static readonly string HookTokenKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await postgres.CreateDatabaseAsync();
@@ -59,7 +62,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     private async Task<WebApplication> StartServerAsync(CommandCounter commands)
     {
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Testing" }
-            .Concat(Settings.Append(new("ConnectionStrings:Fleep", ConnectionString))
+            .Concat(Settings.Append(new("ConnectionStrings:Fleep", ConnectionString)).Append(new("Fleep:Hooks:TokenKey", HookTokenKey))
                 .SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }))
             .ToArray();
 

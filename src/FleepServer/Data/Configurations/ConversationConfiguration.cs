@@ -45,6 +45,11 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.Property(m => m.MkMessageState).HasMaxLength(16);
         message.Property(m => m.Body).HasColumnName("message");
         message.Property(m => m.Subject).HasMaxLength(1024);
+        message.Property(m => m.HookKey).HasMaxLength(32);
+        message.Property(m => m.SenderName).HasMaxLength(1024);
+        message.Property(m => m.MessageKey).HasMaxLength(1024);
+        // Re-importing a batch adds nothing: one message per (hook, message_key) in a conversation.
+        message.HasIndex(m => new { m.ConversationId, m.HookKey, m.MessageKey }).IsUnique().HasFilter("message_key IS NOT NULL");
         message.Property(m => m.Reactions).HasColumnType("jsonb")
             .HasConversion(ReactionsColumn.Converter, ReactionsColumn.Comparer);
         // Forward sync reads "changed after F": new messages by message_nr, revisions by flow_message_nr.

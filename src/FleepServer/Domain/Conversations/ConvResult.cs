@@ -1,5 +1,6 @@
 using FleepServer.Data;
 using FleepServer.Records;
+using FleepServer.Streams;
 
 namespace FleepServer.Domain.Conversations;
 
@@ -31,6 +32,9 @@ public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
     public long? BwMessageNr { get; init; }
     public long? ResultMessageNr { get; init; }
     public IReadOnlyList<ActivityRecord> Activities { get; init; } = [];
+
+    /// <summary>Further records for the caller's answer, already built for the caller (hook records).</summary>
+    public IReadOnlyList<IStreamRecord> Records { get; init; } = [];
 
     /// <summary>The client_req_id the call carried, echoed and reported as a request record.</summary>
     public Guid? ClientReqId { get; init; }

@@ -38,6 +38,9 @@ public sealed class ConversationChange
 
     public List<ActivityRecord> Activities { get; } = [];
 
+    /// <summary>Hooks created or changed by this change: every current member gets their record.</summary>
+    public List<Hook> Hooks { get; } = [];
+
     /// <summary>Accounts that became members in this change: they and the others exchange contact records.</summary>
     public List<Guid> Joined { get; } = [];
     public long? ResultMessageNr { get; set; }
@@ -66,6 +69,7 @@ public sealed class ConversationChange
             Joined = Joined,
             FullPrivacy = locked.FullPrivacy,
             InboxMessageNrs = locked.InboxMessageNrs,
+            Hooks = Hooks,
         };
     }
 

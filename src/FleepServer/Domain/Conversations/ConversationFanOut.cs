@@ -1,5 +1,6 @@
 using FleepServer.Data;
 using FleepServer.Domain.Contacts;
+using FleepServer.Domain.Hooks;
 using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
@@ -20,7 +21,8 @@ namespace FleepServer.Domain.Conversations;
 /// conversation brings a hidden contact back into the viewer's list. Full-privacy accounts neither send nor receive activity (core spec §9). The
 /// caller alone gets its request record.
 /// </summary>
-public sealed class ConversationFanOut(FleepDbContext db, Membership membership, ContactBook contactBook, StreamAppender streams, IHttpContextAccessor http)
+public sealed class ConversationFanOut(
+    FleepDbContext db, Membership membership, ContactBook contactBook, StreamAppender streams, HookTokens hookTokens, IHttpContextAccessor http)
 {
     public async Task<List<ConvView>> AppendAsync(ConversationFanOutInput change, CancellationToken ct)
     {
@@ -69,6 +71,8 @@ public sealed class ConversationFanOut(FleepDbContext db, Membership membership,
 
             if (view.Viewer.IsActive)
             {
+                records.AddRange(change.Hooks.Select(h => new StreamAppend(to,
+                    HookRecords.For(h, to, h.AccountId == to ? hookTokens.UrlOf(h, http.HttpContext) : null))));
                 records.AddRange(change.Locks.Where(l => view.Sees(l.MessageNr)).Select(l => new StreamAppend(to, l)));
             }
 
@@ -110,6 +114,9 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>The members whose accounts are full-privacy, when the change's lock read them; null: the fan-out reads them.</summary>
     public IReadOnlySet<Guid>? FullPrivacy { get; init; }
+
+    /// <summary>Hooks created or changed: their records go to every current member, the URL to the owner alone.</summary>
+    public IReadOnlyList<Hook> Hooks { get; init; } = [];
 
     /// <summary>Message numbers of inbox numbers the change's lock read already (see <see cref="ConversationLock"/>).</summary>
     public IReadOnlyDictionary<long, long>? InboxMessageNrs { get; init; }

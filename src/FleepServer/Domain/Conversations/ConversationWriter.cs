@@ -1,4 +1,6 @@
 using FleepServer.Data;
+using FleepServer.Domain.Hooks;
+using FleepServer.Records;
 
 namespace FleepServer.Domain.Conversations;
 
@@ -22,7 +24,7 @@ public sealed record ConversationTarget(Guid AccountId, Guid ConversationId)
 /// </summary>
 public sealed class ConversationWriter(
     FleepDbContext db, UnitOfWork unit, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests,
-    TimeProvider time)
+    HookTokens hookTokens, IHttpContextAccessor http, TimeProvider time)
 {
     public Task<ConvResult> ChangeAsync(ConversationTarget target, Func<ConversationChange, CancellationToken, Task> apply, CancellationToken ct) =>
         unit.RunAsync(async token =>
@@ -61,6 +63,7 @@ public sealed class ConversationWriter(
         {
             ResultMessageNr = change.ResultMessageNr,
             Activities = change.Activities,
+            Records = change.Hooks.Select(h => HookRecords.For(h, change.Viewer.AccountId, hookTokens.UrlOf(h, http.HttpContext))).ToList(),
             Mode = change.Mode,
             ClientReqId = change.ClientReqId,
         };

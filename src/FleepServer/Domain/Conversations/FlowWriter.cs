@@ -117,4 +117,6 @@ public static class SystemTypes
     public const string UrlPreviews = "url_previews";
     public const string NoUrlPreviews = "no_url_previews";
     public const string Text = "text";
+    public const string Hook = "hook";
+    public const string Unhook = "unhook";
 }

@@ -1,0 +1,94 @@
+using FleepServer.Api.Wire;
+using FleepServer.Auth;
+using FleepServer.Domain.Hooks;
+using FleepServer.Http;
+using FleepServer.Records;
+
+namespace FleepServer.Api;
+
+/// <summary>
+/// Conversation hooks (peripheral spec §7, §8; docs/hooks.md): the management calls under
+/// api/conversation/*, which need a session and membership, and the incoming endpoint
+/// <c>/hook/&lt;token&gt;</c>, which needs neither: the token is the secret.
+/// </summary>
+public static class HookApi
+{
+    public static IEndpointRouteBuilder MapHookApi(this IEndpointRouteBuilder api, IEndpointRouteBuilder anonymous)
+    {
+        var conversation = api.MapGroup("/api/conversation");
+        conversation.MapPost("/create_hook/{conversationId}", Create);
+        conversation.MapPost("/configure_hook/{conversationId}", Configure);
+        conversation.MapPost("/drop_hook/{conversationId}", Drop);
+        conversation.MapPost("/show_hooks/{conversationId}", Show);
+        conversation.MapPost("/import/{conversationId}", Import);
+
+        anonymous.MapPost("/hook/{token}", Post).AllowAnonymous();
+        return api;
+    }
+
+    /// <summary>
+    /// POST api/conversation/create_hook/&lt;id&gt; {hook_name?, mk_hook_type? (plain), outgoing_url?,
+    /// outgoing_disabled?, external_account_id?, external_object_id?, from_message_nr?} → header +
+    /// the <c>hook</c> system message + the hook record, and <c>hook_info</c>: the HookInfo with
+    /// <c>hook_url</c> (peripheral spec §7.1). Every member gets the hook record; only the owner its URL.
+    /// </summary>
+    private static async Task<HookCreatedResponse> Create(string conversationId, CreateHook request, CurrentSession me, HookActions hooks,
+        HttpContext context, CancellationToken ct)
+    {
+        var (result, info) = await hooks.CreateAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct);
+        return HookCreatedResponse.Of(ConvSyncResponse.Of(result, context), info);
+    }
+
+    /// <summary>
+    /// POST api/conversation/configure_hook/&lt;id&gt; {hook_key, hook_name?, outgoing_url?,
+    /// outgoing_disabled?, from_message_nr?} → header + the changed hook record (peripheral spec §7.2).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Configure(string conversationId, ConfigureHook request, CurrentSession me, HookActions hooks,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await hooks.ConfigureAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/drop_hook/&lt;id&gt; {hook_key, from_message_nr?} → header + the <c>unhook</c>
+    /// message + the hook record with is_active false; its URL answers 404 from then on (peripheral spec §7.3).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Drop(string conversationId, DropHook request, CurrentSession me, HookActions hooks,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await hooks.DropAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/conversation/show_hooks/&lt;id&gt; → {hooks: [HookInfo…]}, the active hooks (peripheral spec §7.4).</summary>
+    private static async Task<HooksResponse> Show(string conversationId, CurrentSession me, HookActions hooks, CancellationToken ct) =>
+        new(await hooks.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), ct));
+
+    /// <summary>
+    /// POST api/conversation/import/&lt;id&gt; {hook_id, messages: [{message, posted_time?, sender_name?,
+    /// message_key?}…]} → header + the imported messages (peripheral spec §7.5, §8.5).
+    /// </summary>
+    private static async Task<ConvSyncResponse> Import(string conversationId, ImportMessages request, CurrentSession me, HookImports imports,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await imports.ImportAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (peripheral spec §8.3) →
+    /// 200 <c>{}</c>; the message is the hook owner's, with hook_key and sender_name. An unknown or
+    /// dropped token → 404, a body with no usable message → 400.
+    /// </summary>
+    private static async Task<EmptyResponse> Post(string token, HttpContext context, HookPosts posts, CancellationToken ct)
+    {
+        var hook = await posts.FindAsync(token, ct);
+        var messages = await HookPayloads.ReadAsync(context.Request, hook.MkHookType, ct);
+        await posts.PostAsync(hook, messages, ct);
+        return EmptyResponse.Instance;
+    }
+}
+
+/// <summary>create_hook's answer: the conversation-sync shape plus <c>hook_info</c>, which the official client reads.</summary>
+public sealed record HookCreatedResponse(ConvRecord Header, IReadOnlyList<object> Stream, HookRecord HookInfo)
+{
+    public long? ResultMessageNr { get; init; }
+
+    public static HookCreatedResponse Of(ConvSyncResponse sync, HookRecord info) =>
+        new(sync.Header, sync.Stream, info) { ResultMessageNr = sync.ResultMessageNr };
+}
+
+/// <summary>show_hooks' answer.</summary>
+public sealed record HooksResponse(IReadOnlyList<HookRecord> Hooks);

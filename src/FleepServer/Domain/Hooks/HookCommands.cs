@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using FleepServer.Domain.Conversations;
+using FleepServer.Http;
+
+namespace FleepServer.Domain.Hooks;
+
+// The commands of the hook calls, bound from the bodies of api/conversation/*_hook and
+// api/conversation/import (peripheral spec §7), and built by the /hook/<token> endpoint.
+
+/// <summary><c>conversation/create_hook</c> (peripheral spec §7.1).</summary>
+public sealed record CreateHook : IFleepRequest<CreateHook>
+{
+    [MaxLength(1024)] public string? HookName { get; init; }
+
+    /// <summary>Default <c>plain</c>.</summary>
+    public string? MkHookType { get; init; }
+
+    [MaxLength(2048)] public string? OutgoingUrl { get; init; }
+    public bool? OutgoingDisabled { get; init; }
+    public Guid? ExternalAccountId { get; init; }
+    [MaxLength(1024)] public string? ExternalObjectId { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/configure_hook</c> (peripheral spec §7.2): only the given fields change.</summary>
+public sealed record ConfigureHook : IFleepRequest<ConfigureHook>
+{
+    [Required, MaxLength(32)] public string? HookKey { get; init; }
+    [MaxLength(1024)] public string? HookName { get; init; }
+    [MaxLength(2048)] public string? OutgoingUrl { get; init; }
+    public bool? OutgoingDisabled { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/drop_hook</c> (peripheral spec §7.3).</summary>
+public sealed record DropHook : IFleepRequest<DropHook>
+{
+    [Required, MaxLength(32)] public string? HookKey { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/import</c> (peripheral spec §7.5): messages imported through the hook <c>hook_id</c>.</summary>
+public sealed record ImportMessages : IFleepRequest<ImportMessages>
+{
+    [Required] public Guid? HookId { get; init; }
+    [Required] public List<ImportedMessage>? Messages { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary>One message of an import batch (peripheral spec §8.5).</summary>
+public sealed record ImportedMessage : IFleepRequestPart
+{
+    [MaxLength(1024)] public string? MessageKey { get; init; }
+    [MaxLength(Limits.MessageBody)] public string? Message { get; init; }
+
+    /// <summary>Unix seconds; kept as the message's posted_time.</summary>
+    public long? PostedTime { get; init; }
+
+    [MaxLength(1024)] public string? SenderName { get; init; }
+}
+
+/// <summary>
+/// One message to post through a hook: its text in Fleep markup, the optional sender name, and,
+/// for imports, the original posting time and the key that makes a re-import add nothing.
+/// </summary>
+public sealed record HookMessage(string Text)
+{
+    public string? SenderName { get; init; }
+    public DateTimeOffset? PostedTime { get; init; }
+    public string? MessageKey { get; init; }
+}
