@@ -61,6 +61,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             await PollsAsync(server, meter);
             await SendsAsync(server, meter);
             await DeliveryAsync(server, meter, serverDll);
+            await HooksAsync(server, meter);
             await SyncsAsync(server, meter);
             await HoldAsync(server, meter);
             await LoginsAsync(server, meter);
@@ -338,6 +339,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         "--ConnectionStrings:Fleep", string.Join(';', [connectionString, .. connectionOptions ?? []]),
         "--Fleep:Login:PermitsPerIp", "1000000",
         "--Fleep:Login:PermitsPerAccount", "1000000",
+        "--Fleep:Hooks:PostsPerWindow", "1000000",
         // Parked polls stay parked for the whole measurement instead of cycling every 55 s.
         "--Fleep:Poll:Wait", "00:10:00",
         .. serverExtra ?? [],
