@@ -166,6 +166,7 @@ public static class FleepServerHost
         api.MapMessageApi();
         api.MapEventApi();
         api.MapContactApi();
+        api.MapClassificatorApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));
