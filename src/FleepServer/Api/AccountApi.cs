@@ -3,6 +3,7 @@ using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Contacts;
+using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class AccountApi
         api.MapPost("/logout", Logout);
         api.MapPost("/sync", Sync);
         api.MapPost("/poll", Poll);
+        api.MapPost("/listen", Listen);
         api.MapPost("/configure", Configure);
         api.MapPost("/set_flag", SetFlag);
         api.MapPost("/sync_conversations", SyncConversations);
@@ -91,6 +93,19 @@ public static class AccountApi
     {
         var answer = await poll.PollAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, request.PollFlags ?? [], ct);
         return new PollResult(answer.EventHorizon, answer.Records);
+    }
+
+    /// <summary>
+    /// POST api/account/listen {event_horizon, wait = true, download_url?} → {event_horizon, conv_count,
+    /// messages: [{conv_url, conversation_id, topic, message, author_name}]} (core spec §3.7). Parks like
+    /// poll until anything reaches the account's stream, then answers the stream's head, the number of
+    /// conversations with unread messages and the new text messages of others since the horizon.
+    /// </summary>
+    private static async Task<ListenResponse> Listen(ListenRequest request, CurrentSession me, AccountListen listen, HttpContext context,
+        CancellationToken ct)
+    {
+        var answer = await listen.ListenAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, PublicUrl.Of(context), ct);
+        return new ListenResponse(answer.EventHorizon, answer.ConvCount, answer.Messages);
     }
 
     /// <summary>

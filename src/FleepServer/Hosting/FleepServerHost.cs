@@ -100,6 +100,7 @@ public static class FleepServerHost
         services.AddScoped<StreamLoader>();
         services.AddScoped<AccountSnapshot>();
         services.AddScoped<AccountPoll>();
+        services.AddScoped<AccountListen>();
 
         customize?.Invoke(builder);
 
