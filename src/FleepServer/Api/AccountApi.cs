@@ -30,6 +30,7 @@ public static class AccountApi
         api.MapPost("/sync_conversations", SyncConversations);
         api.MapPost("/lookup", Lookup);
         api.MapPost("/dialog", Dialog);
+        api.MapPost("/click_reminder", ClickReminder);
         return app;
     }
 
@@ -126,6 +127,16 @@ public static class AccountApi
     {
         var results = await actions.SyncManyAsync(me.AccountId, request.ConversationIds!, request.MkInitMode ?? InitModes.Tiny, ct);
         return new RecordsResponse([.. results.SelectMany(r => ConvSyncResponse.Of(r, context).AllRecords())]);
+    }
+
+    /// <summary>
+    /// POST api/account/click_reminder {reminder_id} → {stream: []}: the reminder was shown to this account
+    /// (peripheral spec §14). Clicking again is fine; no reminder is listed anywhere yet.
+    /// </summary>
+    private static async Task<RecordsResponse> ClickReminder(ClickReminder request, CurrentSession me, ReminderClicks clicks, CancellationToken ct)
+    {
+        await clicks.ClickAsync(me.AccountId, request.ReminderId!.Value, ct);
+        return new RecordsResponse([]);
     }
 
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>

@@ -21,6 +21,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<ClientRequest> ClientRequests => Set<ClientRequest>();
     public DbSet<ContactEntry> Contacts => Set<ContactEntry>();
+    public DbSet<ReminderClick> ReminderClicks => Set<ReminderClick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

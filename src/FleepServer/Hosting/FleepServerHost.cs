@@ -71,6 +71,7 @@ public static class FleepServerHost
         services.AddScoped<AccountRegistration>();
         services.AddScoped<Logins>();
         services.AddScoped<AccountSettings>();
+        services.AddScoped<ReminderClicks>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<Membership>();
         services.AddScoped<ConversationWriter>();
