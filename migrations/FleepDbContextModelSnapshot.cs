@@ -753,6 +753,26 @@ namespace FleepServer.Migrations
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.ReminderClick", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid>("ReminderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reminder_id");
+
+                    b.Property<DateTimeOffset>("ClickedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("clicked_time");
+
+                    b.HasKey("AccountId", "ReminderId")
+                        .HasName("pk_reminder_clicks");
+
+                    b.ToTable("reminder_clicks", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -947,6 +967,16 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_messages_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.ReminderClick", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reminder_clicks_accounts_account_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Session", b =>

@@ -626,3 +626,27 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130040415_ReminderClicks') THEN
+    CREATE TABLE reminder_clicks (
+        account_id uuid NOT NULL,
+        reminder_id uuid NOT NULL,
+        clicked_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_reminder_clicks PRIMARY KEY (account_id, reminder_id),
+        CONSTRAINT fk_reminder_clicks_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130040415_ReminderClicks') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130040415_ReminderClicks', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

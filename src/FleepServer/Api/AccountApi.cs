@@ -3,6 +3,7 @@ using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Contacts;
+using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.Extensions.Options;
@@ -23,11 +24,13 @@ public static class AccountApi
         api.MapPost("/logout", Logout);
         api.MapPost("/sync", Sync);
         api.MapPost("/poll", Poll);
+        api.MapPost("/listen", Listen);
         api.MapPost("/configure", Configure);
         api.MapPost("/set_flag", SetFlag);
         api.MapPost("/sync_conversations", SyncConversations);
         api.MapPost("/lookup", Lookup);
         api.MapPost("/dialog", Dialog);
+        api.MapPost("/click_reminder", ClickReminder);
         return app;
     }
 
@@ -94,6 +97,19 @@ public static class AccountApi
     }
 
     /// <summary>
+    /// POST api/account/listen {event_horizon, wait = true, download_url?} → {event_horizon, conv_count,
+    /// messages: [{conv_url, conversation_id, topic, message, author_name}]} (core spec §3.7). Parks like
+    /// poll until anything reaches the account's stream, then answers the stream's head, the number of
+    /// conversations with unread messages and the new text messages of others since the horizon.
+    /// </summary>
+    private static async Task<ListenResponse> Listen(ListenRequest request, CurrentSession me, AccountListen listen, HttpContext context,
+        CancellationToken ct)
+    {
+        var answer = await listen.ListenAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, PublicUrl.Of(context), ct);
+        return new ListenResponse(answer.EventHorizon, answer.ConvCount, answer.Messages);
+    }
+
+    /// <summary>
     /// POST api/account/configure {display_name?, old_password + password?, phone_nr?, email_interval?,
     /// is_full_privacy?, is_newsletter_disabled?, is_automute_enabled?, client_settings?,
     /// primary_email?, fleep_address?} → the owner's contact (peripheral spec §15). A password
@@ -111,6 +127,16 @@ public static class AccountApi
     {
         var results = await actions.SyncManyAsync(me.AccountId, request.ConversationIds!, request.MkInitMode ?? InitModes.Tiny, ct);
         return new RecordsResponse([.. results.SelectMany(r => ConvSyncResponse.Of(r, context).AllRecords())]);
+    }
+
+    /// <summary>
+    /// POST api/account/click_reminder {reminder_id} → {stream: []}: the reminder was shown to this account
+    /// (peripheral spec §14). Clicking again is fine; no reminder is listed anywhere yet.
+    /// </summary>
+    private static async Task<RecordsResponse> ClickReminder(ClickReminder request, CurrentSession me, ReminderClicks clicks, CancellationToken ct)
+    {
+        await clicks.ClickAsync(me.AccountId, request.ReminderId!.Value, ct);
+        return new RecordsResponse([]);
     }
 
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>

@@ -37,6 +37,9 @@ public static class ConversationApi
         api.MapPost("/mark_read/{conversationId}", MarkRead);
         api.MapPost("/check_permissions/{conversationId}", CheckPermissions);
         api.MapPost("/show_activity/{conversationId}", ShowActivity);
+        api.MapPost("/poke/{conversationId}", Poke);
+        api.MapPost("/unsubscribe/{conversationId}", Unsubscribe);
+        api.MapPost("/convert_api/{conversationId}", ConvertApi);
         return app;
     }
 
@@ -167,6 +170,29 @@ public static class ConversationApi
         await actions.CheckPermissionsAsync(me.AccountId, PathIds.Conversation(conversationId), ct);
         return EmptyResponse.Instance;
     }
+
+    /// <summary>
+    /// POST api/conversation/poke/&lt;id&gt; {message_nr, is_bg_poke?, from_message_nr?} → header (+ the flow
+    /// after from_message_nr), stream without the poke (core spec §5.13). The poke record
+    /// {conversation_id, message_nr} reaches the caller and every current member through poll, behind
+    /// every record of the caller's earlier changes. is_bg_poke takes the same path.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Poke(string conversationId, PokeConversation request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.PokeAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>
+    /// POST api/conversation/unsubscribe/&lt;id&gt; {email?} → header + the leave message: the caller leaves
+    /// (core spec §5.14). Already gone: the header alone. Another account's email: 431 not_own_email.
+    /// </summary>
+    private static async Task<ConvSyncResponse> Unsubscribe(string conversationId, UnsubscribeConversation request, CurrentSession me,
+        ConversationActions actions, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.UnsubscribeAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
+
+    /// <summary>POST api/conversation/convert_api/&lt;id&gt; → the ic_header of the conversation; nothing to convert (core spec §5.14).</summary>
+    private static async Task<ConvSyncResponse> ConvertApi(string conversationId, CurrentSession me, ConversationActions actions,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await actions.ConvertApiAsync(me.AccountId, PathIds.Conversation(conversationId), ct), context);
 
     /// <summary>
     /// POST api/conversation/list {sync_horizon?} → {conversations: [ConvInfo…], sync_horizon}; call

@@ -11,7 +11,8 @@ namespace FleepServer.Auth;
 
 /// <summary>
 /// Authenticates an API call by its <c>token_id</c> cookie AND the <c>ticket</c> of that same
-/// session (from the JSON body, or the query string for uploads). Either missing or wrong, a
+/// session (from the JSON body; the query string for uploads and for <see cref="TicketInQueryAttribute"/>
+/// GETs). Either missing or wrong, a
 /// revoked or idle-expired session, or a closed account: 401 with Fleep's error body, which every
 /// client treats as "log in again" (core spec §1.3). A session this process checked recently comes
 /// from the <see cref="SessionCache"/> without a database command; anything the cached copy would
@@ -36,9 +37,13 @@ public sealed class SessionAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = TokenCookie.Read(Request);
-        // JSON calls carry the ticket in the body; only uploads (no JSON body) may put it in the query.
+        // JSON calls carry the ticket in the body; only uploads (a POST without a JSON body) and the
+        // GET endpoints marked for it may put it in the query.
         var body = RequestBody.Of(Context);
-        var ticket = body is not null ? body.GetString("ticket") : Request.Query["ticket"].FirstOrDefault();
+        var ticket = body is not null ? body.GetString("ticket")
+            : HttpMethods.IsPost(Request.Method) || Context.GetEndpoint()?.Metadata.GetMetadata<TicketInQueryAttribute>() is not null
+                ? Request.Query["ticket"].FirstOrDefault()
+                : null;
         if (!SessionSecrets.IsWellFormedToken(token) || string.IsNullOrEmpty(ticket))
         {
             return AuthenticateResult.NoResult();

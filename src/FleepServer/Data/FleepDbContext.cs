@@ -23,6 +23,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<ContactEntry> Contacts => Set<ContactEntry>();
     public DbSet<Hook> Hooks => Set<Hook>();
     public DbSet<HookDelivery> HookDeliveries => Set<HookDelivery>();
+    public DbSet<ReminderClick> ReminderClicks => Set<ReminderClick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

@@ -71,6 +71,10 @@ public static class FleepErrors
     /// <summary>A member who left tries to change the conversation (live text, core spec §6.5).</summary>
     public static FleepException MemberLeft() => new(Status431, "member_left", "Member has left the conversation");
 
+    /// <summary>conversation/unsubscribe with an address that is not the caller's (docs/compatibility.md).</summary>
+    public static FleepException NotOwnEmail() =>
+        new(Status431, "not_own_email", "Only your own e-mail address can be unsubscribed from a conversation.");
+
     /// <summary>Editing the body of someone else's plain message (core spec §6.2).</summary>
     public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
 

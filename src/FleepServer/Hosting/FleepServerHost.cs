@@ -72,6 +72,7 @@ public static class FleepServerHost
         services.AddScoped<AccountRegistration>();
         services.AddScoped<Logins>();
         services.AddScoped<AccountSettings>();
+        services.AddScoped<ReminderClicks>();
         services.AddScoped<UnitOfWork>();
         services.AddScoped<Membership>();
         services.AddScoped<ConversationWriter>();
@@ -105,6 +106,7 @@ public static class FleepServerHost
         services.AddScoped<StreamLoader>();
         services.AddScoped<AccountSnapshot>();
         services.AddScoped<AccountPoll>();
+        services.AddScoped<AccountListen>();
 
         customize?.Invoke(builder);
 
@@ -172,6 +174,7 @@ public static class FleepServerHost
         api.MapEventApi();
         api.MapContactApi();
         api.MapHookApi(app);
+        api.MapClassificatorApi();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

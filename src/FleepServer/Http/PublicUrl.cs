@@ -21,4 +21,15 @@ public static class PublicUrl
             ? $"{context.Request.Scheme}://{context.Request.Host}"
             : configured.TrimEnd('/');
     }
+
+    /// <summary>
+    /// A conversation's link, <c>https://host/chat?cid=&lt;short id&gt;</c>: Fleep's chat links carry the
+    /// conversation id as its 16 bytes in unpadded base64url (peripheral spec, "Short ids in URLs").
+    /// </summary>
+    public static string Conversation(string publicBaseUrl, Guid conversationId) =>
+        $"{publicBaseUrl.TrimEnd('/')}/chat?cid={ShortId(conversationId)}";
+
+    /// <summary>22 characters: the id's bytes in RFC 4122 order, base64url without padding.</summary>
+    public static string ShortId(Guid id) =>
+        Convert.ToBase64String(id.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

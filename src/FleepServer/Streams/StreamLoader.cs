@@ -28,10 +28,40 @@ public sealed class StreamLoader(FleepDbContext db)
         ORDER BY e.event_nr
         """;
 
+    // New text messages of other accounts: a revision carries flow_message_nr, a new message does not.
+    private const string ReadTextsSql = """
+        SELECT s.last_event_nr AS last_event_nr, e.event_nr AS event_nr, e.payload::text AS payload
+        FROM account_streams s
+        LEFT JOIN LATERAL (
+            SELECT event_nr, payload FROM stream_events
+            WHERE account_id = s.account_id AND event_nr > {1} AND mk_rec_type = 'message'
+              AND payload->>'mk_message_type' = 'text' AND payload->>'flow_message_nr' IS NULL
+              AND payload->>'account_id' <> {3}
+            ORDER BY event_nr DESC
+            LIMIT {2}) e ON true
+        WHERE s.account_id = {0}
+        ORDER BY e.event_nr
+        """;
+
+    /// <summary>
+    /// The stream's head and the latest <paramref name="limit"/> new text messages of other accounts
+    /// after <paramref name="horizon"/> (account/listen); a horizon beyond the head is refused.
+    /// </summary>
+    public async Task<StreamBatch> ReadTextsAfterAsync(Guid accountId, long horizon, int limit, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<StreamRow>(ReadTextsSql, accountId, horizon, limit, accountId.ToString()).ToListAsync(ct);
+        return Batch(accountId, horizon, rows);
+    }
+
     /// <summary>Up to <paramref name="limit"/> records after <paramref name="horizon"/>; a horizon beyond the head is refused.</summary>
     public async Task<StreamBatch> ReadAfterAsync(Guid accountId, long horizon, int limit, CancellationToken ct)
     {
         var rows = await db.Database.SqlQueryRaw<StreamRow>(ReadSql, accountId, horizon, limit).ToListAsync(ct);
+        return Batch(accountId, horizon, rows);
+    }
+
+    private static StreamBatch Batch(Guid accountId, long horizon, List<StreamRow> rows)
+    {
         if (rows.Count == 0)
         {
             throw new InvalidOperationException($"Account {accountId} has no stream.");

@@ -18,7 +18,7 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
                  {
                      "conversation/sync", "conversation/sync_backward", "conversation/store", "conversation/add_members", "conversation/leave",
                      "conversation/set_topic", "conversation/mark_read", "conversation/hide", "conversation/delete", "conversation/check_permissions",
-                     "conversation/disclose", "message/send", "message/store", "message/edit", "message/delete", "message/mark_read",
+                     "conversation/disclose", "conversation/poke", "conversation/unsubscribe", "conversation/convert_api", "message/send", "message/store", "message/edit", "message/delete", "message/mark_read",
                  })
         {
             var response = await a.PostAsync($"/api/{path}/{id}", new { message = "x", message_nr = 1, topic = "t", mk_alert_level = "never" });

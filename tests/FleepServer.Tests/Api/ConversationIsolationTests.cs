@@ -31,6 +31,9 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         ("conversation/delete", new { }),
         ("conversation/mark_read", new { }),
         ("conversation/check_permissions", new { }),
+        ("conversation/poke", new { message_nr = 1 }),
+        ("conversation/unsubscribe", new { }),
+        ("conversation/convert_api", new { }),
         ("message/send", new { message = "intruder" }),
         ("message/store", new { message = "intruder" }),
         ("message/store", new { message_nr = 2, tags = new[] { "pin" } }),
@@ -94,8 +97,10 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         Assert.DoesNotContain("after they left", sync.Json.GetRawText());
         (await b.ConvAsync("sync", conv, new { from_message_nr = 4 })).AssertError(400, "invalid_param");
 
-        // Reading calls (sync, copying a message it saw) keep working; every change is refused.
-        foreach (var (path, body) in Calls(a.AccountId, conv).Where(c => !c.Path.Contains("sync") && c.Path != "message/copy" && c.Path is not ("conversation/hide" or "conversation/unhide" or "conversation/delete")
+        // Reading calls (sync, copying a message it saw, convert_api) keep working, and so do a poke (to
+        // itself only) and unsubscribe (already out); every change is refused.
+        foreach (var (path, body) in Calls(a.AccountId, conv).Where(c => !c.Path.Contains("sync") && c.Path != "message/copy" && c.Path is not ("conversation/hide" or "conversation/unhide" or "conversation/delete"
+                         or "conversation/poke" or "conversation/unsubscribe" or "conversation/convert_api")
                      && !(c.Path == "conversation/store" && c.Body.ToString()!.Contains("hide"))))
         {
             var response = await b.PostAsync($"/api/{path}/{conv}", body);

@@ -64,6 +64,29 @@ public sealed class RouteSweepTests(FleepServerFixture server) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Every_get_route_refuses_calls_without_a_live_session_in_the_query()
+    {
+        using var owner = await server.NewAccountAsync("owner");
+        using var other = await server.NewAccountAsync("other");
+        using var anonymous = server.NewClient();
+        var getRoutes = ApiEndpoints()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
+            .Select(Path)
+            .ToList();
+        Assert.NotEmpty(getRoutes);
+
+        foreach (var path in getRoutes)
+        {
+            Task<FleepResponse> Get(string query, string? cookie) => anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, path + query), cookie);
+            (await Get($"?ticket={owner.Ticket}", null)).AssertError(401, "not_authenticated");
+            (await Get("", $"token_id={owner.Token}")).AssertError(401, "not_authenticated");
+            (await Get($"?ticket={other.Ticket}", $"token_id={owner.Token}")).AssertError(401, "not_authenticated");
+            (await Get($"?ticket={owner.Ticket}", $"token_id={Guid.NewGuid()}")).AssertError(401, "not_authenticated");
+            (await Get($"?ticket={owner.Ticket}", $"token_id={owner.Token}")).EnsureOk();
+        }
+    }
+
+    [Fact]
     public async Task The_cookie_may_be_replayed_with_its_attributes()
     {
         // The Java echo bot sends back the whole Set-Cookie line as its Cookie header (core spec §1.3).

@@ -32,3 +32,9 @@ public sealed record PollRequest(
 /// <summary><c>api/account/sync_conversations</c> (core spec §3.8).</summary>
 public sealed record SyncConversationsRequest([property: Required] List<Guid>? ConversationIds, string? MkInitMode)
     : IFleepRequest<SyncConversationsRequest>;
+
+/// <summary><c>api/account/listen</c> (core spec §3.7); <c>download_url</c> is accepted and not used.</summary>
+public sealed record ListenRequest(
+    long? EventHorizon,
+    bool? Wait,
+    string? DownloadUrl) : IFleepRequest<ListenRequest>;

@@ -1,4 +1,5 @@
 using FleepServer.Records;
+using FleepServer.Streams;
 
 namespace FleepServer.Api.Wire;
 
@@ -42,3 +43,6 @@ public sealed record SyncResponse(
 
 /// <summary>An answer that is only records: <c>{"stream": [...]}</c>.</summary>
 public sealed record RecordsResponse(IReadOnlyList<object> Stream);
+
+/// <summary><c>account/listen</c> (core spec §3.7): the stream's head, unread conversations and the new messages of others.</summary>
+public sealed record ListenResponse(long EventHorizon, long ConvCount, IReadOnlyList<ListenMessage> Messages);

@@ -30,3 +30,9 @@ public sealed record ConfigureAccount : IFleepRequest<ConfigureAccount>
     public string? StatusMessage { get; init; }
     public string? StatusEmoji { get; init; }
 }
+
+/// <summary><c>api/account/click_reminder</c> (peripheral spec §14): the reminder that was shown to the account.</summary>
+public sealed record ClickReminder : IFleepRequest<ClickReminder>
+{
+    [Required] public Guid? ReminderId { get; init; }
+}

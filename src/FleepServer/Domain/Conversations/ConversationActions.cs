@@ -266,6 +266,50 @@ public sealed class ConversationActions(
         return await reader.SyncAsync(accountId, conversationId, initMode ?? InitModes.Tiny, null, ct);
     }
 
+    /// <summary>
+    /// conversation/poke (core spec §5.13): a poke record to the caller and every current member,
+    /// appended behind every record of the changes committed before it (the unit of work's commit
+    /// order, docs/streams.md). A member who left may poke too (it reads what it saw); its poke goes
+    /// to the current members and to itself.
+    /// </summary>
+    public Task<ConvResult> PokeAsync(Guid accountId, Guid conversationId, PokeConversation request, CancellationToken ct) =>
+        writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read }, change =>
+        {
+            change.ValidateFrom(request.FromMessageNr);
+            change.Poke(request.MessageNr!.Value);
+        }, ct);
+
+    /// <summary>
+    /// conversation/unsubscribe (core spec §5.14): the caller leaves the conversation, as
+    /// conversation/leave does; already gone, it just gets the header. An <c>email</c> that is not the
+    /// caller's own address is refused (docs/compatibility.md).
+    /// </summary>
+    public async Task<ConvResult> UnsubscribeAsync(Guid accountId, Guid conversationId, UnsubscribeConversation request, CancellationToken ct)
+    {
+        if (request.Email is { } email && !string.IsNullOrWhiteSpace(email))
+        {
+            var key = AccountRules.EmailKey(AccountRules.RequireEmail(email));
+            var own = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.EmailKey).FirstAsync(ct);
+            if (key != own)
+            {
+                throw FleepErrors.NotOwnEmail();
+            }
+        }
+
+        return await writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read }, change =>
+        {
+            change.ValidateFrom(request.FromMessageNr);
+            if (change.Viewer.IsActive)
+            {
+                change.Leave();
+            }
+        }, ct);
+    }
+
+    /// <summary>conversation/convert_api (core spec §5.14): every conversation already speaks this API; answers its header.</summary>
+    public Task<ConvResult> ConvertApiAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
+        reader.SyncAsync(accountId, conversationId, InitModes.Header, null, ct);
+
     /// <summary>200 <c>{}</c> while the caller may change the conversation; 431 after leaving (core spec §5.11).</summary>
     public async Task CheckPermissionsAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
         await membership.RequireAsync(conversationId, accountId, Access.Write, ct);

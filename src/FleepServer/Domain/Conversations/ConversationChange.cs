@@ -51,6 +51,12 @@ public sealed class ConversationChange
     /// <summary>The from_message_nr the call gave and <see cref="ValidateFrom"/> accepted: the answer lists the flow after it.</summary>
     public long? From { get; private set; }
 
+    /// <summary>Pokes of this change (core spec §5.13), fanned out behind its other records.</summary>
+    public List<PokeRecord> Pokes { get; } = [];
+
+    /// <summary>False when the change leaves every header as it was (a poke): the fan-out sends no headers.</summary>
+    public bool SendsHeaders { get; set; } = true;
+
     /// <summary>How the answer's header is marked.</summary>
     public HeaderMode Mode { get; set; } = HeaderMode.Plain;
 
@@ -67,10 +73,22 @@ public sealed class ConversationChange
         return new ConversationFanOutInput(Conversation, Members, Viewer.AccountId, Changed, activities, ClientReqId, ResultMessageNr)
         {
             Joined = Joined,
+            SendsHeaders = SendsHeaders,
+            Pokes = Pokes,
             FullPrivacy = locked.FullPrivacy,
             InboxMessageNrs = locked.InboxMessageNrs,
             Hooks = Hooks,
         };
+    }
+
+    /// <summary>
+    /// A poke (core spec §5.13): a <c>poke</c> record with the caller's number, to every current member
+    /// and the caller. It changes nothing else, so no header is sent.
+    /// </summary>
+    public void Poke(long messageNr)
+    {
+        Pokes.Add(new PokeRecord(Conversation.Id, messageNr));
+        SendsHeaders = false;
     }
 
     /// <summary>The viewer joins by itself: it authors the add message and has read it.</summary>

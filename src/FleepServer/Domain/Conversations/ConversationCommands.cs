@@ -83,3 +83,21 @@ public sealed record StoreConversation : IFleepRequest<StoreConversation>
     public string? DefaultCallRoom { get; init; }
     public Guid? ClientReqId { get; init; }
 }
+
+/// <summary>
+/// <c>conversation/poke</c> (core spec §5.13): <c>message_nr</c> is any number the client chooses and
+/// comes back in the poke record. <c>is_bg_poke</c> takes the same path (docs/compatibility.md).
+/// </summary>
+public sealed record PokeConversation : IFleepRequest<PokeConversation>
+{
+    [Required] public long? MessageNr { get; init; }
+    public bool? IsBgPoke { get; init; }
+    public long? FromMessageNr { get; init; }
+}
+
+/// <summary><c>conversation/unsubscribe</c> (core spec §5.14): <c>email</c>, when given, must be the caller's own address.</summary>
+public sealed record UnsubscribeConversation : IFleepRequest<UnsubscribeConversation>
+{
+    [MaxLength(1024)] public string? Email { get; init; }
+    public long? FromMessageNr { get; init; }
+}

@@ -19,7 +19,7 @@ namespace FleepServer.Domain.Conversations;
 /// see, and, for current members, the activity records. New members and the others exchange
 /// contact records, each as the receiving viewer's view (its private names kept); sharing a new
 /// conversation brings a hidden contact back into the viewer's list. Full-privacy accounts neither send nor receive activity (core spec §9). The
-/// caller alone gets its request record.
+/// caller alone gets its request record. A poke goes to the current members and the caller.
 /// </summary>
 public sealed class ConversationFanOut(
     FleepDbContext db, Membership membership, ContactBook contactBook, StreamAppender streams, HookTokens hookTokens, IHttpContextAccessor http)
@@ -80,6 +80,12 @@ public sealed class ConversationFanOut(
             {
                 records.Add(new StreamAppend(to, RequestRecords.For(reqId, change.Conversation.Id, change.ResultMessageNr)));
             }
+
+            // Pokes come last: behind every record of this change, as behind every earlier change.
+            if (view.Viewer.IsActive || to == change.CallerId)
+            {
+                records.AddRange(change.Pokes.Select(p => new StreamAppend(to, p)));
+            }
         }
 
         streams.Add(records);
@@ -111,6 +117,9 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
     public IReadOnlyList<LockRecord> Locks { get; init; } = [];
+
+    /// <summary>Pokes (core spec §5.13): to every current member and the caller, after the change's other records.</summary>
+    public IReadOnlyList<PokeRecord> Pokes { get; init; } = [];
 
     /// <summary>The members whose accounts are full-privacy, when the change's lock read them; null: the fan-out reads them.</summary>
     public IReadOnlySet<Guid>? FullPrivacy { get; init; }
