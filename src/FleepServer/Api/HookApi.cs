@@ -67,8 +67,8 @@ public static class HookApi
         ConvSyncResponse.Of(await hooks.DropAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>
-    /// POST api/conversation/show_hooks/&lt;id&gt; → {hooks: [HookInfo…]}, the active hooks in creation
-    /// order, hook_url on the caller's own only (peripheral spec §7.4).
+    /// POST api/conversation/show_hooks/&lt;id&gt; → {hooks: [HookInfo…]}, the active hooks, oldest first,
+    /// hook_url on the caller's own only (peripheral spec §7.4).
     /// </summary>
     private static async Task<HooksResponse> Show(string conversationId, CurrentSession me, HookActions hooks, CancellationToken ct) =>
         new(await hooks.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), ct));
