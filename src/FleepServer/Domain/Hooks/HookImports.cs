@@ -14,16 +14,9 @@ namespace FleepServer.Domain.Hooks;
 /// </summary>
 public sealed class HookImports(FleepDbContext db, ConversationWriter writer, HookPosts posts)
 {
-    /// <summary>Latest posted_time accepted: the end of year 9999, the last second a timestamp here can carry.</summary>
-    private static readonly long MaxPostedTime = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
-
     public Task<ConvResult> ImportAsync(Guid accountId, Guid conversationId, ImportMessages r, CancellationToken ct)
     {
-        if (r.Messages!.Any(m => m.PostedTime is < 0 || m.PostedTime > MaxPostedTime))
-        {
-            throw FleepErrors.InvalidField("posted_time", "unix seconds between 0 and " + MaxPostedTime);
-        }
-
+        // posted_time was range-checked by its binding (PostedTimeConverter).
         var messages = HookPayloads.Imported(r.Messages!);
         var xml = HookPosts.Prepare(messages);
         return writer.ChangeAsync(new(accountId, conversationId), async (change, token) =>
