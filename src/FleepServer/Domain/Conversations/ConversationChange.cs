@@ -137,15 +137,25 @@ public sealed class ConversationChange
         return message;
     }
 
-    public Message AppendText(string xml, string? subject)
+    /// <param name="author">
+    /// The author when it is another member than the viewer (a hook's owner, for messages another
+    /// member imports through the hook): the message is the author's and read by it; the viewer's
+    /// pen is left alone.
+    /// </param>
+    public Message AppendText(string xml, string? subject, ConversationMember? author = null)
     {
-        var message = FlowWriter.Append(db, Conversation, Viewer.AccountId, SystemTypes.Text, MessageStates.Plain, xml, alerting: true, Now);
-        // Posting ends the poster's writing pen (core spec §9).
-        Viewer.WritingUntil = null;
-        Viewer.WritingMessageNr = null;
-        posted = true;
+        author ??= Viewer;
+        var message = FlowWriter.Append(db, Conversation, author.AccountId, SystemTypes.Text, MessageStates.Plain, xml, alerting: true, Now);
+        if (author == Viewer)
+        {
+            // Posting ends the poster's writing pen (core spec §9).
+            Viewer.WritingUntil = null;
+            Viewer.WritingMessageNr = null;
+            posted = true;
+        }
+
         message.Subject = string.IsNullOrEmpty(subject) ? null : subject;
-        FlowWriter.ReadOwn(Viewer, message);
+        FlowWriter.ReadOwn(author, message);
         Changed.Add(message);
         ResultMessageNr = message.MessageNr;
         return message;

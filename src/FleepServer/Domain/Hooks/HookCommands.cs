@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using FleepServer.Domain.Conversations;
 using FleepServer.Http;
 
@@ -54,6 +57,7 @@ public sealed record ImportedMessage : IFleepRequestPart
     [MaxLength(Limits.MessageBody)] public string? Message { get; init; }
 
     /// <summary>Unix seconds; kept as the message's posted_time.</summary>
+    [JsonConverter(typeof(PostedTimeConverter))]
     public long? PostedTime { get; init; }
 
     [MaxLength(1024)] public string? SenderName { get; init; }
@@ -68,4 +72,43 @@ public sealed record HookMessage(string Text)
     public string? SenderName { get; init; }
     public DateTimeOffset? PostedTime { get; init; }
     public string? MessageKey { get; init; }
+}
+
+/// <summary>
+/// An import's <c>posted_time</c>: unix seconds from 0 to the end of year 9999, as a number (a
+/// fraction is cut to whole seconds) or a numeric string. Anything else fails the binding, so an
+/// import batch with an impossible time is a 400 on either route, before anything is written.
+/// </summary>
+public sealed class PostedTimeConverter : JsonConverter<long?>
+{
+    public static readonly long Max = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
+    public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        double? value = reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.Number when reader.TryGetDouble(out var number) => number,
+            JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
+            _ => throw new JsonException("posted_time: expected unix seconds"),
+        };
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value is >= 0 && value <= Max ? (long)Math.Floor(value.Value) : throw new JsonException($"posted_time: between 0 and {Max}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumberValue(v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
 }

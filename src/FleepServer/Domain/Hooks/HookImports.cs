@@ -1,27 +1,41 @@
+using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
-using FleepServer.Data;
 
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
 /// conversation/import (peripheral spec §7.5): the authenticated way to feed an import batch
-/// through one of the conversation's hooks. The caller must be a member; the messages are the
-/// hook's, exactly as if the batch had been posted to its URL (§8.5).
+/// through one of the conversation's hooks. The caller must be a current member; the messages
+/// are the hook's (its owner's, with its hook_key), exactly as if the batch had been posted to
+/// its URL (§8.5), and the answer is the caller's view. The whole call is one conversation
+/// change: membership, the hook and its owner are checked under the conversation's lock.
 /// </summary>
-public sealed class HookImports(FleepDbContext db, Membership membership, HookPosts posts)
+public sealed class HookImports(FleepDbContext db, ConversationWriter writer, HookPosts posts)
 {
-    public async Task<ConvResult> ImportAsync(Guid accountId, Guid conversationId, ImportMessages r, CancellationToken ct)
+    public Task<ConvResult> ImportAsync(Guid accountId, Guid conversationId, ImportMessages r, CancellationToken ct)
     {
-        await membership.RequireAsync(conversationId, accountId, Access.Write, ct);
-        var hook = await db.Hooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == r.HookId && h.ConversationId == conversationId, ct)
-            ?? throw FleepErrors.HookNotFound();
-        if (!hook.IsActive)
+        // posted_time was range-checked by its binding (PostedTimeConverter).
+        var messages = HookPayloads.Imported(r.Messages!);
+        var xml = HookPosts.Prepare(messages);
+        return writer.ChangeAsync(new(accountId, conversationId), async (change, token) =>
         {
-            throw FleepErrors.HookInactive();
-        }
+            change.ValidateFrom(r.FromMessageNr);
+            var hook = await db.Hooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == r.HookId && h.ConversationId == conversationId, token)
+                ?? throw FleepErrors.HookNotFound();
+            if (!hook.IsActive)
+            {
+                throw FleepErrors.HookInactive();
+            }
 
-        return await posts.PostAsync(hook, HookPayloads.Imported(r.Messages!), ct);
+            var owner = change.Member(hook.AccountId);
+            if (owner is not { IsActive: true })
+            {
+                throw FleepErrors.BusinessRule("hook_owner_left", "The owner of this hook is no longer a member of the conversation.");
+            }
+
+            await posts.AppendAsync(change, hook, owner, messages, xml, token);
+        }, ct);
     }
 }

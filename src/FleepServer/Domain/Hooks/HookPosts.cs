@@ -1,6 +1,7 @@
 using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
+using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.Hooks;
@@ -8,9 +9,10 @@ namespace FleepServer.Domain.Hooks;
 /// <summary>
 /// Messages that come in through a hook (peripheral spec §8): found by the URL token, posted as
 /// normal text messages of the hook's owner marked with <c>hook_key</c> and the given
-/// <c>sender_name</c>, in one conversation change per call. Imports keep each message's
-/// <c>posted_time</c>, and a <c>message_key</c> the hook imported before is skipped, so a batch
-/// imported twice adds nothing (§8.5).
+/// <c>sender_name</c>, in one conversation change per call: a batch is written whole or not at
+/// all. Imports keep each message's <c>posted_time</c>, and a <c>message_key</c> the hook imported
+/// before is skipped, so a batch imported twice adds nothing (§8.5). The check for earlier keys
+/// runs under the conversation's row lock, so two copies of one batch arriving together add it once.
 /// </summary>
 public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
 {
@@ -27,15 +29,13 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
             ?? throw FleepErrors.UnknownHookUrl();
     }
 
-    /// <summary>Posts the messages in order as one change. Returns the number of the last message written (null: all were imported before).</summary>
+    /// <summary>
+    /// Posts the messages of a <c>/hook/&lt;token&gt;</c> call in order as one change of the owner.
+    /// A hook dropped meanwhile, or whose owner is no longer a member, answers like an unknown URL.
+    /// </summary>
     public async Task<ConvResult> PostAsync(Hook hook, IReadOnlyList<HookMessage> messages, CancellationToken ct)
     {
-        if (messages.Count == 0 || messages.Any(m => string.IsNullOrWhiteSpace(m.Text)))
-        {
-            throw FleepErrors.EmptyMessage();
-        }
-
-        var xml = messages.Select(m => Markup.ToXml(m.Text)).ToList();
+        var xml = Prepare(messages);
         try
         {
             return await writer.ChangeAsync(new(hook.AccountId, hook.ConversationId), async (change, token) =>
@@ -46,24 +46,7 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
                     throw FleepErrors.UnknownHookUrl();
                 }
 
-                var seen = await ImportedKeysAsync(hook, messages, token);
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    var post = messages[i];
-                    if (post.MessageKey is { } key && !seen.Add(key))
-                    {
-                        continue;
-                    }
-
-                    var message = change.AppendText(xml[i], null);
-                    message.HookKey = hook.HookKey;
-                    message.SenderName = post.SenderName;
-                    message.MessageKey = post.MessageKey;
-                    if (post.PostedTime is { } posted)
-                    {
-                        message.PostedTime = posted;
-                    }
-                }
+                await AppendAsync(change, hook, change.Viewer, messages, xml, token);
             }, ct);
         }
         catch (FleepException e) when (e.ErrorId is "not_found" or "member_left")
@@ -72,6 +55,76 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
             throw FleepErrors.UnknownHookUrl();
         }
     }
+
+    /// <summary>
+    /// Checks a batch before anything is written and renders each text to message XML: an empty
+    /// batch or an entry without text is refused whole, as are over-long names and keys.
+    /// </summary>
+    public static IReadOnlyList<string> Prepare(IReadOnlyList<HookMessage> messages)
+    {
+        if (messages.Count == 0)
+        {
+            throw FleepErrors.EmptyMessage();
+        }
+
+        foreach (var message in messages)
+        {
+            if (string.IsNullOrWhiteSpace(message.Text))
+            {
+                throw FleepErrors.EmptyMessage();
+            }
+
+            if (message.SenderName is { Length: > MaxNameLength })
+            {
+                throw FleepErrors.InvalidField("sender_name", $"longer than {MaxNameLength} characters");
+            }
+
+            if (message.MessageKey is { Length: > MaxNameLength })
+            {
+                throw FleepErrors.InvalidField("message_key", $"longer than {MaxNameLength} characters");
+            }
+        }
+
+        return messages.Select(m => Markup.ToXml(m.Text)).ToList();
+    }
+
+    /// <summary>
+    /// Appends the prepared messages to a change as <paramref name="author"/>'s (the hook's owner),
+    /// skipping keys the hook imported before or earlier in the same batch.
+    /// </summary>
+    public async Task AppendAsync(ConversationChange change, Hook hook, ConversationMember author, IReadOnlyList<HookMessage> messages,
+        IReadOnlyList<string> xml, CancellationToken ct)
+    {
+        var seen = await ImportedKeysAsync(hook, messages, ct);
+        var appended = false;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var post = messages[i];
+            if (post.MessageKey is { } key && !seen.Add(key))
+            {
+                continue;
+            }
+
+            var message = change.AppendText(xml[i], null, author);
+            message.HookKey = hook.HookKey;
+            message.SenderName = post.SenderName;
+            message.MessageKey = post.MessageKey;
+            if (post.PostedTime is { } posted)
+            {
+                message.PostedTime = posted;
+            }
+
+            appended = true;
+        }
+
+        if (appended && author != change.Viewer)
+        {
+            // The owner has read its own messages: the others learn its new read horizon.
+            change.Activities.Add(ActivityRecords.Read(change.Conversation.Id, author, change.Now, penCleared: false));
+        }
+    }
+
+    private const int MaxNameLength = 1024;
 
     private async Task<HashSet<string>> ImportedKeysAsync(Hook hook, IReadOnlyList<HookMessage> messages, CancellationToken ct)
     {
