@@ -202,12 +202,14 @@ public static class HookPayloads
             }
 
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            var sections = 0;
             try
             {
                 // A MemoryStream completes every read synchronously, so nothing here waits.
                 var reader = new MultipartReader(boundary, new MemoryStream(payload.Body.ToArray(), writable: false));
                 while (reader.ReadNextSectionAsync().GetAwaiter().GetResult() is { } section)
                 {
+                    sections++;
                     if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
                         !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     {
@@ -228,6 +230,11 @@ public static class HookPayloads
             catch (Exception e) when (e is IOException or InvalidDataException)
             {
                 throw FleepErrors.BadRequest("The multipart/form-data body could not be read.");
+            }
+
+            if (sections == 0)
+            {
+                throw FleepErrors.BadRequest("The multipart/form-data body has no parts.");
             }
 
             return values.TryGetValue("message", out var message)
