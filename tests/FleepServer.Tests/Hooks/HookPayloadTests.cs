@@ -241,4 +241,42 @@ public sealed class HookPayloadTests
 
         Assert.Equal(("it rained", "IFTTT"), (message.Text, message.SenderName));
     }
+
+    [Fact]
+    public void A_push_of_many_commits_lists_twenty_and_counts_the_rest()
+    {
+        var commits = string.Join(",", Enumerable.Range(1, 25).Select(i =>
+            $$$"""{"id": "{{{i:x7}}}{{{new string('0', 33)}}}", "message": "change {{{i}}}\n\nbody", "author": {"name": "Dev {{{i}}}"}}"""));
+        var body = $$$"""{"ref": "refs/heads/release", "commits": [{{{commits}}}], "pusher": {"name": "ci"}, "repository": {"full_name": "o/r"}}""";
+
+        var message = Assert.Single(HookPayloads.Parse(HookTypes.GitHub, HookPayload.Of(body, JsonType) with { GitHubEvent = "push" }));
+
+        var lines = message.Text.Split('\n');
+        Assert.Equal(1 + GitHubPayloads.MaxListedCommits + 1, lines.Length);
+        Assert.Equal("[o/r] ci pushed 25 commits to branch release", lines[0]);
+        Assert.Equal("0000001 change 1 (Dev 1)", lines[1]);
+        Assert.Equal("… and 5 more", lines[^1]);
+        Assert.Equal("GitHub", message.SenderName);
+    }
+
+    [Theory]
+    [InlineData("""{"ref": "refs/heads/old", "deleted": true, "commits": [], "pusher": {"name": "ci"}}""", "ci deleted branch old")]
+    [InlineData("""{"ref": "refs/tags/v1.2", "created": true, "commits": [], "pusher": {"name": "ci"}}""", "ci created tag v1.2")]
+    public void Branch_and_tag_changes_without_commits_say_what_happened(string body, string expected)
+    {
+        var message = Assert.Single(HookPayloads.Parse(HookTypes.GitHub, HookPayload.Of(body, JsonType) with { GitHubEvent = "push" }));
+
+        Assert.Equal(expected, message.Text);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Slack_text_full_of_fences_and_open_brackets_is_rendered_quickly()
+    {
+        var text = string.Concat(Enumerable.Repeat("```<x ", 25_000));
+        var body = System.Text.Json.JsonSerializer.Serialize(new { text });
+
+        var message = await Task.Run(() => Assert.Single(HookPayloads.Parse(HookTypes.Slack, HookPayload.Of(body, JsonType))));
+
+        Assert.True(message.Text.Length > 100_000);
+    }
 }

@@ -19,7 +19,7 @@ public sealed class HookRateLimiter : IDisposable
     {
         var hooks = options.Value.Hooks;
         window = hooks.Window;
-        if (hooks.PostsPerWindow > 0)
+        if (hooks.PostsPerWindow > 0 && hooks.Window > TimeSpan.Zero)
         {
             limiter = PartitionedRateLimiter.Create<Guid, Guid>(hookId => RateLimitPartition.GetFixedWindowLimiter(hookId,
                 _ => new FixedWindowRateLimiterOptions

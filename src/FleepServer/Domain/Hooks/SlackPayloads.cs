@@ -117,9 +117,10 @@ public static partial class SlackPayloads
     private static string Decode(string text) =>
         new StringBuilder(text).Replace("&lt;", "<").Replace("&gt;", ">").Replace("&amp;", "&").ToString();
 
-    [GeneratedRegex(@"```\n?(?<code>.*?)```", RegexOptions.Singleline)]
+    // Linear-time engine: a body full of unclosed fences must not make the lazy match quadratic.
+    [GeneratedRegex(@"```\n?(?<code>.*?)```", RegexOptions.Singleline | RegexOptions.NonBacktracking)]
     private static partial Regex CodeFence();
 
-    [GeneratedRegex(@"<(?<inner>[^<>\s][^<>]*)>")]
+    [GeneratedRegex(@"<(?<inner>[^<>\s][^<>]*)>", RegexOptions.NonBacktracking)]
     private static partial Regex Angle();
 }
