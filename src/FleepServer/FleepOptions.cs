@@ -102,4 +102,12 @@ public sealed class HookOptions
 
     /// <summary>Where the hook token key is kept when <see cref="TokenKey"/> is not set; relative to the working directory.</summary>
     public string TokenKeyFile { get; set; } = "secrets/hook-token.key";
+
+    /// <summary>Posts one hook accepts in one <see cref="Window"/> (per server process); more are refused with 429. 0 (or a zero window): no limit.</summary>
+    public int PostsPerWindow { get; set; } = 60;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Largest body a <c>/hook/&lt;token&gt;</c> post may have; larger ones are refused with 413.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -1,8 +1,11 @@
 using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Domain.Hooks;
+using FleepServer.Errors;
 using FleepServer.Http;
 using FleepServer.Records;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace FleepServer.Api;
 
@@ -26,7 +29,8 @@ public static class HookApi
         conversation.MapPost("/show_hooks/{conversationId}", Show);
         conversation.MapPost("/import/{conversationId}", Import);
 
-        anonymous.MapPost("/hook/{token}", Post).AllowAnonymous();
+        // Catch-all: a token of any shape (none, extra segments) gets the one "no such hook" answer.
+        anonymous.MapPost("/hook/{**token}", Post).AllowAnonymous();
         return api;
     }
 
@@ -86,16 +90,54 @@ public static class HookApi
         ConvSyncResponse.Of(await imports.ImportAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>
-    /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (peripheral spec §8.3) →
-    /// 200 <c>{}</c>; the message is the hook owner's, with hook_key and sender_name. An unknown or
-    /// dropped token → 404, a body with no usable message → 400.
+    /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (peripheral spec §8.3),
+    /// or a typed hook's product payload (§8.6) → 200 <c>{}</c>; the message is the hook owner's, with
+    /// hook_key and sender_name. Refusals, in the order checked: a body over
+    /// <c>Fleep:Hooks:MaxBodyBytes</c> by its Content-Length → 413; an unknown, malformed or dropped
+    /// token → 404 hook_not_found; the hook's rate limit used up → 429 with Retry-After; a body that
+    /// grows past the limit while read → 413; a body with no usable message → 400 (docs/hooks.md).
     /// </summary>
-    private static async Task<EmptyResponse> Post(string token, HttpContext context, HookPosts posts, CancellationToken ct)
+    private static async Task<EmptyResponse> Post(string? token, HttpContext context, HookPosts posts, HookRateLimiter limiter,
+        IOptions<FleepOptions> options, CancellationToken ct)
     {
+        var maxBytes = options.Value.Hooks.MaxBodyBytes;
+        if (context.Request.ContentLength > maxBytes)
+        {
+            throw FleepErrors.BodyTooLarge(maxBytes);
+        }
+
         var hook = await posts.FindAsync(token, ct);
-        var messages = await HookPayloads.ReadAsync(context.Request, hook.MkHookType, ct);
-        await posts.PostAsync(hook, messages, ct);
+        limiter.Acquire(hook.Id);
+        var payload = new HookPayload(await ReadBodyAsync(context, maxBytes, ct), context.Request.ContentType)
+        {
+            GitHubEvent = context.Request.Headers["X-GitHub-Event"].FirstOrDefault(),
+        };
+        await posts.PostAsync(hook, HookPayloads.Parse(hook.MkHookType, payload), ct);
         return EmptyResponse.Instance;
+    }
+
+    /// <summary>The whole body, refused with 413 as soon as it passes <paramref name="maxBytes"/> (also when sent chunked).</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken ct)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes;
+        }
+
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (body.Length + read > maxBytes)
+            {
+                throw FleepErrors.BodyTooLarge(maxBytes);
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return body.ToArray();
     }
 }
 

@@ -96,6 +96,11 @@ public static class FleepErrors
     public static FleepException UnknownHookUrl() =>
         new(StatusCodes.Status404NotFound, "hook_not_found", "No active hook has this URL.");
 
+    /// <summary>A post to a typed hook whose product's payloads this server does not render (docs/hooks.md).</summary>
+    public static FleepException UnsupportedHookType(string hookType) =>
+        new(StatusCodes.Status400BadRequest, "unsupported_hook_type",
+            $"This server does not read {hookType} payloads; post {{\"message\": …, \"user\": …}} as to a plain hook.");
+
     /// <summary>Fleep's ERR_FATAL, which the live server used for results like "Message not found.".</summary>
     public const int Status430 = 430;
 

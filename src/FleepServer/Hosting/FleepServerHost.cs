@@ -95,6 +95,7 @@ public static class FleepServerHost
         services.AddScoped<HookActions>();
         services.AddScoped<HookPosts>();
         services.AddScoped<HookImports>();
+        services.AddSingleton<HookRateLimiter>();
 
         services.AddSingleton<SessionCache>();
         services.AddSingleton<StreamWaiters>();

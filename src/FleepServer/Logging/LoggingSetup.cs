@@ -19,6 +19,7 @@ public static class LoggingSetup
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            .Enrich.With<HookTokenRedaction>()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"),
             // Each server keeps its own logger: several servers can share a process (tests, tools).
             preserveStaticLogger: true);
@@ -28,6 +29,14 @@ public static class LoggingSetup
         {
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "{RequestMethod} {RequestPath} -> {StatusCode} in {Elapsed:0.0} ms";
+            // The request line never carries a hook URL's token (HookTokenRedaction covers every other event).
+            options.GetMessageTemplateProperties = (context, path, elapsed, status) =>
+            [
+                new("RequestMethod", new ScalarValue(context.Request.Method)),
+                new("RequestPath", new ScalarValue(HookTokenRedaction.Redact(path))),
+                new("StatusCode", new ScalarValue(status)),
+                new("Elapsed", new ScalarValue(elapsed)),
+            ];
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
                 diagnostics.Set("ClientIp", context.Connection.RemoteIpAddress?.ToString());
