@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleepServer.Domain.Conversations;
+using FleepServer.Errors;
 using FleepServer.Http;
 
 namespace FleepServer.Domain.Hooks;
@@ -98,6 +99,21 @@ public sealed class PostedTimeConverter : JsonConverter<long?>
         }
 
         return value is >= 0 && value <= Max ? (long)Math.Floor(value.Value) : throw new JsonException($"posted_time: between 0 and {Max}");
+    }
+
+    /// <summary>The same rule for a value read from a JSON document (the body of an import hook): a bad time → 400 invalid_param.</summary>
+    public static long? FromElement(JsonElement element)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()));
+        reader.Read();
+        try
+        {
+            return new PostedTimeConverter().Read(ref reader, typeof(long?), JsonSerializerOptions.Default);
+        }
+        catch (JsonException)
+        {
+            throw FleepErrors.InvalidField("posted_time", $"Unix seconds between 0 and {Max}");
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)

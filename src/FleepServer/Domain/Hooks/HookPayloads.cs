@@ -97,7 +97,7 @@ public static class HookPayloads
                 Message = Json.String(item, "message"),
                 SenderName = Json.String(item, "sender_name"),
                 MessageKey = Json.String(item, "message_key"),
-                PostedTime = Json.Long(item, "posted_time"),
+                PostedTime = item.TryGetProperty("posted_time", out var posted) ? PostedTimeConverter.FromElement(posted) : null,
             });
         }
 
@@ -339,26 +339,6 @@ public static class HookPayloads
             }
 
             return value.ValueKind == JsonValueKind.String ? value.GetString() : throw FleepErrors.InvalidField(name, "a string");
-        }
-
-        public static long? Long(JsonElement obj, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
-            {
-                return number;
-            }
-
-            if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), out var parsed))
-            {
-                return parsed;
-            }
-
-            throw FleepErrors.InvalidField(name, "a whole number");
         }
 
         /// <summary>A field read leniently, for the products' own payloads: text of a string or number, else null.</summary>
