@@ -86,9 +86,9 @@ public sealed class OutgoingDelivery(
                 return (DeliveryOutcome.Delivered, TimeSpan.Zero);
             }
 
-            var failures = (await db.Database.SqlQuery<int>($"""
-                UPDATE hooks SET outgoing_failures = outgoing_failures + 1 WHERE hook_id = {hookId} RETURNING outgoing_failures AS "Value"
-                """).ToListAsync(token)).Single();
+            var failures = (await db.Database.SqlQuery<Failures>($"""
+                UPDATE hooks SET outgoing_failures = outgoing_failures + 1 WHERE hook_id = {hookId} RETURNING outgoing_failures
+                """).ToListAsync(token)).Single().OutgoingFailures;
             var retryIn = failures >= Settings.MaxAttempts ? TimeSpan.Zero : Backoff(failures);
             await db.Database.ExecuteSqlAsync($"""
                 UPDATE hook_deliveries
@@ -230,6 +230,8 @@ public sealed class OutgoingDelivery(
         }
     }
 }
+
+internal sealed record Failures(int OutgoingFailures);
 
 /// <summary>The body POSTed to an outgoing URL (peripheral spec §9).</summary>
 public sealed record OutgoingPayload

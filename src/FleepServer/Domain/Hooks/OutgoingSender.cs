@@ -70,7 +70,7 @@ public sealed class OutgoingSender(
         {
             var db = scope.ServiceProvider.GetRequiredService<FleepDbContext>();
             heads = await db.Database.SqlQuery<Head>($"""
-                SELECT hook_id AS "HookId", EXTRACT(EPOCH FROM next_attempt_time - clock_timestamp())::float8 AS "DueIn"
+                SELECT hook_id, EXTRACT(EPOCH FROM next_attempt_time - clock_timestamp())::float8 AS due_in
                 FROM (SELECT DISTINCT ON (hook_id) hook_id, next_attempt_time FROM hook_deliveries ORDER BY hook_id, delivery_id) heads
                 ORDER BY next_attempt_time
                 LIMIT {ScanLimit}
