@@ -32,9 +32,7 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
         }
 
         var senders = new[] { alice, bob, carol };
-        var sent = await ConcurrentCalls.RunAsync(Enumerable.Range(0, 200).Select(i => (Func<Task<FleepResponse>>)(() =>
-            senders[i % 3].SendAsync(conv, $"message {i}"))));
-        server.AssertAllOk(sent);
+        await SendConcurrentlyAsync(200, i => senders[i % 3].SendAsync(conv, $"message {i}"), senders.Length);
         var last = await alice.LastMessageNrAsync(conv);
 
         var requests = await receiver.WaitForAsync(r => AllReceived(r, hooks.ToDictionary(h => h.Name, _ => last)), Bound, "every message at every hook");
@@ -106,7 +104,37 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
         Assert.Equal("Bot", viaBot.GetProperty("messages")[0].Str("sender_name"));
         Assert.Equal([watcher.Str("hook_key"), bot.Str("hook_key")],
             viaBot.GetProperty("hooks").EnumerateArray().Select(h => h.Str("hook_key")).ToArray());
-        Assert.All(viaBot.GetProperty("hooks").EnumerateArray(), h => Assert.Equal(JsonValueKind.Null, h.GetProperty("hook_url").ValueKind));
+        Assert.All(viaBot.GetProperty("hooks").EnumerateArray(), h =>
+        {
+            Assert.Equal(JsonValueKind.Null, h.GetProperty("hook_url").ValueKind);
+            Assert.False(h.Has("outgoing_url"));
+        });
+    }
+
+    [Fact]
+    public async Task A_dropped_hook_gets_none_of_its_queued_items()
+    {
+        using var alice = await server.NewAccountAsync("Alice");
+        var conv = await alice.CreateConversationAsync("dropped");
+        receiver.Hang("dropped");
+        var hook = await alice.CreateOutgoingHookAsync(conv, "dropped", receiver.Url("dropped"));
+        await receiver.WaitForAsync(r => r.Any(x => x.Name == "dropped"), Bound, "the first call");
+        for (var i = 0; i < 3; i++)
+        {
+            (await alice.SendAsync(conv, $"queued {i}")).EnsureOk();
+        }
+
+        // Dropped while its first item is on its way (and its receiver silent).
+        (await alice.ConvAsync("drop_hook", conv, new { hook_key = hook.Str("hook_key") })).EnsureOk();
+        await using var db = server.OpenDb();
+        using var bound = new CancellationTokenSource(Bound);
+        while (await db.HookDeliveries.AnyAsync(d => d.ConversationId == conv, bound.Token))
+        {
+            await Task.Delay(20, bound.Token);
+        }
+
+        Assert.Single(receiver.RequestsTo("dropped"));
+        Assert.False(await db.Conversations.Where(c => c.Id == conv).Select(c => c.HasOutgoingHooks).SingleAsync());
     }
 
     [Fact]
@@ -209,9 +237,7 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
         }
 
         // Half of the messages are sent through each process, so each process's sender is woken by its own commits.
-        var sent = await ConcurrentCalls.RunAsync(Enumerable.Range(0, 180).Select(i => (Func<Task<FleepResponse>>)(() =>
-            (i % 2 == 0 ? alice : atPeer).SendAsync(conversations[i % 3], $"message {i}"))));
-        server.AssertAllOk(sent);
+        await SendConcurrentlyAsync(90, i => (i % 2 == 0 ? alice : atPeer).SendAsync(conversations[i % 3], $"message {i}"), 6);
         var lastByHook = new Dictionary<string, long>();
         for (var i = 0; i < 3; i++)
         {

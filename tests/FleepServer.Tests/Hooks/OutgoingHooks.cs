@@ -95,6 +95,21 @@ public static class OutgoingHookSteps
         return nrs.Count - distinct.Count;
     }
 
+    /// <summary>
+    /// Sends <paramref name="count"/> messages from <paramref name="senders"/> clients at once, each
+    /// sending its share one after the other (call i is made by sender i % senders); all must succeed.
+    /// </summary>
+    public static async Task SendConcurrentlyAsync(int count, Func<int, Task<FleepResponse>> send, int senders)
+    {
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(s => Task.Run(async () =>
+        {
+            for (var i = s; i < count; i += senders)
+            {
+                (await send(i)).EnsureOk();
+            }
+        })));
+    }
+
     public static List<long> Range(long first, long last) => Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i).ToList();
 
     /// <summary>True once every hook has received every number up to its last.</summary>

@@ -159,11 +159,13 @@ public sealed class OutgoingDelivery(
 
         var view = await membership.ViewAsync(conversation, members, owner, ct);
         var author = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == message.AccountId, ct);
-        var hooks = new List<HookRecord> { HookRecords.For(hook, hook.AccountId, null) };
+        // The hooks as a member who owns neither sees them: no URL, no outgoing settings (another
+        // hook's outgoing_url is not this receiver's business).
+        var hooks = new List<HookRecord> { HookRecords.For(hook, Guid.Empty, null) };
         if (message.HookKey is { } key && key != hook.HookKey
             && await db.Hooks.AsNoTracking().FirstOrDefaultAsync(h => h.ConversationId == hook.ConversationId && h.HookKey == key, ct) is { } via)
         {
-            hooks.Add(HookRecords.For(via, hook.AccountId, null));
+            hooks.Add(HookRecords.For(via, Guid.Empty, null));
         }
 
         var replyUrl = tokens.UrlOf(hook, null);
