@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using FleepServer.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FleepServer.Domain.Hooks;
 
@@ -19,7 +18,8 @@ namespace FleepServer.Domain.Hooks;
 /// <see cref="TimeProvider"/>: retry delays are real waits.
 /// </summary>
 public sealed class OutgoingSender(
-    IServiceProvider services, OutgoingSignal signal, IOptions<FleepOptions> options, ILogger<OutgoingSender> logger) : BackgroundService
+    IServiceProvider services, OutgoingSignal signal, IConfiguration configuration, IOptions<FleepOptions> options, ILogger<OutgoingSender> logger)
+    : BackgroundService
 {
     /// <summary>Hooks looked at per wake-up.</summary>
     private const int ScanLimit = 256;
@@ -65,16 +65,24 @@ public sealed class OutgoingSender(
     /// <summary>Starts workers for hooks whose oldest item is due; answers how long to sleep until the next known due item.</summary>
     private async Task<TimeSpan> ScanAsync(CancellationToken ct)
     {
-        List<Head> heads;
-        await using (var scope = services.CreateAsyncScope())
+        // Its own pooled connection, not a database context: the look is the sender's bookkeeping,
+        // not part of any change, and costs one command however many hooks there are.
+        var heads = new List<Head>();
+        await using (var connection = new NpgsqlConnection(configuration.GetConnectionString("Fleep")))
         {
-            var db = scope.ServiceProvider.GetRequiredService<FleepDbContext>();
-            heads = await db.Database.SqlQuery<Head>($"""
-                SELECT hook_id, EXTRACT(EPOCH FROM next_attempt_time - clock_timestamp())::float8 AS due_in
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("""
+                SELECT hook_id, EXTRACT(EPOCH FROM next_attempt_time - clock_timestamp())::float8
                 FROM (SELECT DISTINCT ON (hook_id) hook_id, next_attempt_time FROM hook_deliveries ORDER BY hook_id, delivery_id) heads
                 ORDER BY next_attempt_time
-                LIMIT {ScanLimit}
-                """).ToListAsync(ct);
+                LIMIT @limit
+                """, connection);
+            command.Parameters.AddWithValue("limit", ScanLimit);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                heads.Add(new Head(reader.GetGuid(0), reader.GetDouble(1)));
+            }
         }
 
         var wait = Settings.SweepInterval;
