@@ -153,9 +153,14 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
             .Where(r => r.Name == "failing").Take(4).ToList();
         Assert.All(attempts, a => Assert.Equal(attempts[0].MessageNr, a.MessageNr));
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => (b.At - a.At).TotalMilliseconds).ToList();
-        // Waits of 25-50, 50-100 and 100-200 ms (jittered halves of 50, 100, 200), plus the call itself.
-        Assert.All(gaps, g => Assert.True(g >= 20, $"retried after {g:F0} ms: {string.Join(", ", gaps.Select(x => x.ToString("F0")))}"));
-        Assert.True(gaps[2] > gaps[0], $"delays did not grow: {string.Join(", ", gaps.Select(x => x.ToString("F0")))} ms");
+        // Waits of at least 25, 50 and 100 ms (the jittered halves of 50, 100, 200 ms): the retry
+        // is never made before its time, so each gap is at least twice the least of the first.
+        var shown = string.Join(", ", gaps.Select(x => x.ToString("F0")));
+        for (var i = 0; i < gaps.Count; i++)
+        {
+            var least = 25 * (1 << i);
+            Assert.True(gaps[i] >= least - 2, $"retry {i + 1} came after {gaps[i]:F0} ms, before its {least} ms (gaps: {shown})");
+        }
 
         var (mine, _) = await alice.PollUntilAsync(aliceHorizon, r => r.Str("mk_rec_type") == "hook" && r.Str("hook_key") == hook.Str("hook_key"));
         Assert.True(mine.Bool("outgoing_disabled"));
@@ -210,7 +215,7 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
         for (var i = 1; i < 3; i++)
         {
             var gap = (calls[i].At - calls[i - 1].At).TotalMilliseconds;
-            Assert.True(gap is >= 500 and < 3000, $"call {i + 1} came {gap:F0} ms after the one before");
+            Assert.True(gap is >= 500 and < 5000, $"call {i + 1} came {gap:F0} ms after the one before");
         }
 
         await using var db = server.OpenDb();
