@@ -110,4 +110,36 @@ public sealed class HookOptions
 
     /// <summary>Largest body a <c>/hook/&lt;token&gt;</c> post may have; larger ones are refused with 413.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Delivery of new messages to hooks' outgoing URLs (<c>Fleep:Hooks:Outgoing</c>, docs/hooks.md).</summary>
+    public OutgoingHookOptions Outgoing { get; set; } = new();
+}
+
+public sealed class OutgoingHookOptions
+{
+    /// <summary>Whether this process delivers; the queue is shared, so any process that runs the sender delivers for all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The longest one delivery (connect, send, answer) may take before it counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consecutive failed deliveries after which the hook's delivery is switched off.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait after the first failure; each further failure doubles it, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the queue is checked for items no commit of this process announced (other processes', retries).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Hooks this process delivers to at the same time, each with one item in flight.</summary>
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Allows outgoing URLs on loopback, private, link-local and unique-local addresses. Off in
+    /// production: a hook must not reach into the server's own network.
+    /// </summary>
+    public bool AllowPrivateAddresses { get; set; }
 }

@@ -47,7 +47,7 @@ public static class FleepServerHost
         services.AddDbContextPool<FleepDbContext>((provider, options) =>
         {
             FleepDbContext.Configure(options, connectionString);
-            options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>());
+            options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>(), provider.GetRequiredService<OutgoingCommitInterceptor>());
         });
         services.AddHostedService<MigrationHostedService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -96,6 +96,14 @@ public static class FleepServerHost
         services.AddScoped<HookPosts>();
         services.AddScoped<HookImports>();
         services.AddSingleton<HookRateLimiter>();
+        services.AddScoped<HookOutbox>();
+        services.AddScoped<OutgoingDelivery>();
+        services.AddSingleton<OutgoingSignal>();
+        services.AddSingleton<OutgoingCommitInterceptor>();
+        services.AddHostedService<OutgoingSender>();
+        services.AddHttpClient(OutgoingDelivery.HttpClientName, client => client.Timeout = fleep.Hooks.Outgoing.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => OutgoingAddresses.Handler(fleep.Hooks.Outgoing))
+            .RemoveAllLoggers();
 
         services.AddSingleton<SessionCache>();
         services.AddSingleton<StreamWaiters>();

@@ -51,18 +51,37 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     /// Starts one more server process-equivalent on the same database: its own waiters, notifier
     /// and connections, as a second FleepServer process behind a proxy would have.
     /// </summary>
-    public async Task<(Uri BaseAddress, IServiceProvider Services, CommandCounter Commands)> StartPeerAsync()
+    public async Task<(Uri BaseAddress, IServiceProvider Services, CommandCounter Commands)> StartPeerAsync(
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var commands = new CommandCounter();
-        var peer = await StartServerAsync(commands);
+        var peer = await StartServerAsync(commands, settings);
         peers.Add(peer);
         return (AddressOf(peer), peer.Services, commands);
     }
 
-    private async Task<WebApplication> StartServerAsync(CommandCounter commands)
+    /// <summary>
+    /// Stops a peer the way a killed process stops: no graceful drain (the stop is cancelled from
+    /// the start), so whatever it had in flight is abandoned mid-way.
+    /// </summary>
+    public async Task KillPeerAsync(IServiceProvider services)
     {
+        var peer = peers.Single(p => p.Services == services);
+        peers.Remove(peer);
+        await peer.StopAsync(new CancellationToken(canceled: true));
+        await peer.DisposeAsync();
+    }
+
+    private async Task<WebApplication> StartServerAsync(CommandCounter commands, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Testing" }
-            .Concat(Settings.Append(new("ConnectionStrings:Fleep", ConnectionString)).Append(new("Fleep:Hooks:TokenKey", HookTokenKey))
+            .Concat(settings.Append(new("ConnectionStrings:Fleep", ConnectionString)).Append(new("Fleep:Hooks:TokenKey", HookTokenKey))
                 .SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }))
             .ToArray();
 

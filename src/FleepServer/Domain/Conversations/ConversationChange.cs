@@ -36,6 +36,9 @@ public sealed class ConversationChange
     /// <summary>Messages created or revised by this change, for the answer's stream.</summary>
     public List<Message> Changed { get; } = [];
 
+    /// <summary>Messages this change added to the flow (not revisions): what outgoing hooks receive.</summary>
+    public List<Message> Created { get; } = [];
+
     public List<ActivityRecord> Activities { get; } = [];
 
     /// <summary>Hooks created or changed by this change: every current member gets their record.</summary>
@@ -133,6 +136,7 @@ public sealed class ConversationChange
         var message = FlowWriter.AppendSystem(db, Conversation, Viewer.AccountId, type, body, Now);
         FlowWriter.ReadOwn(Viewer, message);
         Changed.Add(message);
+        Created.Add(message);
         ResultMessageNr = message.MessageNr;
         return message;
     }
@@ -157,6 +161,7 @@ public sealed class ConversationChange
         message.Subject = string.IsNullOrEmpty(subject) ? null : subject;
         FlowWriter.ReadOwn(author, message);
         Changed.Add(message);
+        Created.Add(message);
         ResultMessageNr = message.MessageNr;
         return message;
     }

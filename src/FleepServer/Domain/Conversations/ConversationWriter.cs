@@ -24,7 +24,7 @@ public sealed record ConversationTarget(Guid AccountId, Guid ConversationId)
 /// </summary>
 public sealed class ConversationWriter(
     FleepDbContext db, UnitOfWork unit, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests,
-    HookTokens hookTokens, IHttpContextAccessor http, TimeProvider time)
+    HookOutbox hookOutbox, HookTokens hookTokens, IHttpContextAccessor http, TimeProvider time)
 {
     public Task<ConvResult> ChangeAsync(ConversationTarget target, Func<ConversationChange, CancellationToken, Task> apply, CancellationToken ct) =>
         unit.RunAsync(async token =>
@@ -54,6 +54,7 @@ public sealed class ConversationWriter(
     {
         // Saved before the answer is read, so a from_message_nr answer lists this change too.
         await db.SaveChangesAsync(ct);
+        await hookOutbox.EnqueueAsync(change, ct);
         var views = await fanOut.AppendAsync(change.FanOut(), ct);
         var view = views.First(v => v.ViewerId == change.Viewer.AccountId);
         var result = change.From is { } from
