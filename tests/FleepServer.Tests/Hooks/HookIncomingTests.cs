@@ -14,6 +14,30 @@ public sealed class HookIncomingTests(FleepServerFixture server) : IClassFixture
 {
     private const string Form = "application/x-www-form-urlencoded";
 
+    /// <summary>
+    /// The default cap (1 MiB, appsettings.json): a 10 MB body is refused before it is read, and
+    /// nothing is posted. The sender asks <c>Expect: 100-continue</c> first, as curl does for bodies
+    /// over 1 MB, so it gets the 413 instead of sending 10 MB into a closed connection.
+    /// </summary>
+    [Fact]
+    public async Task A_ten_megabyte_body_is_a_413_under_the_default_cap_and_posts_nothing()
+    {
+        using var hooked = await HookedConversation.CreateAsync(server);
+        using var sender = server.NewClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, hooked.Url)
+        {
+            Content = new StringContent("message=" + new string('x', 10_000_000), System.Text.Encoding.UTF8, Form),
+        };
+        request.Headers.ExpectContinue = true;
+
+        var answer = await sender.SendAsync(request);
+
+        answer.AssertError(413, "request_too_large");
+        (await sender.PostRawAsync(hooked.Url, "message=after", Form)).EnsureOk();
+        var message = Assert.Single(await hooked.MessagesAsync());
+        Assert.Equal("<msg><p>after</p></msg>", message.Str("message"));
+    }
+
     public static TheoryData<string, string?, string, string?> BodyForms => new()
     {
         // Fleep's blog, Hook.java, netdata's Go notifier
