@@ -78,27 +78,9 @@ public sealed partial class BenchRun
                 _ => 1));
         }
 
-        var sendCommit = report.BaselineValue($"pgbench {SendTxn} c=1 latency");
-        var what = $"hook post → other member's parked poll, {sizes.Pollers} parked, {sizes.Rate}/s";
-        var p50 = new Metric
-        {
-            Id = "P13", What = what + ", p50 ms", Baseline = $"pgbench {SendTxn} c=1 latency + Kestrel wake p50", Ratio = "x",
-            BaselineValue = sendCommit + report.BaselineValue("kestrel park-and-signal wake p50"), Target = "none in design.md §8",
-            Errors = results.Sum(x => x.Errors + x.Duplicates), Lost = results.Sum(x => x.Lost), Cpu = results[^1].Cpu,
-            Note = $"{results.Sum(x => x.Delivered)} of {results.Sum(x => x.Sent)} delivered, {results.Sum(x => x.Duplicates)} duplicates, "
-                + $"posts answered at {Stats.Median(results.Select(x => x.AnsweredPerSecond)):0}/s of {sizes.Rate}/s offered",
-        };
-        p50.Repetitions.AddRange(results.Select(x => x.P50Ms));
-        p50.Value = Stats.Median(p50.Repetitions);
-        report.Add(p50);
-        var p99 = new Metric
-        {
-            Id = "P13", What = what + ", p99 ms", Baseline = $"pgbench {SendTxn} c=1 latency + Kestrel wake p99", Ratio = "x",
-            BaselineValue = sendCommit + report.BaselineValue("kestrel park-and-signal wake p99"), Target = "none in design.md §8",
-        };
-        p99.Repetitions.AddRange(results.Select(x => x.P99Ms));
-        p99.Value = Stats.Median(p99.Repetitions);
-        report.Add(p99);
+        AddLatencies("P13", $"hook post → other member's parked poll, {sizes.Pollers} parked, {sizes.Rate}/s", results,
+            ($"pgbench {SendTxn} c=1 latency", report.BaselineValue($"pgbench {SendTxn} c=1 latency")), Wake(),
+            ("none in design.md §8", "none in design.md §8"), "posts", sizes.Rate);
     }
 
     private static Task<Answer> PostAsync(LoadClient client, Uri url, string text) =>

@@ -422,36 +422,21 @@ public sealed partial class BenchRun
                 _ => group ? sizes.GroupMembers : 1));
         }
 
-        var sendCommit = report.BaselineValue($"pgbench {SendTxn} c=1 latency");
-        var wakeP50 = report.BaselineValue("kestrel park-and-signal wake p50");
-        var wakeP99 = report.BaselineValue("kestrel park-and-signal wake p99");
         var two = writer == reader ? "" : " (sent on process A, parked on process B)";
         var what = group
             ? $"send → last of {sizes.GroupMembers} members' parked polls served, {sizes.Pollers} more parked, {rate}/s"
             : $"send → other member's parked poll{two}, {sizes.Pollers} parked, {rate}/s";
         // The targets for now (design.md §8): P1 p50 ≤ 5 ms, p99 ≤ 30 ms; across two processes p50 ≤ 8 ms, p99 ≤ 50 ms.
-        var (targetP50, targetP99) = writer == reader ? (5, 30) : (8, 50);
-        var target = group ? null : writer == reader ? "(P1's target)" : "(P1x's target)";
-        var p50 = new Metric
-        {
-            Id = id, What = what + ", p50 ms", Baseline = $"pgbench {SendTxn} c=1 latency + Kestrel wake p50", Ratio = "x",
-            BaselineValue = sendCommit + wakeP50, Target = target is null ? "none in design.md §8" : $"p50 ≤ {targetP50} ms {target}",
-            Errors = results.Sum(x => x.Errors + x.Duplicates), Lost = results.Sum(x => x.Lost), Cpu = results[^1].Cpu,
-            Note = $"{results.Sum(x => x.Delivered)} of {results.Sum(x => x.Sent)} delivered{(group ? $" to all {sizes.GroupMembers}" : "")}, "
-                + $"{results.Sum(x => x.Duplicates)} duplicates, sends answered at {Stats.Median(results.Select(x => x.AnsweredPerSecond)):0}/s of {rate}/s offered",
-        };
-        p50.Repetitions.AddRange(results.Select(x => x.P50Ms));
-        p50.Value = Stats.Median(p50.Repetitions);
-        report.Add(p50);
-        var p99 = new Metric
-        {
-            Id = id, What = what + ", p99 ms", Baseline = $"pgbench {SendTxn} c=1 latency + Kestrel wake p99", Ratio = "x",
-            BaselineValue = sendCommit + wakeP99, Target = target is null ? "none in design.md §8" : $"p99 ≤ {targetP99} ms, 0 lost {target}",
-        };
-        p99.Repetitions.AddRange(results.Select(x => x.P99Ms));
-        p99.Value = Stats.Median(p99.Repetitions);
-        report.Add(p99);
+        var targets = group ? ("none in design.md §8", "none in design.md §8")
+            : writer == reader ? ("p50 ≤ 5 ms (P1's target)", "p99 ≤ 30 ms, 0 lost (P1's target)")
+            : ("p50 ≤ 8 ms (P1x's target)", "p99 ≤ 50 ms, 0 lost (P1x's target)");
+        AddLatencies(id, what, results, ($"pgbench {SendTxn} c=1 latency", report.BaselineValue($"pgbench {SendTxn} c=1 latency")), Wake(),
+            targets, "sends", rate, group ? $" to all {sizes.GroupMembers}" : "");
     }
+
+    /// <summary>Kestrel's park-and-signal wake at p50 and p99, measured at the start of the run.</summary>
+    private (double P50, double P99) Wake() =>
+        (report.BaselineValue("kestrel park-and-signal wake p50"), report.BaselineValue("kestrel park-and-signal wake p99"));
 
     /// <summary>
     /// P9/P10: account/sync of an account with many conversations and messages, one caller back to
