@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Hooks;
@@ -51,6 +52,19 @@ public static class OutgoingHookSteps
     /// <summary>Creates a plain hook delivering to <paramref name="url"/>; answers its hook_info as the owner got it.</summary>
     public static async Task<JsonElement> CreateOutgoingHookAsync(this FleepTestClient owner, Guid conversationId, string name, string url) =>
         (await owner.ConvAsync("create_hook", conversationId, new { hook_name = name, outgoing_url = url })).EnsureOk().Json.GetProperty("hook_info").Clone();
+
+    /// <summary>
+    /// Waits until the conversation has nothing queued: a delivery's row is deleted when the
+    /// receiver's answer is back, a moment after the receiver recorded the call. Fails after <see cref="Bound"/>.
+    /// </summary>
+    public static async Task WaitForEmptyQueueAsync(this FleepServer.Data.FleepDbContext db, Guid conversationId)
+    {
+        using var bound = new CancellationTokenSource(Bound);
+        while (await db.HookDeliveries.AnyAsync(d => d.ConversationId == conversationId, bound.Token))
+        {
+            await Task.Delay(20, bound.Token);
+        }
+    }
 
     /// <summary>Polls (parking while there is nothing) until a record matches; fails after <see cref="Bound"/>.</summary>
     public static async Task<(JsonElement Record, long Horizon)> PollUntilAsync(this FleepTestClient client, long horizon, Func<JsonElement, bool> match)
