@@ -106,13 +106,14 @@ public static class HookApi
             throw FleepErrors.BodyTooLarge(maxBytes);
         }
 
-        var hook = await posts.FindAsync(token, ct);
+        var found = await posts.FindAsync(token, ct);
+        var hook = found.Hook;
         limiter.Acquire(hook.Id);
         var payload = new HookPayload(await ReadBodyAsync(context, maxBytes, ct), context.Request.ContentType)
         {
             GitHubEvent = context.Request.Headers["X-GitHub-Event"].FirstOrDefault(),
         };
-        await posts.PostAsync(hook, HookPayloads.Parse(hook.MkHookType, payload), ct);
+        await posts.PostAsync(found, HookPayloads.Parse(hook.MkHookType, payload), ct);
         return EmptyResponse.Instance;
     }
 

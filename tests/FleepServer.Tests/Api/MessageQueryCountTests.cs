@@ -39,6 +39,25 @@ public sealed class MessageQueryCountTests(FleepServerFixture server) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task A_hook_post_into_a_quiet_conversation_costs_a_send_and_the_token_lookup()
+    {
+        using var a = await server.NewAccountAsync();
+        using var b = await server.NewAccountAsync();
+        using var anonymous = server.NewClient();
+        var conv = await a.CreateConversationAsync("ci", b);
+        var url = (await a.ConvAsync("create_hook", conv, new { hook_name = "CI" })).EnsureOk().Json.GetProperty("hook_info").Str("hook_url");
+        (await anonymous.PostRawAsync(url, """{"message": "warm up"}""")).EnsureOk();
+        (await a.SendAsync(conv, "warm up")).EnsureOk();
+
+        var send = await CountAsync(() => a.SendAsync(conv, "counted"));
+        var post = await CountAsync(() => anonymous.PostRawAsync(url, """{"message": "counted", "user": "CI"}"""));
+
+        // The lookup by the token's hash reads the conversation's flow number with the hook; under
+        // the conversation lock the flow is where it was, so the hook cannot have been dropped since.
+        Assert.Equal(send + 1, post);
+    }
+
     private async Task<long> CountAsync(Func<Task<FleepResponse>> call)
     {
         var before = server.Commands.Count;

@@ -16,8 +16,11 @@ namespace FleepServer.Domain.Hooks;
 /// </summary>
 public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
 {
-    /// <summary>The active hook a URL token names; an unknown, malformed or dropped token → the one "no such hook" answer.</summary>
-    public async Task<Hook> FindAsync(string? token, CancellationToken ct)
+    /// <summary>
+    /// The active hook a URL token names, with its conversation's flow number as read with it; an
+    /// unknown, malformed or dropped token → the one "no such hook" answer.
+    /// </summary>
+    public async Task<FoundHook> FindAsync(string? token, CancellationToken ct)
     {
         if (!HookTokens.IsWellFormed(token))
         {
@@ -25,7 +28,12 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
         }
 
         var hash = HookTokens.Hash(token!);
-        return await db.Hooks.AsNoTracking().FirstOrDefaultAsync(h => h.TokenHash == hash && h.IsActive, ct)
+        return await (
+                from h in db.Hooks.AsNoTracking()
+                join c in db.Conversations on h.ConversationId equals c.Id
+                where h.TokenHash == hash && h.IsActive
+                select new FoundHook(h, c.LastMessageNr))
+            .FirstOrDefaultAsync(ct)
             ?? throw FleepErrors.UnknownHookUrl();
     }
 
@@ -33,15 +41,19 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
     /// Posts the messages of a <c>/hook/&lt;token&gt;</c> call in order as one change of the owner.
     /// A hook dropped meanwhile, or whose owner is no longer a member, answers like an unknown URL.
     /// </summary>
-    public async Task<ConvResult> PostAsync(Hook hook, IReadOnlyList<HookMessage> messages, CancellationToken ct)
+    public async Task<ConvResult> PostAsync(FoundHook found, IReadOnlyList<HookMessage> messages, CancellationToken ct)
     {
+        var hook = found.Hook;
         var xml = Prepare(messages);
         try
         {
             return await writer.ChangeAsync(new(hook.AccountId, hook.ConversationId), async (change, token) =>
             {
-                // Dropped while this call was on its way: the conversation row lock orders it after the drop.
-                if (!await db.Hooks.AnyAsync(h => h.Id == hook.Id && h.IsActive, token))
+                // Dropped while this call was on its way? A drop appends its unhook message under this
+                // lock, so a flow that has not moved since the hook was read has not seen one; only a
+                // moved flow costs a second look at the hook.
+                if (change.Conversation.LastMessageNr != found.FlowMessageNr
+                    && !await db.Hooks.AnyAsync(h => h.Id == hook.Id && h.IsActive, token))
                 {
                     throw FleepErrors.UnknownHookUrl();
                 }
@@ -141,3 +153,6 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
         return found.ToHashSet(StringComparer.Ordinal);
     }
 }
+
+/// <summary>A hook found by its URL token, with the last flow number of its conversation when it was read.</summary>
+public sealed record FoundHook(Hook Hook, long FlowMessageNr);
