@@ -7,7 +7,8 @@ namespace FleepServer.Records;
 /// <summary>
 /// HookInfo, <c>mk_rec_type: "hook"</c> (peripheral spec §1.3), for one viewer: the owner sees
 /// <c>hook_url</c> and the outgoing settings, every other member sees <c>hook_url: null</c> and no
-/// outgoing fields.
+/// outgoing fields, except <c>outgoing_disabled: true</c> with its reason once the server has
+/// switched delivery off after repeated failures.
 /// </summary>
 public sealed record HookRecord : IStreamRecord
 {
@@ -42,6 +43,9 @@ public sealed record HookRecord : IStreamRecord
 /// <summary>The one builder of <see cref="HookRecord"/>s.</summary>
 public static class HookRecords
 {
+    /// <summary>Switched off by the sender after repeated failures (it gives a reason), not by the owner.</summary>
+    private static bool SwitchedOff(Hook hook) => hook.OutgoingDisabled && hook.OutgoingDisableReason is not null;
+
     /// <param name="hookUrl">The incoming URL; given only when <paramref name="viewerId"/> owns the hook.</param>
     public static HookRecord For(Hook hook, Guid viewerId, string? hookUrl)
     {
@@ -57,8 +61,10 @@ public static class HookRecords
             IsActive = hook.IsActive,
             MkHookType = hook.MkHookType,
             OutgoingUrl = owner ? hook.OutgoingUrl : null,
-            OutgoingDisabled = owner ? hook.OutgoingDisabled : null,
-            OutgoingDisableReason = owner ? hook.OutgoingDisableReason : null,
+            // Delivery the server switched off after failures is every member's news (the integration
+            // stopped); the owner's own settings, the URL above all, stay the owner's.
+            OutgoingDisabled = owner ? hook.OutgoingDisabled : SwitchedOff(hook) ? true : null,
+            OutgoingDisableReason = owner || SwitchedOff(hook) ? hook.OutgoingDisableReason : null,
             ExternalAccountId = hook.ExternalAccountId,
             ExternalObjectId = hook.ExternalObjectId,
         };

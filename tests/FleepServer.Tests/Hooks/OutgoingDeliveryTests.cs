@@ -164,8 +164,9 @@ public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassF
         Assert.Equal(hook.Str("hook_url"), mine.Str("hook_url"));
         Assert.True(mine.Bool("is_active"));
         var (theirs, _) = await bob.PollUntilAsync(bobHorizon, r => r.Str("mk_rec_type") == "hook" && r.Str("hook_key") == hook.Str("hook_key"));
-        Assert.False(theirs.Has("outgoing_disabled"));
-        Assert.False(theirs.Has("outgoing_disable_reason"));
+        // Every member learns the integration stopped and why; the URL stays the owner's.
+        Assert.True(theirs.Bool("outgoing_disabled"));
+        Assert.Equal("Delivery failed 4 times: HTTP 500", theirs.Str("outgoing_disable_reason"));
         Assert.False(theirs.Has("outgoing_url"));
         Assert.Equal(JsonValueKind.Null, theirs.GetProperty("hook_url").ValueKind);
 
