@@ -50,33 +50,51 @@ public sealed class HookTokens
     {
         if (!string.IsNullOrWhiteSpace(options.TokenKey))
         {
-            return Checked(Convert.FromBase64String(options.TokenKey.Trim()), "Fleep:Hooks:TokenKey");
+            return Decode(options.TokenKey, "Fleep:Hooks:TokenKey");
         }
 
         var path = Path.GetFullPath(options.TokenKeyFile);
         if (!File.Exists(path))
         {
+            // Written whole under another name, then moved into place without overwriting: two
+            // processes starting at once agree on whichever key arrived first, and neither reads a
+            // half-written file.
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var written = $"{path}.{Guid.NewGuid():N}.tmp";
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(new FileStream(written, create)))
+            {
+                writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            }
+
             try
             {
-                // CreateNew: two processes starting at once agree on whichever file was written first.
-                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var file = new FileStream(path, create);
-                using var writer = new StreamWriter(file);
-                writer.Write(fresh);
+                File.Move(written, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
+                File.Delete(written);
             }
         }
 
-        return Checked(Convert.FromBase64String(File.ReadAllText(path).Trim()), path);
+        return Decode(File.ReadAllText(path), path);
+    }
+
+    private static byte[] Decode(string text, string source)
+    {
+        try
+        {
+            return Checked(Convert.FromBase64String(text.Trim()), source);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"The hook token key in {source} is not base64 (e.g. the output of `openssl rand -base64 32`).");
+        }
     }
 
     private static byte[] Checked(byte[] value, string source) =>
