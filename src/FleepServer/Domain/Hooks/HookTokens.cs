@@ -56,33 +56,47 @@ public sealed class HookTokens
         var path = Path.GetFullPath(options.TokenKeyFile);
         if (!File.Exists(path))
         {
-            // Written whole under another name, then moved into place without overwriting: two
-            // processes starting at once agree on whichever key arrived first, and neither reads a
-            // half-written file.
+            // Under an exclusive lock on a file beside it, so that processes starting at once on a
+            // fresh folder agree on one key; written whole under another name and then moved into
+            // place, so nobody reads a half-written key.
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var written = $"{path}.{Guid.NewGuid():N}.tmp";
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            using var exclusive = Lock(path + ".lock");
+            if (!File.Exists(path))
             {
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
+                var written = $"{path}.{Guid.NewGuid():N}.tmp";
+                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
 
-            using (var writer = new StreamWriter(new FileStream(written, create)))
-            {
-                writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            }
+                using (var writer = new StreamWriter(new FileStream(written, create)))
+                {
+                    writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                }
 
-            try
-            {
-                File.Move(written, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(written);
+                File.Move(written, path);
             }
         }
 
         return Decode(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Opens <paramref name="path"/> with no sharing (an exclusive lock, also between processes), waiting up to 10 s for it.</summary>
+    private static FileStream Lock(string path)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < until)
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     private static byte[] Decode(string text, string source)
