@@ -30,6 +30,5 @@ public static class PublicUrl
         $"{publicBaseUrl.TrimEnd('/')}/chat?cid={ShortId(conversationId)}";
 
     /// <summary>22 characters: the id's bytes in RFC 4122 order, base64url without padding.</summary>
-    public static string ShortId(Guid id) =>
-        Convert.ToBase64String(id.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string ShortId(Guid id) => System.Buffers.Text.Base64Url.EncodeToString(id.ToByteArray(bigEndian: true));
 }

@@ -107,7 +107,7 @@ public sealed class HookActions(
             }
 
             change.Hooks.Add(hook);
-            await RecountOutgoingAsync(change, hook, token);
+            await OutgoingFlag.RecountAsync(db, change.Conversation, hook, token);
         }, ct);
 
     /// <summary>drop_hook: the hook stops accepting posts and delivering at once; an <c>unhook</c> message {hook_name, hook_key}.</summary>
@@ -119,7 +119,7 @@ public sealed class HookActions(
             hook.IsActive = false;
             change.Hooks.Add(hook);
             change.AppendSystem(SystemTypes.Unhook, FlowWriter.SystemBody(("hook_name", hook.HookName), ("hook_key", hook.HookKey)));
-            await RecountOutgoingAsync(change, hook, token);
+            await OutgoingFlag.RecountAsync(db, change.Conversation, hook, token);
         }, ct);
 
     /// <summary>show_hooks: the conversation's active hooks as the caller sees them (the URL only on its own).</summary>
@@ -138,14 +138,6 @@ public sealed class HookActions(
         var hook = await db.Hooks.FirstOrDefaultAsync(h => h.ConversationId == change.Conversation.Id && h.HookKey == hookKey, ct)
             ?? throw FleepErrors.HookNotFound();
         return hook.IsActive ? hook : throw FleepErrors.HookInactive();
-    }
-
-    /// <summary>Keeps the conversation's outgoing flag true exactly while some active hook delivers.</summary>
-    private async Task RecountOutgoingAsync(ConversationChange change, Hook changed, CancellationToken ct)
-    {
-        var conversationId = change.Conversation.Id;
-        change.Conversation.HasOutgoingHooks = changed.Delivers || await db.Hooks.AnyAsync(h =>
-            h.ConversationId == conversationId && h.Id != changed.Id && h.IsActive && h.OutgoingUrl != "" && !h.OutgoingDisabled, ct);
     }
 
     /// <summary>12 base64url characters (72 random bits): public, short, and unique in practice.</summary>
@@ -169,5 +161,20 @@ public static class OutgoingUrls
         }
 
         return value;
+    }
+}
+
+/// <summary>
+/// <see cref="Conversation.HasOutgoingHooks"/>: true exactly while some active hook of the
+/// conversation delivers. Recounted by every change that can end a hook's deliveries (configure,
+/// drop, switching off after failures), with the conversation row locked.
+/// </summary>
+public static class OutgoingFlag
+{
+    public static async Task RecountAsync(FleepDbContext db, Conversation conversation, Hook changed, CancellationToken ct)
+    {
+        var conversationId = conversation.Id;
+        conversation.HasOutgoingHooks = changed.Delivers || await db.Hooks.AnyAsync(h =>
+            h.ConversationId == conversationId && h.Id != changed.Id && h.IsActive && h.OutgoingUrl != "" && !h.OutgoingDisabled, ct);
     }
 }

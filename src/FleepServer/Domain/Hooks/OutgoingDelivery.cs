@@ -121,8 +121,7 @@ public sealed class OutgoingDelivery(
             hook.OutgoingDisabled = true;
             hook.OutgoingDisableReason = $"Delivery failed {hook.OutgoingFailures} times: {lastError ?? "error"}";
             await db.HookDeliveries.Where(d => d.HookId == hookId).ExecuteDeleteAsync(token);
-            conversation.HasOutgoingHooks = await db.Hooks.AnyAsync(h =>
-                h.ConversationId == conversationId && h.Id != hookId && h.IsActive && h.OutgoingUrl != "" && !h.OutgoingDisabled, token);
+            await OutgoingFlag.RecountAsync(db, conversation, hook, token);
             var members = await db.ConversationMembers.AsNoTracking().Where(m => m.ConversationId == conversationId)
                 .OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToListAsync(token);
             await fanOut.AppendAsync(new ConversationFanOutInput(conversation, members, hook.AccountId, [], [], null, null)
