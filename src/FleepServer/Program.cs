@@ -7,6 +7,11 @@ if (args is ["account", ..])
 
 try
 {
+    if (EphemeralServer.IsRequested(args))
+    {
+        return await EphemeralServer.RunAsync(args);
+    }
+
     var app = await FleepServerHost.BuildAsync(args);
     await app.RunAsync();
     return 0;

@@ -11,12 +11,14 @@ using FleepServer.Events;
 using FleepServer.Http;
 using FleepServer.Logging;
 using FleepServer.Streams;
+using FleepServer.TestControl;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FleepServer.Hosting;
 
@@ -27,13 +29,21 @@ namespace FleepServer.Hosting;
 /// </summary>
 public static class FleepServerHost
 {
-    /// <summary>Builds a ready-to-run server. <paramref name="customize"/> lets tests swap services (clock, hasher, log sinks).</summary>
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
+    /// <summary>
+    /// Builds a ready-to-run server. <paramref name="customize"/> lets tests swap services (clock,
+    /// hasher, log sinks); <paramref name="mode"/> turns on test mode (<see cref="HostMode"/>).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null, HostMode? mode = null)
     {
+        mode ??= HostMode.Production;
         // Content root = the output folder, where the repository's appsettings.json is copied, so the
         // server reads the same settings however and from wherever it is started. (A relative
         // embedded data directory is relative to the working directory, like any path argument.)
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = mode.ContentRoot ?? AppContext.BaseDirectory,
+        });
         builder.AddFleepLogging();
         builder.Services.AddOptions<FleepOptions>().Bind(builder.Configuration.GetSection(FleepOptions.Section));
         var fleep = builder.Configuration.GetSection(FleepOptions.Section).Get<FleepOptions>() ?? new FleepOptions();
@@ -116,6 +126,10 @@ public static class FleepServerHost
         services.AddScoped<AccountSnapshot>();
         services.AddScoped<AccountPoll>();
         services.AddScoped<AccountListen>();
+        if (mode.TestControl)
+        {
+            AddTestControl(services);
+        }
 
         customize?.Invoke(builder);
 
@@ -134,7 +148,23 @@ public static class FleepServerHost
 
         UsePipeline(app);
         MapEndpoints(app);
+        if (mode.TestControl)
+        {
+            app.MapTestControlApi();
+        }
+
         return app;
+    }
+
+    /// <summary>Test mode's services: the advanceable clock, the record of outgoing-webhook calls, the data reset.</summary>
+    private static void AddTestControl(IServiceCollection services)
+    {
+        services.AddSingleton<TestClock>();
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(provider => provider.GetRequiredService<TestClock>()));
+        services.AddSingleton<OutgoingCalls>();
+        services.AddTransient<OutgoingCallRecorder>();
+        services.AddHttpClient(OutgoingDelivery.HttpClientName).AddHttpMessageHandler<OutgoingCallRecorder>();
+        services.AddScoped<DataReset>();
     }
 
     private static async Task<LocalPostgresCluster?> UseEmbeddedDatabaseIfUnconfiguredAsync(WebApplicationBuilder builder, FleepOptions fleep)

@@ -16,7 +16,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method) || !request.Path.StartsWithSegments("/api") || IsUpload(request))
+        if (!HttpMethods.IsPost(request.Method) || !IsJsonCall(request) || IsUpload(request))
         {
             await next(context);
             return;
@@ -37,6 +37,10 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
         context.Features.Set(RequestBody.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)));
         await next(context);
     }
+
+    // The API, and the test-control calls of a server in test mode.
+    private static bool IsJsonCall(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments(Api.TestControlApi.Prefix);
 
     // Uploads carry the file itself as the body and the ticket in the query string (peripheral spec §3).
     private static bool IsUpload(HttpRequest request) =>

@@ -11,18 +11,30 @@ namespace FleepServer.Logging;
 /// </summary>
 public static class LoggingSetup
 {
-    public static void AddFleepLogging(this WebApplicationBuilder builder) =>
-        builder.Services.AddSerilog((services, logger) => logger
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .Enrich.With<HookTokenRedaction>()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"),
+    public static void AddFleepLogging(this WebApplicationBuilder builder)
+    {
+        // Fleep:Logging:Console = stdout (default), stderr (--ephemeral: stdout carries the ready line) or off.
+        var console = builder.Configuration["Fleep:Logging:Console"]?.ToLowerInvariant() ?? "stdout";
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .Enrich.With<HookTokenRedaction>();
+            if (console != "off")
+            {
+                logger.WriteTo.Console(
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}",
+                    standardErrorFromLevel: console == "stderr" ? LogEventLevel.Verbose : null);
+            }
+        },
             // Each server keeps its own logger: several servers can share a process (tests, tools).
             preserveStaticLogger: true);
+    }
 
     public static void UseFleepRequestLogging(this WebApplication app) =>
         app.UseSerilogRequestLogging(options =>

@@ -1,0 +1,72 @@
+using FleepServer.Api.Wire;
+using FleepServer.Domain.Accounts;
+using FleepServer.Errors;
+using FleepServer.TestControl;
+
+namespace FleepServer.Api;
+
+/// <summary>
+/// <c>/_test/*</c>: controls for tests that use the server as a stand-in. Mapped only in test mode
+/// (<c>--ephemeral</c> and the FleepServer.Testing stand-in); on any other server these routes do
+/// not exist. No session is needed: whoever can reach a test server owns it. Bodies are JSON like
+/// the API's; errors are Fleep errors.
+/// </summary>
+public static class TestControlApi
+{
+    public const string Prefix = "/_test";
+
+    public static IEndpointRouteBuilder MapTestControlApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix).AllowAnonymous();
+
+        api.MapPost("/reset", Reset);
+        api.MapPost("/account", CreateAccount);
+        api.MapPost("/outgoing", Outgoing);
+        api.MapPost("/clock", Clock);
+        api.MapPost("/clock/advance", AdvanceClock);
+        return app;
+    }
+
+    /// <summary>POST _test/reset → {}: every account, conversation, message, session and hook is gone; the clock is back to real time.</summary>
+    private static async Task<EmptyResponse> Reset(DataReset reset, CancellationToken ct)
+    {
+        await reset.ResetAsync(ct);
+        return new EmptyResponse();
+    }
+
+    /// <summary>
+    /// POST _test/account {email, password?, display_name?} → {account_id, email, password,
+    /// display_name}: an active account, made even when registration is closed and never rate-limited.
+    /// The password defaults to <see cref="DefaultPassword"/>. Log in with <c>api/account/login</c> as usual.
+    /// </summary>
+    private static async Task<TestAccountResponse> CreateAccount(TestAccountRequest request, AccountRegistration registration, CancellationToken ct)
+    {
+        var password = request.Password ?? DefaultPassword;
+        var account = await registration.CreateAsync(request.Email, password, request.DisplayName, ct);
+        return new TestAccountResponse(account.Id, account.Email, password, account.DisplayName);
+    }
+
+    /// <summary>The password of an account made by <c>_test/account</c> without one.</summary>
+    public const string DefaultPassword = "fleep-test-password";
+
+    /// <summary>POST _test/outgoing → {calls: [{url, body, status_code, error, time}]}: the outgoing-webhook calls made so far, oldest first.</summary>
+    private static OutgoingCallsResponse Outgoing(OutgoingCalls calls) =>
+        new(calls.All().Select(c => new OutgoingCallRecord(c.Url, c.Body, c.StatusCode, c.Error, UnixSeconds(c.Time))).ToList());
+
+    /// <summary>POST _test/clock → {now, offset_seconds}: the server's time.</summary>
+    private static ClockResponse Clock(TestClock clock) => new(UnixSeconds(clock.GetUtcNow()), clock.Offset.TotalSeconds);
+
+    /// <summary>POST _test/clock/advance {seconds} → {now, offset_seconds}: moves the server's clock forward (never back).</summary>
+    private static ClockResponse AdvanceClock(AdvanceClockRequest request, TestClock clock)
+    {
+        if (request.Seconds is not (>= 0 and <= 10 * 365 * 86400.0))
+        {
+            throw FleepErrors.InvalidField("seconds", "must be between 0 and ten years");
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(request.Seconds.Value));
+        return Clock(clock);
+    }
+
+    private static double UnixSeconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
+}
