@@ -64,7 +64,7 @@ public sealed class ThrowawayDatabases : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         var cluster = new LocalPostgresCluster(binaries, folder, FreePort(),
-            ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=200"]);
+            ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"]);
         try
         {
             var admin = await cluster.StartAsync(ct);
