@@ -38,7 +38,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
         await next(context);
     }
 
-    // Uploads carry the file itself as the body and the ticket in the query string (peripheral spec §3).
+    // Uploads carry the file itself as the body and the ticket in the query string.
     private static bool IsUpload(HttpRequest request) =>
         request.ContentType is { } type &&
         (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) ||
