@@ -11,7 +11,7 @@ namespace FleepServer.Bench;
 /// <summary>
 /// One bench run: a throwaway PostgreSQL cluster, the baselines, then FleepServer (Release, its
 /// own process) against the same cluster, every scenario repeated and reported as its median
-/// beside the baseline measured in this run (design.md §8).
+/// beside the baseline measured in this run (README.md, "Benchmarks").
 /// </summary>
 public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? traceTool = null, IReadOnlyList<string>? serverExtra = null,
     IReadOnlyList<string>? connectionOptions = null)

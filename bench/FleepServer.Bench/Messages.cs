@@ -426,7 +426,8 @@ public sealed partial class BenchRun
         var what = group
             ? $"send → last of {sizes.GroupMembers} members' parked polls served, {sizes.Pollers} more parked, {rate}/s"
             : $"send → other member's parked poll{two}, {sizes.Pollers} parked, {rate}/s";
-        // The targets for now (design.md §8): P1 p50 ≤ 5 ms, p99 ≤ 30 ms; across two processes p50 ≤ 8 ms, p99 ≤ 50 ms.
+        // The targets for now (README.md, "Benchmarks"): P1 p50 ≤ 5 ms, p99 ≤ 30 ms; across two processes
+        // p50 ≤ 8 ms, p99 ≤ 50 ms.
         var targets = group ? ("none in design.md §8", "none in design.md §8")
             : writer == reader ? ("p50 ≤ 5 ms (P1's target)", "p99 ≤ 30 ms, 0 lost (P1's target)")
             : ("p50 ≤ 8 ms (P1x's target)", "p99 ≤ 50 ms, 0 lost (P1x's target)");
@@ -441,7 +442,8 @@ public sealed partial class BenchRun
     /// <summary>
     /// P9/P10: account/sync of an account with many conversations and messages, one caller back to
     /// back; p50 latency against pgbench replaying the sync's own captured statements at 1 client,
-    /// and the number of statements per sync at both sizes (design.md §8: constant).
+    /// and the number of statements per sync at both sizes (target: constant; README.md,
+    /// "Benchmarks").
     /// </summary>
     private async Task SyncsAsync(AppProcess server, CpuMeter meter)
     {

@@ -5,7 +5,10 @@ using System.Text.Json.Serialization;
 
 namespace FleepServer.Bench;
 
-/// <summary>One reported figure: its median over the repetitions, the baseline it is set against and the design.md §8 target.</summary>
+/// <summary>
+/// One reported figure: its median over the repetitions, the baseline it is set against and its
+/// target (README.md, "Benchmarks").
+/// </summary>
 public sealed class Metric
 {
     public required string Id { get; init; }

@@ -84,7 +84,7 @@ public sealed class EmbeddedDatabaseOptions
 
 public sealed class PollOptions
 {
-    /// <summary>How long a poll with nothing to deliver waits; under the 80 s that the strictest client allows (core spec §3.6.4).</summary>
+    /// <summary>How long a poll with nothing to deliver waits; under the 80 s that the strictest client allows.</summary>
     public TimeSpan Wait { get; set; } = TimeSpan.FromSeconds(55);
 
     /// <summary>Most records one poll returns; a client far behind gets consecutive batches.</summary>

@@ -10,14 +10,14 @@ using Microsoft.Extensions.Options;
 
 namespace FleepServer.Api;
 
-/// <summary>api/account/*: registration, sessions and the caller's own settings (core spec §3).</summary>
+/// <summary>api/account/*: registration, sessions and the caller's own settings.</summary>
 public static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/account");
 
-        // No session needed: these create one. A stale cookie sent along is ignored (core spec §1.3).
+        // No session needed: these create one. A stale cookie sent along is ignored.
         api.MapPost("/register", Register).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
         api.MapPost("/login", Login).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
 
@@ -37,7 +37,7 @@ public static class AccountApi
     /// <summary>
     /// POST api/account/register {email, password, display_name?} → {account_id, display_name,
     /// mk_account_status}. Fleep mailed a confirmation; this server has no mailer, so the account
-    /// is active at once (core spec §3.3). Refused with 431 while registration is closed.
+    /// is active at once. Refused with 431 while registration is closed.
     /// </summary>
     private static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, CancellationToken ct)
     {
@@ -47,8 +47,8 @@ public static class AccountApi
 
     /// <summary>
     /// POST api/account/login {email, password, remember_me?} → {account_id, display_name, ticket,
-    /// profiles: [own contact]} with the <c>token_id</c> cookie as the first Set-Cookie (core spec
-    /// §0.1, §3.1). Wrong address or password: 431 "Incorrect email or password".
+    /// profiles: [own contact]} with the <c>token_id</c> cookie as the first Set-Cookie. Wrong address
+    /// or password: 431 "Incorrect email or password".
     /// </summary>
     private static async Task<LoginResponse> Login(
         LoginRequest request, Logins logins, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
@@ -63,7 +63,7 @@ public static class AccountApi
 
     /// <summary>
     /// POST api/account/logout → {}. The session is dead at once; the cookie is left as it is, as the
-    /// live server did (core spec §3.2, §11 item 16).
+    /// live server did.
     /// </summary>
     private static async Task<EmptyResponse> Logout(CurrentSession me, Logins logins, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public static class AccountApi
     /// <summary>
     /// POST api/account/sync → {account_id, email, display_name, mk_account_status, is_in_org,
     /// is_org_admin, event_horizon, profiles, stream}. Bots read only <c>event_horizon</c> and poll
-    /// from it; it is always positive, so they never trigger an initial sync (core spec §3.5).
+    /// from it; it is always positive, so they never trigger an initial sync.
     /// </summary>
     private static async Task<SyncResponse> Sync(CurrentSession me, AccountSnapshot snapshots, CancellationToken ct)
     {
@@ -88,7 +88,8 @@ public static class AccountApi
     /// POST api/account/poll {event_horizon, wait = true, poll_flags?} → {event_horizon, stream}.
     /// Returns the account's records after the horizon; with none pending and <c>wait</c>, parks up
     /// to <c>Fleep:Poll:Wait</c> and then answers an empty stream with the SAME horizon. Horizon 0
-    /// is the initial sync; a negative horizon or one beyond the stream is a 400 (core spec §3.6).
+    /// is the initial sync; a negative horizon or one beyond the stream is a 400
+    /// (docs/streams.md, "Horizons").
     /// </summary>
     private static async Task<PollResult> Poll(PollRequest request, CurrentSession me, AccountPoll poll, CancellationToken ct)
     {
@@ -98,8 +99,8 @@ public static class AccountApi
 
     /// <summary>
     /// POST api/account/listen {event_horizon, wait = true, download_url?} → {event_horizon, conv_count,
-    /// messages: [{conv_url, conversation_id, topic, message, author_name}]} (core spec §3.7). Parks like
-    /// poll until anything reaches the account's stream, then answers the stream's head, the number of
+    /// messages: [{conv_url, conversation_id, topic, message, author_name}]}. Parks like poll until
+    /// anything reaches the account's stream, then answers the stream's head, the number of
     /// conversations with unread messages and the new text messages of others since the horizon.
     /// </summary>
     private static async Task<ListenResponse> Listen(ListenRequest request, CurrentSession me, AccountListen listen, HttpContext context,
@@ -112,15 +113,15 @@ public static class AccountApi
     /// <summary>
     /// POST api/account/configure {display_name?, old_password + password?, phone_nr?, email_interval?,
     /// is_full_privacy?, is_newsletter_disabled?, is_automute_enabled?, client_settings?,
-    /// primary_email?, fleep_address?} → the owner's contact (peripheral spec §15). A password
-    /// change needs the right old password (else 431) and ends the account's other sessions.
+    /// primary_email?, fleep_address?} → the owner's contact. A password change needs the
+    /// right old password (else 431) and ends the account's other sessions.
     /// </summary>
     private static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
 
     /// <summary>
     /// POST api/account/sync_conversations {conversation_ids, mk_init_mode = ic_tiny} → {stream: [each
-    /// conversation's header and the records of its init level]} (core spec §3.8).
+    /// conversation's header and the records of its init level]}.
     /// </summary>
     private static async Task<RecordsResponse> SyncConversations(SyncConversationsRequest request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct)
@@ -130,8 +131,8 @@ public static class AccountApi
     }
 
     /// <summary>
-    /// POST api/account/click_reminder {reminder_id} → {stream: []}: the reminder was shown to this account
-    /// (peripheral spec §14). Clicking again is fine; no reminder is listed anywhere yet.
+    /// POST api/account/click_reminder {reminder_id} → {stream: []}: the reminder was shown to this account.
+    /// Clicking again is fine; no reminder is listed anywhere yet.
     /// </summary>
     private static async Task<RecordsResponse> ClickReminder(ClickReminder request, CurrentSession me, ReminderClicks clicks, CancellationToken ct)
     {
@@ -144,9 +145,9 @@ public static class AccountApi
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct)));
 
     /// <summary>
-    /// POST api/account/lookup {lookup_list: [address], ignore_list?: [id]} → {stream: [contact]}
-    /// (peripheral spec §2.9): accounts by e-mail address (any case) or fleep address; an unknown
-    /// e-mail address gets a placeholder account (<c>mk_account_status: "new"</c>) to invite by id.
+    /// POST api/account/lookup {lookup_list: [address], ignore_list?: [id]} → {stream: [contact]}:
+    /// accounts by e-mail address (any case) or fleep address; an unknown e-mail address gets a
+    /// placeholder account (<c>mk_account_status: "new"</c>) to invite by id.
     /// </summary>
     /// <summary>
     /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the

@@ -3,7 +3,7 @@ using FleepServer.Records;
 
 namespace FleepServer.Api;
 
-/// <summary>api/classificators: Fleep's enumerations (peripheral spec §15), the one API call that is also a GET.</summary>
+/// <summary>api/classificators: Fleep's enumerations, the one API call that is also a GET.</summary>
 public static class ClassificatorApi
 {
     public static IEndpointRouteBuilder MapClassificatorApi(this IEndpointRouteBuilder app)
@@ -16,8 +16,8 @@ public static class ClassificatorApi
     /// <summary>
     /// POST api/classificators {ticket}, or GET api/classificators?ticket=… → {mk_account_status: {value:
     /// description, …}, mk_message_type: {…}, mk_alert_level: {…}, mk_email_interval: {…}}: every
-    /// classificator with its values, keyed by name. The layout is not documented; this is the one
-    /// the peripheral spec proposes.
+    /// classificator with its values, keyed by name. The layout is not documented; the values and
+    /// descriptions are Fleep's own (docs/compatibility.md, "Classificators").
     /// </summary>
     private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Get(CurrentSession me) => Classificators.All;
 }

@@ -5,7 +5,7 @@ using FleepServer.Http;
 
 namespace FleepServer.Api;
 
-/// <summary>api/event/store: the batch of <c>urn:fleep:client:*</c> events newer clients send instead of classic calls (core spec §8).</summary>
+/// <summary>api/event/store: the batch of <c>urn:fleep:client:*</c> events newer clients send instead of classic calls (docs/events.md).</summary>
 public static class EventApi
 {
     public static IEndpointRouteBuilder MapEventApi(this IEndpointRouteBuilder app)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace FleepServer.Api;
 
 /// <summary>
-/// Conversation hooks (peripheral spec §7, §8; docs/hooks.md): the management calls under
+/// Conversation hooks (docs/hooks.md): the management calls under
 /// api/conversation/*, which need a session and membership, and the incoming endpoint
 /// <c>/hook/&lt;token&gt;</c>, which needs neither: the token is the secret.
 /// Every management call answers an account that is not a member (never was, or was removed)
@@ -38,7 +38,7 @@ public static class HookApi
     /// POST api/conversation/create_hook/&lt;id&gt; {hook_name?, mk_hook_type? (plain), outgoing_url?,
     /// outgoing_disabled?, external_account_id?, external_object_id?, from_message_nr?} → header +
     /// the <c>hook</c> system message + the hook record, and <c>hook_info</c>: the HookInfo with
-    /// <c>hook_url</c> (peripheral spec §7.1). Every member gets the hook record; only the owner its URL.
+    /// <c>hook_url</c>. Every member gets the hook record; only the owner its URL.
     /// Unknown mk_hook_type, outgoing_* on a type other than plain/slack, or an outgoing_url that is
     /// not absolute http(s) → 400 invalid_param.
     /// </summary>
@@ -51,9 +51,8 @@ public static class HookApi
 
     /// <summary>
     /// POST api/conversation/configure_hook/&lt;id&gt; {hook_key, hook_name?, outgoing_url?,
-    /// outgoing_disabled?, from_message_nr?} → header + the changed hook record, also to every member
-    /// (peripheral spec §7.2). Any member renames; outgoing_* by another than the owner → 431
-    /// not_hook_owner. No hook_key → 400 missing_param, an unknown one → 430 not_found, a dropped
+    /// outgoing_disabled?, from_message_nr?} → header + the changed hook record, also to every member.
+    /// Any member renames; outgoing_* by another than the owner → 431 not_hook_owner. No hook_key → 400 missing_param, an unknown one → 430 not_found, a dropped
     /// one → 431 hook_inactive.
     /// </summary>
     private static async Task<ConvSyncResponse> Configure(string conversationId, ConfigureHook request, CurrentSession me, HookActions hooks,
@@ -63,7 +62,7 @@ public static class HookApi
     /// <summary>
     /// POST api/conversation/drop_hook/&lt;id&gt; {hook_key, from_message_nr?} → header + the <c>unhook</c>
     /// message + the hook record with is_active false; its URL answers 404 from the next post on, and
-    /// its messages stay in the flow (peripheral spec §7.3). Errors as configure_hook; dropping a
+    /// its messages stay in the flow. Errors as configure_hook; dropping a
     /// dropped hook → 431 hook_inactive.
     /// </summary>
     private static async Task<ConvSyncResponse> Drop(string conversationId, DropHook request, CurrentSession me, HookActions hooks,
@@ -72,14 +71,14 @@ public static class HookApi
 
     /// <summary>
     /// POST api/conversation/show_hooks/&lt;id&gt; → {hooks: [HookInfo…]}, the active hooks, oldest first,
-    /// hook_url on the caller's own only (peripheral spec §7.4).
+    /// hook_url on the caller's own only.
     /// </summary>
     private static async Task<HooksResponse> Show(string conversationId, CurrentSession me, HookActions hooks, CancellationToken ct) =>
         new(await hooks.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), ct));
 
     /// <summary>
     /// POST api/conversation/import/&lt;id&gt; {hook_id, messages: [{message, posted_time?, sender_name?,
-    /// message_key?}…]} → header + the imported messages (peripheral spec §7.5, §8.5), the caller's view.
+    /// message_key?}…]} → header + the imported messages, the caller's view.
     /// The messages are the hook owner's, with its hook_key, in batch order; a message_key the hook
     /// imported before is skipped. All or nothing: an empty batch or an entry without text → 400
     /// empty_message, a posted_time outside 0..253402300799 → 400 invalid_param. Unknown hook_id →
@@ -90,8 +89,8 @@ public static class HookApi
         ConvSyncResponse.Of(await imports.ImportAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>
-    /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (peripheral spec §8.3),
-    /// or a typed hook's product payload (§8.6) → 200 <c>{}</c>; the message is the hook owner's, with
+    /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (docs/hooks.md, "Plain
+    /// hooks"), or a typed hook's product payload ("Typed hooks") → 200 <c>{}</c>; the message is the hook owner's, with
     /// hook_key and sender_name. Refusals, in the order checked: a body over
     /// <c>Fleep:Hooks:MaxBodyBytes</c> by its Content-Length → 413; an unknown, malformed or dropped
     /// token → 404 hook_not_found; the hook's rate limit used up → 429 with Retry-After; a body that

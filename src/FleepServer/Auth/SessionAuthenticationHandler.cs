@@ -14,7 +14,7 @@ namespace FleepServer.Auth;
 /// session (from the JSON body; the query string for uploads and for <see cref="TicketInQueryAttribute"/>
 /// GETs). Either missing or wrong, a
 /// revoked or idle-expired session, or a closed account: 401 with Fleep's error body, which every
-/// client treats as "log in again" (core spec §1.3). A session this process checked recently comes
+/// client treats as "log in again". A session this process checked recently comes
 /// from the <see cref="SessionCache"/> without a database command; anything the cached copy would
 /// refuse other than a wrong ticket is decided by the database row instead, so the cache can only
 /// let a session live as long as its drop takes to arrive, never refuse a live one.
@@ -69,8 +69,8 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.Fail("No live session for this token and ticket.");
         }
 
-        // Every call is activity: the session's last use and the account's activity_time (lastseen,
-        // peripheral spec §1.2) move together, in one command, at most once a minute.
+        // Every call is activity: the session's last use and the account's activity_time (lastseen)
+        // move together, in one command, at most once a minute.
         if (now - session.LastSeenTime > LastSeenResolution || session.ActivityTime is not { } active || now - active > LastSeenResolution)
         {
             // The account row first, then the session's: the lock order of every writer (docs/writes.md),

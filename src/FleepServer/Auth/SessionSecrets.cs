@@ -5,8 +5,8 @@ namespace FleepServer.Auth;
 
 /// <summary>
 /// Makes and hashes the two secrets of a session. The token is 128 random bits written as UUID
-/// text, because clients check that the <c>token_id</c> value is exactly 36 characters
-/// (core spec §1.3); the ticket is 128 random bits in hex. Only SHA-256 hashes are stored:
+/// text, because clients check that the <c>token_id</c> value is exactly 36 characters;
+/// the ticket is 128 random bits in hex. Only SHA-256 hashes are stored:
 /// both are long random values, so a slow hash would add nothing.
 /// </summary>
 public static class SessionSecrets

@@ -1,7 +1,7 @@
 namespace FleepServer.Auth;
 
 /// <summary>
-/// Reads and writes the <c>token_id</c> cookie exactly as real clients need it (core spec §1.3):
+/// Reads and writes the <c>token_id</c> cookie exactly as real clients need it:
 /// the login response's first <c>Set-Cookie</c> starts with <c>token_id=</c>, 36 characters of
 /// token and a <c>;</c>. Reading tolerates a <c>Cookie</c> header that replays the whole
 /// Set-Cookie line (<c>token_id=…; Path=/; HttpOnly</c>), as the Java echo bot sends it.

@@ -30,7 +30,7 @@ public sealed class Account
     public bool IsNewsletterDisabled { get; set; }
     public bool IsAutomuteEnabled { get; set; }
 
-    /// <summary><c>sleep_interval</c>: 1 (the default) or 0 (peripheral spec §1.1).</summary>
+    /// <summary><c>sleep_interval</c>: 1 (the default) or 0.</summary>
     public long SleepInterval { get; set; } = AccountDefaults.SleepInterval;
 
     /// <summary><c>mk_push_new_message</c>: push for the <c>first</c> unread message or for <c>all</c>; null until chosen.</summary>
@@ -70,6 +70,6 @@ public static class AccountDefaults
     public const string EmailInterval = "default";
     public const long SleepInterval = 1;
 
-    /// <summary>The flags the live server gave new accounts (peripheral spec §1.1).</summary>
+    /// <summary>The flags the live server gave new accounts.</summary>
     public static List<string> NewClientFlags() => ["emoticons_old", "send_email_on_enter", "show_onboarding"];
 }

@@ -8,7 +8,7 @@ public sealed class AccountStream
 {
     /// <summary>
     /// Streams start here rather than at 0, so even a brand-new account hands out a positive
-    /// horizon: 0 in a poll means "initial sync" and in a response "resync" (core spec §3.6.3).
+    /// horizon: 0 in a poll means "initial sync" and in a response "resync".
     /// </summary>
     public const long FirstHorizon = 1;
 

@@ -4,8 +4,8 @@ namespace FleepServer.Data;
 /// One account's own view of another account in its contact list: what only the owner sees
 /// (private name and phone), whether the owner hid or unlisted it, whether it was imported or
 /// added by address, and the latest dialog between the two. Accounts met in a conversation are in
-/// the list without a row; a row exists once the owner did something to the contact (peripheral
-/// spec §1.1, §2). See docs/contacts.md.
+/// the list without a row; a row exists once the owner did something to the contact. See
+/// docs/contacts.md.
 /// </summary>
 public sealed class ContactEntry
 {

@@ -3,7 +3,7 @@ namespace FleepServer.Data;
 /// <summary>
 /// A conversation and its one numbered message flow. <see cref="LastMessageNr"/> is the highest flow
 /// number handed out; every new message, system message and revision takes the next one while the
-/// row is locked, so numbers are contiguous and commit in order (core spec §4.1).
+/// row is locked, so numbers are contiguous and commit in order (docs/conversations.md, "Numbering").
 /// </summary>
 public sealed class Conversation
 {
@@ -85,7 +85,7 @@ public sealed class ConversationMember
 
     public long ReadMessageNr { get; set; }
 
-    /// <summary>While in the future, the member's writing pen is on (core spec §9: a pen lasts 30 s).</summary>
+    /// <summary>While in the future, the member's writing pen is on (a pen lasts 30 s).</summary>
     public DateTimeOffset? WritingUntil { get; set; }
 
     /// <summary>The message the pen edits, when it belongs to an edit.</summary>
@@ -135,7 +135,7 @@ public static class AlertLevels
 /// <summary>
 /// A message of a conversation flow, keyed by (conversation, message_nr). The row holds the message's
 /// current state; a revision (edit, delete, pin, task change) takes a new flow number, recorded in
-/// <see cref="FlowMessageNr"/>, instead of a row of its own (core spec §4.1).
+/// <see cref="FlowMessageNr"/>, instead of a row of its own.
 /// </summary>
 public sealed class Message
 {

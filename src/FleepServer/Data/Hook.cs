@@ -1,7 +1,7 @@
 namespace FleepServer.Data;
 
 /// <summary>
-/// A conversation hook (HookInfo, peripheral spec §1.3): an integration's way into the
+/// A conversation hook (HookInfo): an integration's way into the
 /// conversation (<c>POST /hook/&lt;token&gt;</c>) and, with <see cref="OutgoingUrl"/>, out of it.
 /// Messages posted through it are messages of its owner (<see cref="AccountId"/>) marked with
 /// <see cref="HookKey"/>. A dropped hook keeps its row (<see cref="IsActive"/> false) so the
@@ -29,7 +29,10 @@ public sealed class Hook
 
     public bool IsActive { get; set; } = true;
 
-    /// <summary>Where new messages of the conversation are POSTed (peripheral spec §9); <c>""</c> when none.</summary>
+    /// <summary>
+    /// Where new messages of the conversation are POSTed (docs/hooks.md, "Outgoing deliveries");
+    /// <c>""</c> when none.
+    /// </summary>
     public string OutgoingUrl { get; set; } = "";
 
     public bool OutgoingDisabled { get; set; }
@@ -69,7 +72,7 @@ public sealed class HookDelivery
     public string? LastError { get; set; }
 }
 
-/// <summary><c>mk_hook_type</c> values (peripheral spec §7.1).</summary>
+/// <summary><c>mk_hook_type</c> values.</summary>
 public static class HookTypes
 {
     public const string Plain = "plain";
@@ -83,6 +86,6 @@ public static class HookTypes
         "sameroom", "trello",
     ];
 
-    /// <summary>Only these may have an outgoing URL (peripheral spec §7.1).</summary>
+    /// <summary>Only these may have an outgoing URL.</summary>
     public static bool HasOutgoing(string type) => type is Plain or Slack;
 }

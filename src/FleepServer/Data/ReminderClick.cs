@@ -1,7 +1,7 @@
 namespace FleepServer.Data;
 
 /// <summary>
-/// A reminder an account reported as shown (<c>account/click_reminder</c>, peripheral spec §14): one
+/// A reminder an account reported as shown (<c>account/click_reminder</c>): one
 /// row per (account, reminder), kept with the time of the first click.
 /// </summary>
 public sealed class ReminderClick

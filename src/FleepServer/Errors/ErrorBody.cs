@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FleepServer.Errors;
 
-/// <summary>The JSON error body every client parses (core spec §1.6).</summary>
+/// <summary>The JSON error body every client parses (docs/compatibility.md, "Error body").</summary>
 public sealed record ErrorBody(
     string ErrorId,
     string ErrorMessage,

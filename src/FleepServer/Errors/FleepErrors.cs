@@ -1,7 +1,7 @@
 namespace FleepServer.Errors;
 
 /// <summary>
-/// Every error the server sends, by name. Statuses follow Fleep's code table (core spec §1.6):
+/// Every error the server sends, by name. Statuses follow Fleep's code table:
 /// 400 bad input, 401 no live session, 404 unknown method, 405 wrong HTTP method,
 /// 413 body over the cap, 429 velocity limits, 431 business-rule refusals.
 /// </summary>
@@ -26,7 +26,7 @@ public static class FleepErrors
     public static FleepException BodyTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"Request body exceeds {limit} bytes.");
 
-    // "Expired token, please relogin" is the text the live server used (core spec §1.3).
+    // "Expired token, please relogin" is the text the live server used.
     public static FleepException NotAuthenticated() =>
         new(StatusCodes.Status401Unauthorized, "not_authenticated", "Expired token, please relogin");
 
@@ -60,7 +60,7 @@ public static class FleepErrors
     public static FleepException BusinessRule(string errorId, string message) => new(Status431, errorId, message);
 
     // Conversations and messages. An unknown id and an id the caller may not see get the same
-    // answer: the live server's 430 not_found (core spec §1.6, §11 item 8; docs/compatibility.md).
+    // answer: the live server's 430 not_found (docs/compatibility.md, "Errors").
     public static FleepException ConversationNotFound() => new(Status430, "not_found", "Conversation not found.");
 
     public static FleepException MessageNotFound() => new(Status430, "not_found", "Message not found.");
@@ -68,14 +68,14 @@ public static class FleepErrors
     /// <summary>An account id that names no account, or (for list changes) none in the caller's contact list.</summary>
     public static FleepException ContactNotFound() => new(Status430, "not_found", "Contact not found.");
 
-    /// <summary>A member who left tries to change the conversation (live text, core spec §6.5).</summary>
+    /// <summary>A member who left tries to change the conversation (live text).</summary>
     public static FleepException MemberLeft() => new(Status431, "member_left", "Member has left the conversation");
 
     /// <summary>conversation/unsubscribe with an address that is not the caller's (docs/compatibility.md).</summary>
     public static FleepException NotOwnEmail() =>
         new(Status431, "not_own_email", "Only your own e-mail address can be unsubscribed from a conversation.");
 
-    /// <summary>Editing the body of someone else's plain message (core spec §6.2).</summary>
+    /// <summary>Editing the body of someone else's plain message.</summary>
     public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
 
     /// <summary>Attachments wait for file storage; refusing them beats dropping them silently.</summary>
@@ -83,11 +83,11 @@ public static class FleepErrors
 
     public static FleepException EmptyMessage() => new(StatusCodes.Status400BadRequest, "empty_message", "Message is empty.");
 
-    /// <summary>is_retry with a from_message_nr that is no longer the last message (core spec §6.8).</summary>
+    /// <summary>is_retry with a from_message_nr that is no longer the last message.</summary>
     public static FleepException RetryConflict() =>
         new(Status431, "retry_conflict", "Conversation has changed since from_message_nr; the retry was not applied.");
 
-    // Hooks (peripheral spec §7, §8; docs/hooks.md).
+    // Hooks (docs/hooks.md).
     public static FleepException HookNotFound() => new(Status430, "not_found", "Hook not found.");
 
     public static FleepException HookInactive() => new(Status431, "hook_inactive", "This hook has been removed.");

@@ -2,7 +2,7 @@ namespace FleepServer.Errors;
 
 /// <summary>
 /// A refusal that reaches the client as Fleep's error body: the HTTP status, a machine
-/// <c>error_id</c> and a human <c>error_message</c> (core spec §1.6). Domain code throws it;
+/// <c>error_id</c> and a human <c>error_message</c>. Domain code throws it;
 /// <see cref="FleepExceptionHandler"/> is the only place that writes it.
 /// </summary>
 public sealed class FleepException(int statusCode, string errorId, string errorMessage)

@@ -6,7 +6,7 @@ using FleepServer.Records;
 namespace FleepServer.Events;
 
 /// <summary>
-/// Runs an api/event/store batch (core spec §8): the events in order, each on its own — its own
+/// Runs an api/event/store batch: the events in order, each on its own — its own
 /// parameter check against the catalogue, its own transaction and its own DI scope. A refused event
 /// writes nothing and does not stop the batch: the events after it run as if it had not been sent,
 /// and its request record carries the error (docs/events.md). The answer lists the records every

@@ -5,7 +5,7 @@ namespace FleepServer.Events;
 
 /// <summary>
 /// Fleep's event catalogue: every <c>urn:fleep:client:*</c> event type and its parameters, read
-/// from <c>event-catalogue.txt</c> (the published event reference, seed 001, kept verbatim as an
+/// from <c>event-catalogue.txt</c> (Fleep's published event reference, kept verbatim as an
 /// embedded resource). Parameter validation is driven by this table, so a new catalogue is picked
 /// up without hand-written checks per event.
 ///

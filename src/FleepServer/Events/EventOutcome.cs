@@ -5,10 +5,10 @@ using FleepServer.Streams;
 namespace FleepServer.Events;
 
 /// <summary>
-/// What an event names as its result (core spec §8.2): the conversation and message for message
-/// events (the original message_nr of an edited message), the conversation for conversation
-/// events, the account for account and contact events. Clients find the result record in the
-/// response's <c>stream</c> by it.
+/// What an event names as its result: the conversation and message for message events (the
+/// original message_nr of an edited message), the conversation for conversation events, the
+/// account for account and contact events. Clients find the result record in the response's
+/// <c>stream</c> by it (docs/events.md, "Records and retries").
 /// </summary>
 public sealed record EventIdentifier(Guid? ConversationId = null, long? MessageNr = null, Guid? AccountId = null);
 

@@ -6,7 +6,7 @@ namespace FleepServer.Events;
 
 /// <summary>
 /// Checks an event's <c>params</c> object against its catalogue entry and converts it to
-/// <see cref="EventParams"/>. One set of rules for all 162 event types (core spec §8.1):
+/// <see cref="EventParams"/>. One set of rules for all 162 event types:
 /// a missing required parameter → 400 missing_param; a wrong JSON type, an over-long TEXT, a value
 /// outside <c>options</c>, an invalid UUID → 400 invalid_param naming the parameter. Parameters the
 /// catalogue does not declare are ignored, as Fleep ignores unknown fields of classic calls;

@@ -1,6 +1,6 @@
 namespace FleepServer.Events;
 
-/// <summary>The parameter types of Fleep's event catalogue (seed 001, core spec §8.1).</summary>
+/// <summary>The parameter types of Fleep's published event catalogue.</summary>
 public enum ParamType
 {
     Text,
@@ -31,7 +31,7 @@ public sealed record EventParam(
     bool IsIgnored,
     IReadOnlyList<EventParam> Fields)
 {
-    /// <summary>TEXT values without a declared max_len: the catalogue's usual limit (core spec §8.1).</summary>
+    /// <summary>TEXT values without a declared max_len: the catalogue's usual limit.</summary>
     public const int DefaultMaxLength = 1024;
 }
 

@@ -6,7 +6,7 @@ namespace FleepServer.Http;
 /// <summary>
 /// The JSON dialect of the Fleep API: snake_case names, unknown keys ignored, <c>null</c> the same
 /// as absent, numbers and booleans also accepted as strings (the RapidAPI connector sends
-/// "Select" values as text, core spec §1.2). Absent-when-null is the default for output; the few
+/// "Select" values as text). Absent-when-null is the default for output; the few
 /// fields Fleep sends as an explicit <c>null</c> opt back in with <c>JsonIgnoreCondition.Never</c>.
 /// </summary>
 public static class FleepJson

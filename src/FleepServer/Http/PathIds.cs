@@ -3,7 +3,7 @@ using FleepServer.Errors;
 namespace FleepServer.Http;
 
 /// <summary>
-/// Ids that arrive as a path segment (<c>api/conversation/sync/&lt;CONV_ID&gt;</c>, core spec §1.1).
+/// Ids that arrive as a path segment (<c>api/conversation/sync/&lt;CONV_ID&gt;</c>).
 /// Routes bind them as text and parse here, so a malformed id is Fleep's 400 with the standard error
 /// body rather than a routing 404.
 /// </summary>

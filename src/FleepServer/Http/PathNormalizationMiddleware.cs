@@ -1,8 +1,8 @@
 namespace FleepServer.Http;
 
 /// <summary>
-/// Real callers send <c>//api/account/configure_android</c> and <c>api/event/store/</c>
-/// (core spec §1.1): collapse repeated slashes and drop one trailing slash before routing.
+/// Real callers send <c>//api/account/configure_android</c> and <c>api/event/store/</c>: collapse
+/// repeated slashes and drop one trailing slash before routing.
 /// </summary>
 public sealed class PathNormalizationMiddleware(RequestDelegate next)
 {

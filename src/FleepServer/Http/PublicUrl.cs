@@ -24,7 +24,7 @@ public static class PublicUrl
 
     /// <summary>
     /// A conversation's link, <c>https://host/chat?cid=&lt;short id&gt;</c>: Fleep's chat links carry the
-    /// conversation id as its 16 bytes in unpadded base64url (peripheral spec, "Short ids in URLs").
+    /// conversation id as its 16 bytes in unpadded base64url.
     /// </summary>
     public static string Conversation(string publicBaseUrl, Guid conversationId) =>
         $"{publicBaseUrl.TrimEnd('/')}/chat?cid={ShortId(conversationId)}";

@@ -42,7 +42,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
     private static bool IsJsonCall(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments(Api.TestControlApi.Prefix);
 
-    // Uploads carry the file itself as the body and the ticket in the query string (peripheral spec §3).
+    // Uploads carry the file itself as the body and the ticket in the query string.
     private static bool IsUpload(HttpRequest request) =>
         request.ContentType is { } type &&
         (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) ||

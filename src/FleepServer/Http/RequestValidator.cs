@@ -12,7 +12,7 @@ namespace FleepServer.Http;
 /// <see cref="RequiredAttribute"/> fields are present and non-blank, no id is the empty UUID and
 /// every floating-point number is finite. Objects nested in a request (<see cref="IFleepRequestPart"/>,
 /// alone or in lists) are checked by the same rules.
-/// Over-long values are refused, never truncated (core spec §1.2).
+/// Over-long values are refused, never truncated (docs/compatibility.md, "Requests").
 /// </summary>
 public static class RequestValidator
 {

@@ -2,7 +2,7 @@ using FleepServer.Streams;
 
 namespace FleepServer.Records;
 
-/// <summary>ActivityInfo, <c>mk_rec_type: "activity"</c> (core spec §2.3): a member's join point, read horizon or pen.</summary>
+/// <summary>ActivityInfo, <c>mk_rec_type: "activity"</c>: a member's join point, read horizon or pen.</summary>
 public sealed record ActivityRecord : IStreamRecord
 {
     public string MkRecType => "activity";

@@ -2,10 +2,10 @@ using FleepServer.Data;
 
 namespace FleepServer.Records;
 
-/// <summary>The one builder of <see cref="ActivityRecord"/>s (core spec §2.3).</summary>
+/// <summary>The one builder of <see cref="ActivityRecord"/>s.</summary>
 public static class ActivityRecords
 {
-    /// <summary>A new member's join point, sent with add_members (core spec §5.6).</summary>
+    /// <summary>A new member's join point, sent with add_members.</summary>
     public static ActivityRecord Joined(Guid conversationId, ConversationMember member) => new()
     {
         ConversationId = conversationId,
@@ -14,7 +14,7 @@ public static class ActivityRecords
     };
 
     /// <summary>
-    /// A member's read horizon moved: read receipts for the others (core spec §2.3, §9). After the
+    /// A member's read horizon moved: read receipts for the others. After the
     /// member posted, its pen is off: <c>is_writing: false</c> as the live server sent.
     /// </summary>
     public static ActivityRecord Read(Guid conversationId, ConversationMember member, DateTimeOffset when, bool penCleared) => new()
@@ -27,7 +27,7 @@ public static class ActivityRecords
         IsWriting = penCleared ? false : null,
     };
 
-    /// <summary>A member's activity as it stands at <paramref name="now"/>: pen on or off, read horizon (show_activity, core spec §9).</summary>
+    /// <summary>A member's activity as it stands at <paramref name="now"/>: pen on or off, read horizon (show_activity).</summary>
     public static ActivityRecord Current(Guid conversationId, ConversationMember member, DateTimeOffset now) => new()
     {
         ConversationId = conversationId,

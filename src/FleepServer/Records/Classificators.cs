@@ -1,7 +1,7 @@
 namespace FleepServer.Records;
 
 /// <summary>
-/// Fleep's enumerations as <c>api/classificators</c> lists them (peripheral spec §15): each
+/// Fleep's enumerations as <c>api/classificators</c> lists them: each
 /// classificator's values with their descriptions, as Fleep's own API reference gave them. Fleep's
 /// list names <c>separator</c> twice in <c>mk_message_type</c>; as a map key it appears once.
 /// </summary>

@@ -3,7 +3,7 @@ using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>
-/// ContactInfo, <c>mk_rec_type: "contact"</c> (peripheral spec §1.1). Fields left null are
+/// ContactInfo, <c>mk_rec_type: "contact"</c>. Fields left null are
 /// omitted from the JSON: owner-only fields are filled only in the owner's own copy, and the
 /// contact-list fields (<c>contact_name</c>, <c>phone_nr</c>, <c>sort_rank</c>, <c>dialog_id</c>)
 /// only in the copy of the account whose list it is.
@@ -30,7 +30,7 @@ public sealed record ContactRecord : IStreamRecord
     public int? SortRank { get; init; }
     public Guid? DialogId { get; init; }
 
-    /// <summary>Only in account/lookup results (peripheral spec §2.9).</summary>
+    /// <summary>Only in account/lookup results.</summary>
     public bool? IsInOrg { get; init; }
 
     // Owner-only fields.

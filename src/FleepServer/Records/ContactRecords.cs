@@ -11,7 +11,7 @@ namespace FleepServer.Records;
 /// </summary>
 public static class ContactRecords
 {
-    /// <summary><c>sort_rank</c> values (observed 0, 1, 4, 8; peripheral spec §1.1).</summary>
+    /// <summary><c>sort_rank</c> values (observed 0, 1, 4, 8; docs/contacts.md, "Sort rank").</summary>
     public static class Ranks
     {
         public const int Hidden = 0;
@@ -80,7 +80,7 @@ public static class ContactRecords
         DialogId = entry?.DialogId,
     };
 
-    /// <summary>An account/lookup result (peripheral spec §2.9): the viewer's view without the e-mail address, plus <c>is_in_org</c>.</summary>
+    /// <summary>An account/lookup result: the viewer's view without the e-mail address, plus <c>is_in_org</c>.</summary>
     public static ContactRecord ForLookup(Guid viewerId, Account account, ContactEntry? entry) =>
         For(viewerId, account, entry) with { Email = null, IsInOrg = false };
 

@@ -4,7 +4,7 @@ using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>
-/// ConvInfo, <c>mk_rec_type: "conv"</c> (core spec §2.1), rendered for one viewer
+/// ConvInfo, <c>mk_rec_type: "conv"</c>, rendered for one viewer
 /// (<see cref="ProfileId"/>). The init fields (<c>mk_init_mode</c>, <c>is_init</c>, <c>is_full</c>,
 /// <c>is_tiny</c>) and the loaded range (<c>fw_message_nr</c>, <c>bw_message_nr</c>) are present
 /// only on init and sync answers; null fields are omitted. <c>organisation_id</c>,
@@ -81,7 +81,7 @@ public sealed record ConvRecord : IStreamRecord
     public string? DefaultCallRoom { get; init; }
     public IReadOnlyList<string> ExportFiles { get; init; } = [];
 
-    /// <summary>A string on the live server (core spec §1.7).</summary>
+    /// <summary>A string on the live server.</summary>
     public string ExportProgress => "1";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

@@ -4,7 +4,7 @@ namespace FleepServer.Records;
 
 /// <summary>
 /// The one builder of <see cref="ConvRecord"/>s, used by every conversation and message answer
-/// (and the poll stream). Always the full field set (clients merge records, core spec §2.1.3);
+/// (and the poll stream). Always the full field set (clients merge records);
 /// the init flags and fw/bw only where the result carries them.
 /// </summary>
 public static class ConvRecords

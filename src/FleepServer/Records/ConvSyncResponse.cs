@@ -4,7 +4,7 @@ using FleepServer.Http;
 namespace FleepServer.Records;
 
 /// <summary>
-/// The "conversation sync" answer of conversation and message calls (core spec §1.5, §5.0):
+/// The "conversation sync" answer of conversation and message calls:
 /// <c>header</c> (the caller's ConvInfo), <c>stream</c> (always present), and
 /// <c>result_message_nr</c> / <c>client_req_id</c> when the call created or changed a message.
 /// </summary>

@@ -5,7 +5,7 @@ using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>
-/// HookInfo, <c>mk_rec_type: "hook"</c> (peripheral spec §1.3), for one viewer: the owner sees
+/// HookInfo, <c>mk_rec_type: "hook"</c>, for one viewer: the owner sees
 /// <c>hook_url</c> and the outgoing settings, every other member sees <c>hook_url: null</c> and no
 /// outgoing fields, except <c>outgoing_disabled: true</c> with its reason once the server has
 /// switched delivery off after repeated failures.

@@ -2,7 +2,7 @@ using FleepServer.Streams;
 
 namespace FleepServer.Records;
 
-/// <summary>LastSeenInfo, <c>mk_rec_type: "lastseen"</c> (peripheral spec §1.2): when an account was last active.</summary>
+/// <summary>LastSeenInfo, <c>mk_rec_type: "lastseen"</c>: when an account was last active.</summary>
 public sealed record LastSeenRecord : IStreamRecord
 {
     public string MkRecType => "lastseen";

@@ -3,7 +3,7 @@ using FleepServer.Streams;
 
 namespace FleepServer.Records;
 
-/// <summary>MessageInfo, <c>mk_rec_type: "message"</c> (core spec §2.2), rendered for one viewer.</summary>
+/// <summary>MessageInfo, <c>mk_rec_type: "message"</c>, rendered for one viewer.</summary>
 public sealed record MessageRecord : IStreamRecord
 {
     public string MkRecType => "message";
@@ -20,11 +20,11 @@ public sealed record MessageRecord : IStreamRecord
     public required long PrevMessageNr { get; init; }
     public required long PostedTime { get; init; }
 
-    /// <summary>Always present, null unless someone holds the edit lock (core spec §1.7).</summary>
+    /// <summary>Always present, null unless someone holds the edit lock.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public Guid? LockAccountId { get; init; }
 
-    /// <summary>Only on revisions: bots tell edits from new messages by it (core spec §0.2, §11 item 1).</summary>
+    /// <summary>Only on revisions: bots tell edits from new messages by it.</summary>
     public long? FlowMessageNr { get; init; }
 
     public long? RevisionMessageNr { get; init; }
@@ -44,7 +44,7 @@ public sealed record MessageRecord : IStreamRecord
     public Guid? SectionId { get; init; }
     public double? TaskWeight { get; init; }
 
-    /// <summary>The hook the message came through (peripheral spec §8.7); absent otherwise.</summary>
+    /// <summary>The hook the message came through; absent otherwise.</summary>
     public string? HookKey { get; init; }
 
     /// <summary>The name a hook post or import gave; absent when none was given (clients then show hook_name).</summary>

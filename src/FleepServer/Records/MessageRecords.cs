@@ -2,7 +2,7 @@ using FleepServer.Data;
 
 namespace FleepServer.Records;
 
-/// <summary>The one builder of <see cref="MessageRecord"/>s (core spec §2.2), for one viewer.</summary>
+/// <summary>The one builder of <see cref="MessageRecord"/>s, for one viewer.</summary>
 public static class MessageRecords
 {
     public static MessageRecord For(Message m, Guid viewerId) => new()
@@ -21,7 +21,7 @@ public static class MessageRecords
         PostedTime = m.PostedTime.ToUnixTimeSeconds(),
         LockAccountId = m.LockAccountId,
         // A revision carries both markers (echo bot reads flow_message_nr, hubot revision_message_nr);
-        // a message never revised carries neither (core spec §1.7, §11 item 1).
+        // a message never revised carries neither.
         FlowMessageNr = m.FlowMessageNr,
         RevisionMessageNr = m.FlowMessageNr,
         RefMessageNr = m.RefMessageNr,

@@ -3,7 +3,7 @@ using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>
-/// PokeInfo, <c>mk_rec_type: "poke"</c> (core spec §2.5, §5.13): the number a client chose when it
+/// PokeInfo, <c>mk_rec_type: "poke"</c>: the number a client chose when it
 /// called <c>conversation/poke</c>. Clients wait for it to know that everything before it reached them.
 /// </summary>
 public sealed record PokeRecord(Guid ConversationId, long MessageNr) : IStreamRecord

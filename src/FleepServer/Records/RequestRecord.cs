@@ -4,7 +4,7 @@ using FleepServer.Streams;
 namespace FleepServer.Records;
 
 /// <summary>
-/// RequestInfo, <c>mk_rec_type: "request"</c> (core spec §2.4, §8.2): a processed client_req_id and
+/// RequestInfo, <c>mk_rec_type: "request"</c>: a processed client_req_id and
 /// its result. Classic calls fill conversation_id and result_message_nr; an event also names its
 /// <c>mk_event_type</c>, its outcome (<c>status_code</c>, and <c>error_id</c> / <c>error_message</c>
 /// when it failed) and the <c>identifier</c> of what it changed.

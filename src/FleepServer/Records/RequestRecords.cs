@@ -3,7 +3,7 @@ using FleepServer.Events;
 
 namespace FleepServer.Records;
 
-/// <summary>The one builder of <see cref="RequestRecord"/>s (core spec §2.4, §8.2).</summary>
+/// <summary>The one builder of <see cref="RequestRecord"/>s.</summary>
 public static class RequestRecords
 {
     public static RequestRecord For(Guid clientReqId, Guid conversationId, long? resultMessageNr) => new()

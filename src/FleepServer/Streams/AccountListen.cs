@@ -7,14 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace FleepServer.Streams;
 
-/// <summary>One new message as <c>account/listen</c> announces it (core spec §3.7).</summary>
+/// <summary>One new message as <c>account/listen</c> announces it.</summary>
 public sealed record ListenMessage(string ConvUrl, Guid ConversationId, string Topic, string Message, string AuthorName);
 
 /// <summary>What <c>account/listen</c> hands back: the head of the stream, the unread conversations and the new messages.</summary>
 public sealed record ListenAnswer(long EventHorizon, long ConvCount, IReadOnlyList<ListenMessage> Messages);
 
 /// <summary>
-/// <c>api/account/listen</c>, the notification poll (core spec §3.7): the poll's machinery (register
+/// <c>api/account/listen</c>, the notification poll: the poll's machinery (register
 /// the waiter, read, park until woken; docs/streams.md) with a lighter answer. It wakes on anything
 /// that reaches the account's stream, moves the horizon to the stream's head, and lists the new
 /// text messages of other accounts in between (the latest <see cref="MessageLimit"/>), with the

@@ -6,7 +6,7 @@ namespace FleepServer.Streams;
 
 public static class PollFlags
 {
-    /// <summary>Leave hidden conversations out of the initial sync (core spec §3.6.1).</summary>
+    /// <summary>Leave hidden conversations out of the initial sync.</summary>
     public const string SkipHidden = "skip_hidden";
 }
 

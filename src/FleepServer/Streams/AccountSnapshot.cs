@@ -12,13 +12,13 @@ namespace FleepServer.Streams;
 public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStreamRecord> Records);
 
 /// <summary>
-/// Builds what <c>account/sync</c> and a poll from horizon 0 return (core spec §0.4, §3.5,
-/// §3.6.3 rule 3): the own contact with its owner-only fields, the account's whole contact list as
-/// its own view (co-members and listed accounts, with private names, hidden flags, sort ranks and
-/// dialogs), and one <c>conv</c> header per conversation in its list (hidden ones
-/// left out with <c>skip_hidden</c>). Head and state are read in one repeatable-read transaction,
-/// so the horizon is exactly the state's. The number of commands does not grow with the number of
-/// conversations or contacts.
+/// Builds what <c>account/sync</c> and a poll from horizon 0 return (docs/streams.md, "Horizons"):
+/// the own contact with its owner-only fields, the account's whole contact list as its own view
+/// (co-members and listed accounts, with private names, hidden flags, sort ranks and dialogs), and
+/// one <c>conv</c> header per conversation in its list (hidden ones left out with
+/// <c>skip_hidden</c>). Head and state are read in one repeatable-read transaction, so the horizon
+/// is exactly the state's. The number of commands does not grow with the number of conversations or
+/// contacts.
 /// </summary>
 public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, ContactBook contactBook, IHttpContextAccessor http)
 {

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>api/account register, login, logout and configure, as the core spec shows them (§0.1, §3.1-3.3, P §15).</summary>
+/// <summary>api/account register, login, logout and configure, as Fleep documented them.</summary>
 public sealed class AccountApiTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]
@@ -145,7 +145,7 @@ public sealed class AccountApiTests(FleepServerFixture server) : IClassFixture<F
         logout.EnsureOk();
         Assert.Equal(JsonValueKind.Object, logout.Json.ValueKind);
         Assert.Empty(logout.Json.EnumerateObject());
-        // The live server did not clear the cookie on logout (core spec §11 item 16).
+        // The live server did not clear the cookie on logout.
         Assert.False(logout.Raw.Headers.Contains("Set-Cookie"));
 
         (await client.PostAsync("/api/account/configure")).AssertError(401, "not_authenticated");

@@ -4,9 +4,9 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// api/account/sync_conversations and its event (core spec §3.8, docs/compatibility.md "Account
-/// events"): the asked conversations at the asked init level (HTTP default ic_tiny, event default
-/// ic_header), in the asked order; unknown ids and conversations the caller cannot see are left out.
+/// api/account/sync_conversations and its event (docs/compatibility.md "Account events"): the asked
+/// conversations at the asked init level (HTTP default ic_tiny, event default ic_header), in the
+/// asked order; unknown ids and conversations the caller cannot see are left out.
 /// </summary>
 public sealed class AccountSyncConversationsTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {

@@ -4,12 +4,12 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// api/classificators (peripheral spec §15): GET with the ticket in the query string, or POST with it
+/// api/classificators: GET with the ticket in the query string, or POST with it
 /// in the body, answers every classificator keyed by name with its values and their descriptions.
 /// </summary>
 public sealed class ClassificatorTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
-    /// <summary>The answer of Fleep.getClassificators in Fleep's API reference (seed 000), verbatim.</summary>
+    /// <summary>The answer of Fleep.getClassificators in Fleep's API reference, verbatim.</summary>
     private const string Seed = """
         mk_account_status:
         new - email has been registered but is goodness is unknown
@@ -50,7 +50,7 @@ public sealed class ClassificatorTests(FleepServerFixture server) : IClassFixtur
         never - no emails at all ever
         """;
 
-    /// <summary>The seed's lists: a line ending in ':' names a classificator, "value - description" lines are its values, other lines describe it.</summary>
+    /// <summary>The reference's lists: a line ending in ':' names a classificator, "value - description" lines are its values, other lines describe it.</summary>
     private static List<(string Name, List<(string Value, string Description)> Values)> Expected()
     {
         var result = new List<(string, List<(string, string)>)>();
@@ -83,7 +83,7 @@ public sealed class ClassificatorTests(FleepServerFixture server) : IClassFixtur
         {
             var actual = answer.GetProperty(name);
             Assert.Equal(JsonValueKind.Object, actual.ValueKind);
-            // "separator" is listed twice by the seed; as a key it is there once.
+            // "separator" is listed twice by the reference; as a key it is there once.
             var distinct = values.DistinctBy(v => v.Value).ToList();
             Assert.Equal(distinct.Count, actual.EnumerateObject().Count());
             foreach (var (value, description) in distinct)

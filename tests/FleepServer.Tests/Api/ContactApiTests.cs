@@ -3,7 +3,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>api/contact/* through HTTP, each answer against the peripheral spec's shape (§1.1, §2).</summary>
+/// <summary>api/contact/* through HTTP, each answer against Fleep's documented shape (docs/contacts.md).</summary>
 public sealed class ContactApiTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     private static readonly string[] PublicFields =

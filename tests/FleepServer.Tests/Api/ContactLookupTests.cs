@@ -2,7 +2,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>api/account/lookup (peripheral spec §2.9): by e-mail in any case, by fleep address, placeholders for unknown e-mails.</summary>
+/// <summary>api/account/lookup: by e-mail in any case, by fleep address, placeholders for unknown e-mails.</summary>
 public sealed class ContactLookupTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

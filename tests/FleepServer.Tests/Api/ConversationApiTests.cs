@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>api/conversation create, sync, list and store as the core spec shows them (§2.1, §4, §5).</summary>
+/// <summary>api/conversation create, sync, list and store as Fleep documented them.</summary>
 public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

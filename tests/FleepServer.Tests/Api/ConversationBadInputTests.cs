@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>Input that cannot be used is a Fleep 4xx, never a 500, and writes nothing (core spec §1.2).</summary>
+/// <summary>
+/// Input that cannot be used is a Fleep 4xx, never a 500, and writes nothing
+/// (docs/compatibility.md, "Requests").
+/// </summary>
 public sealed class ConversationBadInputTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Theory]

@@ -3,7 +3,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// The ConvInfo counters along a scripted history (core spec §4.2, extended): after every step,
+/// The ConvInfo counters along a scripted history : after every step,
 /// every *_message_nr field of every member's header is asserted. Columns of each row:
 /// join begin read read_inbox send show last inbox_msg last_inbox unread hide delete disclose topic can_post mark_unread.
 /// </summary>

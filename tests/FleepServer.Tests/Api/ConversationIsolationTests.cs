@@ -4,9 +4,9 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// Who may see and change a conversation (core spec §5.6; design §3.4): an outsider and a removed
-/// member get exactly the unknown-id answer from every conversation-scoped call and nothing is
-/// written; a late joiner sees nothing before its join point until history is disclosed.
+/// Who may see and change a conversation (docs/compatibility.md, "Who sees what"): an outsider and
+/// a removed member get exactly the unknown-id answer from every conversation-scoped call and
+/// nothing is written; a late joiner sees nothing before its join point until history is disclosed.
 /// </summary>
 public sealed class ConversationIsolationTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {

@@ -2,7 +2,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>add_members, remove_members, leave and set_topic with their system messages (core spec §4.1, §5.6, §5.7, §6.6).</summary>
+/// <summary>add_members, remove_members, leave and set_topic with their system messages.</summary>
 public sealed class ConversationMembersTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]
@@ -30,7 +30,7 @@ public sealed class ConversationMembersTests(FleepServerFixture server) : IClass
         Assert.Equal(2, h.Long("topic_message_nr"));
         Assert.Equal(new[] { a.AccountId, b.AccountId }.Order(), h.Ids("members").Order());
 
-        // Then remove_members: a kick message at flow 3 (members.spec.js).
+        // Then remove_members: a kick message at flow 3.
         var kicked = (await a.ConvAsync("remove_members", conv, new { emails = b.Email })).EnsureOk();
         var kick = kicked.Message();
         Assert.Equal("kick", kick.Str("mk_message_type"));

@@ -4,7 +4,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// conversation/poke (core spec §5.13, §2.5): Fleep's test-suite barrier. A poke record
+/// conversation/poke: Fleep's test-suite barrier. A poke record
 /// {mk_rec_type: "poke", conversation_id, message_nr} reaches the caller and every current member,
 /// always behind every record of the caller's earlier changes.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>Every conversation and message route needs a live session: without one, 401 before anything else (core spec §1.3; design §7).</summary>
+/// <summary>Every conversation and message route needs a live session: without one, 401 before anything else.</summary>
 public sealed class ConversationRouteSweepTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

@@ -3,9 +3,9 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Api;
 
 /// <summary>
-/// conversation/unsubscribe and conversation/convert_api (core spec §5.14, docs/compatibility.md):
-/// unsubscribing leaves the conversation (the caller's own address only); convert_api changes nothing
-/// and answers the header.
+/// conversation/unsubscribe and conversation/convert_api (docs/compatibility.md, "Conversation
+/// calls"): unsubscribing leaves the conversation (the caller's own address only); convert_api
+/// changes nothing and answers the header.
 /// </summary>
 public sealed class ConversationUnsubscribeTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {

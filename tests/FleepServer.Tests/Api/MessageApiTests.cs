@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>api/message send, store, edit, delete, mark_read and tag changes (core spec §0.3, §6).</summary>
+/// <summary>api/message send, store, edit, delete, mark_read and tag changes.</summary>
 public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]
@@ -46,7 +46,7 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         Assert.Equal(server.Clock.GetUtcNow().ToUnixTimeSeconds(), m.Long("posted_time"));
         Assert.Empty(m.GetProperty("tags").EnumerateArray());
         Assert.Equal(JsonValueKind.Null, m.GetProperty("lock_account_id").ValueKind);
-        // Bots tell new messages from edits by these: absent on a new message (core spec §0.2).
+        // Bots tell new messages from edits by these: absent on a new message.
         Assert.False(m.Has("flow_message_nr"));
         Assert.False(m.Has("revision_message_nr"));
         Assert.False(m.Has("edit_account_id"));
@@ -253,7 +253,8 @@ public sealed class MessageApiTests(FleepServerFixture server) : IClassFixture<F
         Assert.Equal(new[] { a.AccountId, b.AccountId }, reactions.GetProperty("👍").EnumerateArray().Select(e => e.GetGuid()));
         Assert.Equal([b.AccountId], reactions.GetProperty(":tada:").EnumerateArray().Select(e => e.GetGuid()));
 
-        // Removing (del_reactions, or delete_reactions as the seed names it) only touches the caller's own.
+        // Removing (del_reactions, or delete_reactions as the event catalogue names it) only touches
+        // the caller's own.
         var removed = (await b.MessageAsync("store", conv, new { message_nr = 2, delete_reactions = new[] { "👍", ":tada:" } })).EnsureOk().Message();
         Assert.Equal([a.AccountId], removed.GetProperty("reactions").GetProperty("👍").EnumerateArray().Select(e => e.GetGuid()));
         Assert.False(removed.GetProperty("reactions").TryGetProperty(":tada:", out _));

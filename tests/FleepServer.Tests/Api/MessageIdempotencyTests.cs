@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>client_req_id retries and message_nr allocation under concurrency (core spec §4.1, §6.8; design §4).</summary>
+/// <summary>
+/// client_req_id retries and message_nr allocation under concurrency (docs/compatibility.md,
+/// "client_req_id"; docs/writes.md).
+/// </summary>
 public sealed class MessageIdempotencyTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

@@ -3,7 +3,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>Plain text in, message XML out (core spec §6.7), through message/send and back through sync.</summary>
+/// <summary>Plain text in, message XML out (docs/compatibility.md, "Markup"), through message/send and back through sync.</summary>
 public sealed class MessageMarkupTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     public static TheoryData<string, string> Cases => new()

@@ -2,7 +2,10 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>message/send issues a small, constant number of database commands whatever the conversation's size (design §7).</summary>
+/// <summary>
+/// message/send issues a small, constant number of database commands whatever the conversation's
+/// size (docs/writes.md, "What a send costs").
+/// </summary>
 public sealed class MessageQueryCountTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

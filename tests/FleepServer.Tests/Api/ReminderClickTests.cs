@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Tests.Api;
 
-/// <summary>account/click_reminder {reminder_id} (peripheral spec §14): the click is remembered once per account and reminder.</summary>
+/// <summary>account/click_reminder {reminder_id}: the click is remembered once per account and reminder.</summary>
 public sealed class ReminderClickTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     private async Task<List<(Guid AccountId, Guid ReminderId, DateTimeOffset Clicked)>> ClicksAsync(Guid reminderId)

@@ -5,7 +5,7 @@ using FleepServer.Errors;
 namespace FleepServer.Tests.Domain;
 
 /// <summary>
-/// The message state rules without a database (core spec §6.2, §6.3 and the server additions of
+/// The message state rules without a database (Fleep's tag changes and the server additions of
 /// docs/compatibility.md): every tag transition, edit permissions, reactions, spam, url preview,
 /// task placement, and the refusal of system messages.
 /// </summary>

@@ -9,8 +9,8 @@ namespace FleepServer.Tests.Events;
 /// A conversation event and its classic call are one action: the same scenario run both ways leaves
 /// the same header for the caller and the same records in the other member's stream (ids and times
 /// aside). Since the event path reuses the classic action, each case also asserts what the change
-/// must have done, from the case's inputs and the spec: a fresh conversation of alice, bob and carol
-/// (flow 1), bob's two messages (2, 3), then alice's change.
+/// must have done, from the case's inputs and Fleep's documented behaviour: a fresh conversation of
+/// alice, bob and carol (flow 1), bob's two messages (2, 3), then alice's change.
 /// </summary>
 public sealed class ConversationEventEquivalenceTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {

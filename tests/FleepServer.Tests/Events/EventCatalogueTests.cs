@@ -2,7 +2,7 @@ using FleepServer.Events;
 
 namespace FleepServer.Tests.Events;
 
-/// <summary>The server's event catalogue is the published one (seed 001), entry for entry.</summary>
+/// <summary>The server's event catalogue is Fleep's published one, entry for entry.</summary>
 public sealed class EventCatalogueTests
 {
     [Fact]

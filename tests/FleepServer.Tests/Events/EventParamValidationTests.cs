@@ -6,7 +6,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Events;
 
 /// <summary>
-/// Every parameter of every catalogue event is checked by the catalogue's rules (core spec §8.1):
+/// Every parameter of every catalogue event is checked by the catalogue's rules:
 /// a wrong JSON type, an over-long TEXT, a value outside <c>options</c> and a missing required
 /// parameter each fail their event with a 400 that names the parameter, and change nothing.
 /// </summary>

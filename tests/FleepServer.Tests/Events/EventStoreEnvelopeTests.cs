@@ -3,7 +3,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Events;
 
-/// <summary>The api/event/store envelope (core spec §8.1-8.2): per-event results, bad entries, order, retries.</summary>
+/// <summary>The api/event/store envelope (docs/events.md, "One batch"): per-event results, bad entries, order, retries.</summary>
 public sealed class EventStoreEnvelopeTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

@@ -6,8 +6,8 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Events;
 
 /// <summary>
-/// The <c>urn:fleep:client:message:*</c> events of api/event/store (core spec §8.3, peripheral
-/// spec §12): each one's effect in the answer, in the conversation's state and in the other
+/// The <c>urn:fleep:client:message:*</c> events of api/event/store (docs/compatibility.md, "Message
+/// events"): each one's effect in the answer, in the conversation's state and in the other
 /// member's poll, and the same outcome as the classic api/message call it maps onto.
 /// </summary>
 public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
@@ -574,7 +574,7 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         Assert.Equal(classic, viaEvents);
 
         // Equal answers could be equally wrong: what bob got is also checked against the inputs and
-        // the spec's values (message 2 is "first", 3 is "reply", the next one is 4).
+        // the documented values (message 2 is "first", 3 is "reply", the next one is 4).
         Assert.NotEmpty(seenByB);
         JsonElement Message(long nr) => seenByB.Last(r => r.Str("mk_rec_type") == "message" && r.Long("message_nr") == nr);
         switch (scenario)

@@ -5,7 +5,7 @@ using FleepServer.Events;
 namespace FleepServer.Tests.Events;
 
 /// <summary>
-/// The published event reference (spec seed 001) as a test input, checked into this project
+/// Fleep's published event catalogue as a test input, checked into this project
 /// (<c>Events/seed-001-event-catalogue.txt</c>) and copied into the test output. A missing
 /// file is an error, never a skip.
 /// </summary>
@@ -19,11 +19,11 @@ public static partial class SeedCatalogue
         ? File.ReadAllText(Path)
         : throw new FileNotFoundException($"the seed event catalogue is missing beside the tests: {Path}");
 
-    /// <summary>The seed, read by the server's catalogue parser (for generating valid and invalid parameters).</summary>
+    /// <summary>The catalogue, read by the server's catalogue parser (for generating valid and invalid parameters).</summary>
     public static EventCatalogue Parsed { get; } = EventCatalogue.Parse(Text);
 
     /// <summary>
-    /// The seed read by the test alone, without the server's parser: each event URN and the
+    /// The catalogue read by the test alone, without the server's parser: each event URN and the
     /// top-level parameters of its <c>Params:</c> JSON block as (name, type, max_len, has default).
     /// </summary>
     public static IReadOnlyList<(string Urn, List<(string Name, string Type, int? MaxLen, bool HasDefault)> Params)> Read()

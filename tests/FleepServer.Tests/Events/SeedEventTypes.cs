@@ -1,7 +1,7 @@
 namespace FleepServer.Tests.Events;
 
 /// <summary>
-/// The 162 event types of Fleep's event catalogue (seed 001), copied here so the tests notice when
+/// The 162 event types of Fleep's published event catalogue, copied here so the tests notice when
 /// the server's catalogue loses or gains one.
 /// </summary>
 public static class SeedEventTypes

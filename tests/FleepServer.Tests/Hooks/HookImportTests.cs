@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// Import batches (peripheral spec §7.5, §8.5) through conversation/import and through the URL of
+/// Import batches through conversation/import and through the URL of
 /// an <c>import</c> hook: order, posted_time and sender_name kept, a batch imported twice adds
 /// nothing, entries without a key always add, and a batch with an unusable entry writes nothing.
 /// </summary>
@@ -241,7 +241,7 @@ public sealed class HookImportTests(FleepServerFixture server) : IClassFixture<F
         return new ImportHook(info.GetProperty("hook_id").GetGuid(), info.Str("hook_key"), info.Str("hook_url"));
     }
 
-    /// <summary><paramref name="count"/> keyed entries in the shape of peripheral spec §8.5, a minute apart in 2012.</summary>
+    /// <summary><paramref name="count"/> keyed entries in the shape of Fleep's import format, a minute apart in 2012.</summary>
     internal static object[] Batch(string keyPrefix, int count) =>
         Enumerable.Range(0, count).Select(i => (object)new
         {

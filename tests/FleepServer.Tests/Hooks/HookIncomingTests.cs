@@ -5,7 +5,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// <c>POST /hook/&lt;token&gt;</c> on a plain hook (peripheral spec §8.1-§8.4, §8.7): every body
+/// <c>POST /hook/&lt;token&gt;</c> on a plain hook (docs/hooks.md, "Plain hooks"): every body
 /// form real senders use becomes the hook owner's text message in the members' polls, with
 /// <c>sender_name</c> only when a name was given; the answer is exactly <c>{}</c>; unusable bodies
 /// and unknown or dropped hooks get small JSON Fleep errors and post nothing.

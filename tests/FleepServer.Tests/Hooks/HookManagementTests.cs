@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// create_hook, show_hooks, configure_hook and drop_hook through HTTP (peripheral spec §1.3, §7,
-/// §8.7, §16): what every member receives, what only the owner sees, who may do what, and the
+/// create_hook, show_hooks, configure_hook and drop_hook through HTTP (docs/hooks.md, "Management
+/// and import"): what every member receives, what only the owner sees, who may do what, and the
 /// answers to bad input.
 /// </summary>
 public sealed class HookManagementTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
@@ -48,7 +48,7 @@ public sealed class HookManagementTests(FleepServerFixture server) : IClassFixtu
         Assert.Single(otherShow);
         AssertHookRecord(otherShow[0], conv, owner: a, key, "CI", "plain", isActive: true, ownerView: false, url);
 
-        // Posts in the three plain forms of peripheral spec §8.3.
+        // Posts in the three plain forms: JSON, form fields and the whole body.
         using var anonymous = server.NewClient();
         (await anonymous.PostRawAsync(url, """{"message": "build *green*", "user": "Jenkins"}""")).EnsureOk();
         (await anonymous.PostRawAsync(url, "message=deploy+done&user=Ansible", "application/x-www-form-urlencoded")).EnsureOk();
@@ -126,7 +126,7 @@ public sealed class HookManagementTests(FleepServerFixture server) : IClassFixtu
         AssertSystemMessage(Assert.Single((await b.ConvAsync("sync", conv, new { from_message_nr = 1, mk_direction = "forward" })).EnsureOk().Messages(),
             m => m.Str("mk_message_type") == "hook"), "hook", "Annika", unnamed.Str("hook_key"), a.AccountId);
 
-        // Every mk_hook_type of peripheral spec §7.1.
+        // Every mk_hook_type.
         string[] all =
         [
             "plain", "slack", "import", "github", "gitlab", "bitbucket", "jira", "confluence", "newrelic", "pivotaltracker", "ifttt", "zapier",
@@ -350,7 +350,7 @@ public sealed class HookManagementTests(FleepServerFixture server) : IClassFixtu
 
     internal static List<JsonElement> HooksOf(FleepResponse show) => show.EnsureOk().Json.GetProperty("hooks").EnumerateArray().ToList();
 
-    /// <summary>A hook record field by field against peripheral spec §1.3, as <paramref name="ownerView"/> says who looks.</summary>
+    /// <summary>A hook record field by field against Fleep's HookInfo, as <paramref name="ownerView"/> says who looks.</summary>
     internal static void AssertHookRecord(JsonElement record, Guid conv, FleepTestClient owner, string key, string name, string type,
         bool isActive, bool ownerView, string url)
     {
@@ -379,7 +379,7 @@ public sealed class HookManagementTests(FleepServerFixture server) : IClassFixtu
         }
     }
 
-    /// <summary>A <c>hook</c> or <c>unhook</c> system message (peripheral spec §16).</summary>
+    /// <summary>A <c>hook</c> or <c>unhook</c> system message.</summary>
     internal static void AssertSystemMessage(JsonElement message, string type, string name, string key, Guid author)
     {
         Assert.Equal("message", message.Str("mk_rec_type"));

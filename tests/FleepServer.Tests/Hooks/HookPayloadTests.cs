@@ -6,7 +6,7 @@ using FleepServer.Errors;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// The body parser of <c>/hook/&lt;token&gt;</c> on its own (peripheral spec §8.3, §8.5, §8.6):
+/// The body parser of <c>/hook/&lt;token&gt;</c> on its own (docs/hooks.md, "Incoming posts"):
 /// bytes, Content-Type and hook type in, messages or a Fleep error out. No server, no database.
 /// </summary>
 public sealed class HookPayloadTests

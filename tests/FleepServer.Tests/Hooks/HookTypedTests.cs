@@ -5,7 +5,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// Typed hooks (peripheral spec §8.6): a <c>slack</c> hook takes Slack's incoming-webhook
+/// Typed hooks (docs/hooks.md, "Typed hooks"): a <c>slack</c> hook takes Slack's incoming-webhook
 /// payload, a <c>github</c> hook GitHub's webhook deliveries, each rendered as one readable
 /// message; the types whose payloads are not read refuse them by name. The bodies below are
 /// shaped like the products' documented deliveries.

@@ -6,7 +6,7 @@ using static FleepServer.Tests.Hooks.OutgoingHookSteps;
 namespace FleepServer.Tests.Hooks;
 
 /// <summary>
-/// Outgoing webhooks against a real receiver (peripheral spec §9, docs/hooks.md): the payload,
+/// Outgoing webhooks against a real receiver (docs/hooks.md, "Outgoing deliveries"): the payload,
 /// order per hook, no echo, retries with backoff, switching off, timeouts, and two sending processes.
 /// </summary>
 public sealed class OutgoingDeliveryTests(OutgoingHooksFixture server) : IClassFixture<OutgoingHooksFixture>, IAsyncLifetime

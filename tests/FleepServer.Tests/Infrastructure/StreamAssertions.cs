@@ -10,7 +10,7 @@ public static class StreamAssertions
 
     /// <summary>
     /// Merges records into a cache keyed per record type, later fields overwriting earlier ones,
-    /// as the python client and the Fleep test-suite do (peripheral spec §1 key table).
+    /// as the python client and the Fleep test-suite do (the keys are in <see cref="Key"/>).
     /// </summary>
     public static void MergeInto(this IEnumerable<JsonElement> records, Dictionary<string, Dictionary<string, string>> cache)
     {

@@ -3,7 +3,10 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Security;
 
-/// <summary>Transport-level refusals carry Fleep's JSON error body too (core spec §1.1, §1.2, §1.6).</summary>
+/// <summary>
+/// Transport-level refusals carry Fleep's JSON error body too (docs/compatibility.md, "Requests"
+/// and "Error body").
+/// </summary>
 public sealed class ProtocolErrorTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

@@ -89,7 +89,7 @@ public sealed class RouteSweepTests(FleepServerFixture server) : IClassFixture<F
     [Fact]
     public async Task The_cookie_may_be_replayed_with_its_attributes()
     {
-        // The Java echo bot sends back the whole Set-Cookie line as its Cookie header (core spec §1.3).
+        // The Java echo bot sends back the whole Set-Cookie line as its Cookie header.
         using var client = await server.NewAccountAsync();
 
         var response = await client.PostRawAsync("/api/account/configure", $"{{\"ticket\":\"{client.Ticket}\"}}",

@@ -5,7 +5,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Streams;
 
 /// <summary>
-/// account/listen, the notification poll (core spec §3.7): {event_horizon, wait, download_url} →
+/// account/listen, the notification poll: {event_horizon, wait, download_url} →
 /// {event_horizon moved to the latest, conv_count, messages: [{conv_url, conversation_id, topic,
 /// message, author_name}]}.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class AccountListenTests(FleepServerFixture server) : IClassFixtur
     private static Task<FleepResponse> ListenAsync(FleepTestClient client, long horizon, bool wait) =>
         client.PostAsync("/api/account/listen", new { event_horizon = horizon, wait, download_url = "https://example.org/app" });
 
-    /// <summary>The spec's rule for conversation links: ?cid= and the id's 16 bytes in unpadded base64url.</summary>
+    /// <summary>Fleep's rule for conversation links: ?cid= and the id's 16 bytes in unpadded base64url.</summary>
     private string ConvUrl(Guid conv)
     {
         var b64 = Convert.ToBase64String(conv.ToByteArray(bigEndian: true)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -24,7 +24,7 @@ public sealed class AccountListenTests(FleepServerFixture server) : IClassFixtur
     [Fact]
     public void Conversation_links_use_the_short_id_of_the_spec()
     {
-        // The example the peripheral spec verified by decoding.
+        // An example id and its short id, checked by decoding.
         Assert.Equal("2U9u4wIRSpSx0ulbP0vi3w", PublicUrl.ShortId(Guid.Parse("d94f6ee3-0211-4a94-b1d2-e95b3f4be2df")));
     }
 

@@ -4,7 +4,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Streams;
 
-/// <summary>account/sync and account/poll: horizons, parking, wake-ups and bad horizons (core spec §3.5, §3.6).</summary>
+/// <summary>account/sync and account/poll: horizons, parking, wake-ups and bad horizons (docs/streams.md, "Horizons").</summary>
 public sealed class AccountPollTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);

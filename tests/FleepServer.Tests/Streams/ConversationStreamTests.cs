@@ -4,9 +4,10 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Streams;
 
 /// <summary>
-/// Conversation and message changes reach every affected account's stream (core spec §0.2, §0.3,
-/// §7), checked the Zulip way: take account/sync, act as another account, apply the polled records
-/// to the old state, compare with a fresh account/sync (and, for messages, a fresh conversation sync).
+/// Conversation and message changes reach every affected account's stream (docs/streams.md, "Who
+/// receives what"), checked the Zulip way: take account/sync, act as another account, apply the
+/// polled records to the old state, compare with a fresh account/sync (and, for messages, a fresh
+/// conversation sync).
 /// </summary>
 public sealed class ConversationStreamTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {

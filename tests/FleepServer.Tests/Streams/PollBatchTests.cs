@@ -10,7 +10,10 @@ public sealed class SmallBatchServerFixture(PostgresServer postgres) : FleepServ
     };
 }
 
-/// <summary>A client far behind gets its records in consecutive bounded batches (core spec §3.6.3).</summary>
+/// <summary>
+/// A client far behind gets its records in consecutive bounded batches (docs/streams.md, "Exactly
+/// once per client").
+/// </summary>
 public sealed class PollBatchTests(SmallBatchServerFixture server) : IClassFixture<SmallBatchServerFixture>
 {
     [Fact]

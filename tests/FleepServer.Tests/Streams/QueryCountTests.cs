@@ -3,7 +3,10 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Streams;
 
-/// <summary>The poll hot path touches the database a constant number of times, and not at all while parked (design.md §4).</summary>
+/// <summary>
+/// The poll hot path touches the database a constant number of times, and not at all while parked
+/// (docs/streams.md).
+/// </summary>
 public sealed class QueryCountTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     [Fact]

@@ -5,7 +5,7 @@ using FleepServer.Tests.Infrastructure;
 namespace FleepServer.Tests.Streams;
 
 /// <summary>
-/// Stream invariants under concurrency (design.md §4): no gaps with concurrent writers, no lost
+/// Stream invariants under concurrency (docs/streams.md): no gaps with concurrent writers, no lost
 /// wake-up, and exactly-once delivery for a client that resumes from the last horizon it saw.
 /// </summary>
 public sealed class StreamConsistencyTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>

@@ -2,7 +2,7 @@ using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Streams;
 
-/// <summary>Writing pens through conversation/show_activity, as activity records in the other members' streams (core spec §9).</summary>
+/// <summary>Writing pens through conversation/show_activity, as activity records in the other members' streams.</summary>
 public sealed class WritingIndicatorTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     private static async Task<List<System.Text.Json.JsonElement>> ActivitySinceAsync(FleepTestClient client, long horizon) =>

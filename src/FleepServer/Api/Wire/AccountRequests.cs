@@ -3,16 +3,16 @@ using FleepServer.Http;
 
 namespace FleepServer.Api.Wire;
 
-// Request bodies of api/account/*. Limits are the max_len values of Fleep's event catalogue
-// (seed 001): names and passwords 128, phone numbers 16, everything else 1024.
+// Request bodies of api/account/*. Limits are the max_len values of Fleep's published event
+// catalogue: names and passwords 128, phone numbers 16, everything else 1024.
 
-/// <summary><c>api/account/login</c> (core spec §3.1).</summary>
+/// <summary><c>api/account/login</c>.</summary>
 public sealed record LoginRequest(
     [property: Required] string? Email,
     [property: Required] string? Password,
     bool? RememberMe) : IFleepRequest<LoginRequest>;
 
-/// <summary><c>api/account/register</c> (core spec §3.3).</summary>
+/// <summary><c>api/account/register</c>.</summary>
 public sealed record RegisterRequest(
     [property: Required] string? Email,
     [property: Required, MaxLength(128)] string? Password,
@@ -23,17 +23,17 @@ public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,
     bool? BoolValue) : IFleepRequest<SetFlagRequest>;
 
-/// <summary><c>api/account/poll</c> (core spec §3.6.1); <c>download_url</c> and other extras are ignored.</summary>
+/// <summary><c>api/account/poll</c>; <c>download_url</c> and other extras are ignored.</summary>
 public sealed record PollRequest(
     long? EventHorizon,
     bool? Wait,
     List<string>? PollFlags) : IFleepRequest<PollRequest>;
 
-/// <summary><c>api/account/sync_conversations</c> (core spec §3.8).</summary>
+/// <summary><c>api/account/sync_conversations</c>.</summary>
 public sealed record SyncConversationsRequest([property: Required] List<Guid>? ConversationIds, string? MkInitMode)
     : IFleepRequest<SyncConversationsRequest>;
 
-/// <summary><c>api/account/listen</c> (core spec §3.7); <c>download_url</c> is accepted and not used.</summary>
+/// <summary><c>api/account/listen</c>; <c>download_url</c> is accepted and not used.</summary>
 public sealed record ListenRequest(
     long? EventHorizon,
     bool? Wait,

@@ -3,7 +3,7 @@ using FleepServer.Streams;
 
 namespace FleepServer.Api.Wire;
 
-/// <summary>Login answer (core spec §0.1, §3.1); the token travels in the <c>token_id</c> cookie.</summary>
+/// <summary>Login answer; the token travels in the <c>token_id</c> cookie.</summary>
 public sealed record LoginResponse(
     Guid AccountId,
     string DisplayName,
@@ -27,7 +27,7 @@ public sealed record EmptyResponse
 }
 
 /// <summary>
-/// <c>account/sync</c> (core spec §3.5): the documented account keys, the horizon to poll from, and
+/// <c>account/sync</c>: the documented account keys, the horizon to poll from, and
 /// the account's current state as records in <c>stream</c> (the same snapshot a poll from 0 gets).
 /// </summary>
 public sealed record SyncResponse(
@@ -44,5 +44,5 @@ public sealed record SyncResponse(
 /// <summary>An answer that is only records: <c>{"stream": [...]}</c>.</summary>
 public sealed record RecordsResponse(IReadOnlyList<object> Stream);
 
-/// <summary><c>account/listen</c> (core spec §3.7): the stream's head, unread conversations and the new messages of others.</summary>
+/// <summary><c>account/listen</c>: the stream's head, unread conversations and the new messages of others.</summary>
 public sealed record ListenResponse(long EventHorizon, long ConvCount, IReadOnlyList<ListenMessage> Messages);

@@ -4,7 +4,7 @@ using FleepServer.Records;
 
 namespace FleepServer.Api.Wire;
 
-/// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts (core spec §5.12).</summary>
+/// <summary><c>conversation/list</c>: one batch of the caller's conversations and where the next starts.</summary>
 public sealed record ConversationListResponse(IReadOnlyList<ConvRecord> Conversations, long SyncHorizon);
 
 /// <summary><c>conversation/show_activity</c>: the other members' activity records.</summary>

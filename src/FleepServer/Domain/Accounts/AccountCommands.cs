@@ -4,13 +4,13 @@ using FleepServer.Http;
 namespace FleepServer.Domain.Accounts;
 
 // The commands of the account settings, bound as they are from api/account/configure and built by
-// the account events. Limits are the max_len values of Fleep's event catalogue (seed 001): names
+// the account events. Limits are the max_len values of Fleep's published event catalogue: names
 // and passwords 128, phone numbers 16, everything else 1024.
 
 /// <summary>
-/// <c>api/account/configure</c> (peripheral spec §15); every field is optional, null means unchanged.
+/// <c>api/account/configure</c>; every field is optional, null means unchanged.
 /// <c>sleep_interval</c>, <c>mk_push_new_message</c> and the status fields are the settings of the
-/// account events (§18.2) that have no classic call of their own.
+/// account events that have no classic call of their own (docs/compatibility.md, "Account events").
 /// </summary>
 public sealed record ConfigureAccount : IFleepRequest<ConfigureAccount>
 {
@@ -31,7 +31,7 @@ public sealed record ConfigureAccount : IFleepRequest<ConfigureAccount>
     public string? StatusEmoji { get; init; }
 }
 
-/// <summary><c>api/account/click_reminder</c> (peripheral spec §14): the reminder that was shown to the account.</summary>
+/// <summary><c>api/account/click_reminder</c>: the reminder that was shown to the account.</summary>
 public sealed record ClickReminder : IFleepRequest<ClickReminder>
 {
     [Required] public Guid? ReminderId { get; init; }

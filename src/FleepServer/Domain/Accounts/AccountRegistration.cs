@@ -10,7 +10,7 @@ namespace FleepServer.Domain.Accounts;
 /// <summary>
 /// Creates accounts: through <c>api/account/register</c> while registration is open, and through
 /// the <c>account add</c> command always. This server sends no mail, so a new account is active at
-/// once (core spec §3.3, recorded in docs/compatibility.md).
+/// once (docs/compatibility.md, "Registration").
 /// </summary>
 public sealed class AccountRegistration(
     FleepDbContext db,
@@ -120,8 +120,8 @@ public sealed class AccountRegistration(
     /// <summary>
     /// The accounts of the given addresses (already validated), keyed by e-mail key; an address
     /// without an account gets a placeholder account, <c>mk_account_status: "new"</c>, with no
-    /// password, so it can be invited and listed by id until its owner registers (peripheral spec
-    /// §2.7, §2.9). One insert (concurrent creators of the same address agree on one account) and
+    /// password, so it can be invited and listed by id until its owner registers (docs/contacts.md,
+    /// "Tables"). One insert (concurrent creators of the same address agree on one account) and
     /// one read per batch of addresses. Joins the caller's transaction.
     /// </summary>
     public async Task<Dictionary<string, Account>> EnsureAccountsAsync(IReadOnlyCollection<string> addresses, CancellationToken ct)

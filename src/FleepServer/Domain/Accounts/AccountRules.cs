@@ -13,7 +13,7 @@ public static class AccountRules
 {
     public static readonly string[] EmailIntervals = ["default", "hourly", "daily", "never"];
 
-    /// <summary>The values of <c>sleep_interval</c> the live server accepted (peripheral spec §1.1).</summary>
+    /// <summary>The values of <c>sleep_interval</c> the live server accepted.</summary>
     public static readonly long[] SleepIntervals = [0, 1];
 
     /// <summary><c>mk_push_new_message</c>: a push for the first unread message only, or for every message.</summary>

@@ -36,7 +36,7 @@ public sealed class AccountSettings(
 
         if (request.SleepInterval is { } sleep && !AccountRules.SleepIntervals.Contains(sleep))
         {
-            // The live server's words (peripheral spec §15).
+            // The live server's words.
             throw FleepErrors.BadRequest("Invalid sleep interval.");
         }
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Accounts;
 
 /// <summary>
-/// Reminders an account reported as shown (peripheral spec §14). This server creates no reminders
+/// Reminders an account reported as shown. This server creates no reminders
 /// yet, so any reminder id is accepted and remembered; a second click of the same reminder keeps
 /// the first one's time and changes nothing.
 /// </summary>

@@ -12,7 +12,7 @@ namespace FleepServer.Domain.Contacts;
 public sealed record ContactSyncPage(IReadOnlyList<ContactRecord> Contacts, ContactSyncCursor? SyncCursor);
 
 /// <summary>
-/// The contact operations (peripheral spec §2, core spec §8.3 contact events), one method per
+/// The contact operations (docs/contacts.md), one method per
 /// operation, each taking the caller's account id and the request record its endpoint binds, so
 /// that <c>api/contact/*</c>, <c>api/account/lookup</c> and the contact events of
 /// <c>api/event/store</c> share one implementation. Changes of the caller's list are one
@@ -105,7 +105,7 @@ public sealed class ContactActions(
     /// <summary>
     /// <c>contact/sync/activity {contacts}</c>, event <c>contact:sync_activity {account_ids}</c>: a
     /// <c>lastseen</c> record for each asked account that is the caller or in the caller's contact
-    /// list and was ever active; the others are left out (peripheral spec §2.4).
+    /// list and was ever active; the others are left out.
     /// </summary>
     public async Task<IReadOnlyList<LastSeenRecord>> SyncActivityAsync(Guid accountId, ContactRefs request, CancellationToken ct)
     {
@@ -197,7 +197,7 @@ public sealed class ContactActions(
     /// <c>contact:import {contacts: [{email, name?, phone_nr?}]}</c>: puts the addresses into the
     /// caller's list (<c>sort_rank: 8</c>, a hidden one comes back) with the given private name and
     /// phone; an address without an account gets a placeholder account (<c>mk_account_status:
-    /// "new"</c>). Answers the caller's view of each (peripheral spec §2.7). The caller's own
+    /// "new"</c>). Answers the caller's view of each. The caller's own
     /// address is answered with its own contact and not listed.
     /// </summary>
     public async Task<IReadOnlyList<ContactRecord>> ImportAsync(Guid accountId, ImportContacts request, CancellationToken ct)
@@ -242,7 +242,7 @@ public sealed class ContactActions(
         (await ImportAsync(accountId, new ImportContacts { ContactList = [new ContactImport { AddrFull = request.Email, AddrDescr = request.Name, PhoneNr = request.PhoneNr }] }, ct))[0];
 
     /// <summary>
-    /// <c>account/lookup {lookup_list, ignore_list?}</c> (peripheral spec §2.9): each entry is an
+    /// <c>account/lookup {lookup_list, ignore_list?}</c>: each entry is an
     /// e-mail address (any case), a <c>name@fleep.io</c> address or a bare fleep address name. An
     /// e-mail address without an account gets a placeholder account (<c>mk_account_status:
     /// "new"</c>) so it can be invited by id, as Fleep did; an unknown fleep address finds nothing.

@@ -91,9 +91,9 @@ public sealed class ContactBook(FleepDbContext db)
 
     /// <summary>
     /// Accounts that just came to share a conversation: loads the entries of the given (owner,
-    /// contact) pairs and brings hidden or unlisted ones back (a new shared conversation ends a hide,
-    /// peripheral spec §2.6). One query, plus one update when something was hidden. Must run inside
-    /// the change's transaction.
+    /// contact) pairs and brings hidden or unlisted ones back (a new shared conversation ends a
+    /// hide; docs/contacts.md, "Who receives what"). One query, plus one update when something was
+    /// hidden. Must run inside the change's transaction.
     /// </summary>
     public async Task<Dictionary<(Guid Owner, Guid Contact), ContactEntry>> MeetAsync(
         IReadOnlyCollection<(Guid Owner, Guid Contact)> pairs, CancellationToken ct)

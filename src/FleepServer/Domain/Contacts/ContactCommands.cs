@@ -5,9 +5,9 @@ using FleepServer.Http;
 namespace FleepServer.Domain.Contacts;
 
 // The commands of the contact actions, bound as they are from api/contact/* and api/account/lookup
-// (peripheral spec §2) and built by the contact events (seed 001, peripheral spec §2.10): where the
-// HTTP call and the event name a field differently, the command takes both spellings. Texts are
-// limited to the catalogue's max_len (1024) by default.
+// and built by the contact events: where the HTTP call and the event name a field differently, the
+// command takes both spellings. Texts are limited to the max_len (1024) of Fleep's published event
+// catalogue by default.
 
 /// <summary>
 /// One account: <c>contact/sync</c> and <c>contact/unlist</c> send <c>contact_id</c>, the events

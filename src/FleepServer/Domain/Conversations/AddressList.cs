@@ -5,7 +5,7 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// An address list: Fleep sends one comma-separated string ("like an e-mail To: line"); a JSON
-/// array of strings is accepted too (core spec §1.2). Blank entries are dropped.
+/// array of strings is accepted too. Blank entries are dropped.
 /// </summary>
 [JsonConverter(typeof(AddressListConverter))]
 public sealed class AddressList : List<string>

@@ -21,9 +21,9 @@ public static class InitModes
 }
 
 /// <summary>
-/// What a conversation or message call answers (the "conversation sync" shape, core spec §1.5,
-/// §5.0): the viewer's header, the messages and activity records for the stream, the loaded range
-/// and the number of the message the call created or changed.
+/// What a conversation or message call answers (the "conversation sync" shape): the viewer's
+/// header, the messages and activity records for the stream, the loaded range and the number of
+/// the message the call created or changed.
 /// </summary>
 public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
 {

@@ -5,7 +5,7 @@ namespace FleepServer.Domain.Conversations;
 /// <summary>
 /// A conversation as one member sees it: the conversation row, every membership row (for
 /// <c>members</c>, <c>leavers</c>, <c>passive</c>) and the viewer's own row, with the counters of
-/// core spec §2.1 and §4.2 derived from them. The ConvInfo builder only maps these values.
+/// ConvInfo derived from them. The ConvInfo builder only maps these values.
 /// </summary>
 public sealed record ConvView(Conversation Conversation, IReadOnlyList<ConversationMember> Members, ConversationMember Viewer, long InboxMessageNr)
 {
@@ -29,7 +29,10 @@ public sealed record ConvView(Conversation Conversation, IReadOnlyList<Conversat
     public bool Sees(long messageNr) => ViewerState.Sees(Viewer, messageNr);
 }
 
-/// <summary>The per-member rules of the flow model (core spec §4): what a member sees and its counters.</summary>
+/// <summary>
+/// The per-member rules of the flow model (docs/compatibility.md, "Who sees what"): what a member
+/// sees and its counters.
+/// </summary>
 public static class ViewerState
 {
     /// <summary>

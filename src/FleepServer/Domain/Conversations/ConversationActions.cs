@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// The conversation actions of api/conversation/* (core spec §5). Each validates its whole input
+/// The conversation actions of api/conversation/*. Each validates its whole input
 /// first, then makes its change through the <see cref="ConversationWriter"/> (one unit of work with
 /// the conversation row locked) and answers with the caller's view.
 /// </summary>
@@ -124,7 +124,7 @@ public sealed class ConversationActions(
     /// <summary>
     /// account/sync_conversations: each listed conversation at the init level (ic_header, ic_tiny or
     /// ic_full), in the given order. A conversation the caller cannot see is left out rather than
-    /// failing the rest: a client re-syncing its cache may list one it was removed from (core spec §3.8).
+    /// failing the rest: a client re-syncing its cache may list one it was removed from.
     /// </summary>
     public async Task<List<ConvResult>> SyncManyAsync(Guid accountId, IReadOnlyList<Guid> conversationIds, string mode, CancellationToken ct)
     {
@@ -183,7 +183,7 @@ public sealed class ConversationActions(
     /// <summary>
     /// disclose / disclose_all: the given members (all other members when none are given) may see
     /// the flow from <c>message_nr</c> (disclose_all: from the caller's own first visible message).
-    /// Only what the caller itself sees can be disclosed (core spec §5.10).
+    /// Only what the caller itself sees can be disclosed.
     /// </summary>
     public async Task<ConvResult> DiscloseAsync(Guid accountId, Guid conversationId, ChangeMembers request, bool all, CancellationToken ct)
     {
@@ -248,12 +248,12 @@ public sealed class ConversationActions(
             change.Viewer.HideMessageNr = 0;
         }, ct);
 
-    /// <summary>Deletes the conversation and its content so far from the caller's list; it comes back with the next message (core spec §5.8).</summary>
+    /// <summary>Deletes the conversation and its content so far from the caller's list; it comes back with the next message.</summary>
     public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
         writer.ChangeAsync(new(accountId, conversationId) { Access = Access.Read },
             change => change.Viewer.DeleteMessageNr = change.ViewerLastMessageNr, ct);
 
-    /// <summary>Marks everything read and answers with an init so the client resets (core spec §5.9).</summary>
+    /// <summary>Marks everything read and answers with an init so the client resets.</summary>
     public async Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, string? initMode, CancellationToken ct)
     {
         if (initMode is not (null or InitModes.Tiny or InitModes.Full))
@@ -267,7 +267,7 @@ public sealed class ConversationActions(
     }
 
     /// <summary>
-    /// conversation/poke (core spec §5.13): a poke record to the caller and every current member,
+    /// conversation/poke: a poke record to the caller and every current member,
     /// appended behind every record of the changes committed before it (the unit of work's commit
     /// order, docs/streams.md). A member who left may poke too (it reads what it saw); its poke goes
     /// to the current members and to itself.
@@ -280,7 +280,7 @@ public sealed class ConversationActions(
         }, ct);
 
     /// <summary>
-    /// conversation/unsubscribe (core spec §5.14): the caller leaves the conversation, as
+    /// conversation/unsubscribe: the caller leaves the conversation, as
     /// conversation/leave does; already gone, it just gets the header. An <c>email</c> that is not the
     /// caller's own address is refused (docs/compatibility.md).
     /// </summary>
@@ -306,17 +306,17 @@ public sealed class ConversationActions(
         }, ct);
     }
 
-    /// <summary>conversation/convert_api (core spec §5.14): every conversation already speaks this API; answers its header.</summary>
+    /// <summary>conversation/convert_api: every conversation already speaks this API; answers its header.</summary>
     public Task<ConvResult> ConvertApiAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
         reader.SyncAsync(accountId, conversationId, InitModes.Header, null, ct);
 
-    /// <summary>200 <c>{}</c> while the caller may change the conversation; 431 after leaving (core spec §5.11).</summary>
+    /// <summary>200 <c>{}</c> while the caller may change the conversation; 431 after leaving.</summary>
     public async Task CheckPermissionsAsync(Guid accountId, Guid conversationId, CancellationToken ct) =>
         await membership.RequireAsync(conversationId, accountId, Access.Write, ct);
 
     /// <summary>
     /// conversation/store: every given field changes, in one transaction; nothing is written when
-    /// any field is refused (core spec §5.5).
+    /// any field is refused.
     /// </summary>
     public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversation r, CancellationToken ct)
     {
@@ -422,7 +422,7 @@ public sealed class ConversationActions(
     /// <summary>
     /// The caller's conversations (member or left; not removed, not deleted from its list), newest
     /// first, one batch per call: <c>sync_horizon</c> is where the next batch starts; an empty batch
-    /// ends the listing (core spec §5.12).
+    /// ends the listing.
     /// </summary>
     public async Task<(List<ConvView> Views, long SyncHorizon)> ListAsync(Guid accountId, long? syncHorizon, CancellationToken ct)
     {
@@ -440,7 +440,7 @@ public sealed class ConversationActions(
 
     /// <summary>
     /// Joins a conversation by its id or the KEY of its autojoin_url (a whole URL works too), while
-    /// autojoin is on; answers with the ic_full init (core spec §5.11). The joiner authors its own
+    /// autojoin is on; answers with the ic_full init. The joiner authors its own
     /// add message; a member who left starts a new membership; a current member just gets the init.
     /// </summary>
     public async Task<ConvResult> AutojoinAsync(Guid accountId, string urlKey, CancellationToken ct)

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// Writing pens, edit locks and the activity of the other members (core spec §9, <c>show_activity</c>;
-/// §2.5 LockInfo). A pen lasts <see cref="PenLifetime"/> unless renewed; posting a message or
+/// Writing pens, edit locks and the activity of the other members (<c>show_activity</c>; the
+/// <c>lock</c> record). A pen lasts <see cref="PenLifetime"/> unless renewed; posting a message or
 /// <c>is_writing: false</c> ends it, and so does running out (<see cref="PenSweeper"/> calls
 /// <see cref="EndExpiredAsync"/>). Pen changes reach the other members' streams as
 /// <c>activity</c> records through the conversation fan-out. A full-privacy account neither sends

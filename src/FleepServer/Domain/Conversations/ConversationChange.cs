@@ -9,7 +9,7 @@ namespace FleepServer.Domain.Conversations;
 /// <summary>
 /// One change of one conversation, inside a unit of work (<see cref="ConversationWriter"/>): the
 /// conversation row locked, the conversation's member rows, and the flow operations every
-/// conversation and message action is made of (core spec §4, §5.5-5.10, §6.6). Actions validate
+/// conversation and message action is made of (docs/conversations.md). Actions validate
 /// first, then call operations; the writer completes the change (fan-out and answer) and the unit
 /// commits it: nothing half-written.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class ConversationChange
     /// <summary>The from_message_nr the call gave and <see cref="ValidateFrom"/> accepted: the answer lists the flow after it.</summary>
     public long? From { get; private set; }
 
-    /// <summary>Pokes of this change (core spec §5.13), fanned out behind its other records.</summary>
+    /// <summary>Pokes of this change, fanned out behind its other records.</summary>
     public List<PokeRecord> Pokes { get; } = [];
 
     /// <summary>False when the change leaves every header as it was (a poke): the fan-out sends no headers.</summary>
@@ -85,7 +85,7 @@ public sealed class ConversationChange
     }
 
     /// <summary>
-    /// A poke (core spec §5.13): a <c>poke</c> record with the caller's number, to every current member
+    /// A poke: a <c>poke</c> record with the caller's number, to every current member
     /// and the caller. It changes nothing else, so no header is sent.
     /// </summary>
     public void Poke(long messageNr)
@@ -152,7 +152,7 @@ public sealed class ConversationChange
         var message = FlowWriter.Append(db, Conversation, author.AccountId, SystemTypes.Text, MessageStates.Plain, xml, alerting: true, Now);
         if (author == Viewer)
         {
-            // Posting ends the poster's writing pen (core spec §9).
+            // Posting ends the poster's writing pen.
             Viewer.WritingUntil = null;
             Viewer.WritingMessageNr = null;
             posted = true;
@@ -187,7 +187,7 @@ public sealed class ConversationChange
     }
 
     /// <summary>
-    /// Adds accounts (core spec §5.6, §4.1). While the create message is the only visible message
+    /// Adds accounts. While the create message is the only visible message
     /// the new members are merged into it (a revision of message 1); otherwise an <c>add</c>
     /// message is appended. A leaver who is re-added starts a new membership at that message.
     /// </summary>
@@ -260,7 +260,10 @@ public sealed class ConversationChange
         Joined.Add(member.AccountId);
     }
 
-    /// <summary>Removes members by someone else: a <c>kick</c> message; they lose access (core spec §5.6, §11 item 19).</summary>
+    /// <summary>
+    /// Removes members by someone else: a <c>kick</c> message; they lose access (docs/compatibility.md,
+    /// "Who sees what").
+    /// </summary>
     public void RemoveMembers(IReadOnlyCollection<Guid> accountIds)
     {
         var removed = accountIds.Distinct().Where(id => id != Viewer.AccountId && Member(id) is { IsActive: true }).ToList();
@@ -294,7 +297,7 @@ public sealed class ConversationChange
 
     /// <summary>
     /// Lets members see earlier messages, from <paramref name="fromNr"/> on: a <c>discloseV2</c>
-    /// message with <c>ref_message_nr</c> = the first disclosed message (core spec §5.10).
+    /// message with <c>ref_message_nr</c> = the first disclosed message.
     /// </summary>
     public void Disclose(IReadOnlyCollection<Guid> accountIds, long fromNr)
     {
@@ -349,7 +352,7 @@ public sealed class ConversationChange
         Viewer.IsMarkUnread = target < old;
     }
 
-    /// <summary>Alert level; becoming passive and coming back are announced in the flow (core spec §5.5).</summary>
+    /// <summary>Alert level; becoming passive and coming back are announced in the flow.</summary>
     public void SetAlertLevel(string level)
     {
         var old = Viewer.MkAlertLevel;
@@ -376,7 +379,7 @@ public sealed class ConversationChange
         Viewer.SnoozeTime = interval > 0 ? Now.ToUnixTimeSeconds() + interval : 0;
     }
 
-    /// <summary>Conversation settings; each real change is announced with its system message (core spec §5.5).</summary>
+    /// <summary>Conversation settings; each real change is announced with its system message.</summary>
     public void SetFlag(bool? value, Func<bool> get, Action<bool> set, string onType, string offType, string onText, string offText)
     {
         if (value is not { } v || v == get())

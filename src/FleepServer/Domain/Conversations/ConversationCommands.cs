@@ -4,12 +4,12 @@ using FleepServer.Http;
 namespace FleepServer.Domain.Conversations;
 
 // The commands of the conversation actions, bound as they are from the bodies of
-// api/conversation/* (core spec §5) and built by the conversation events. Limits are the event
-// catalogue's max_len (seed 001): topic 256 on create, 1024 on set_topic and store.
+// api/conversation/* and built by the conversation events. Limits are the max_len values of
+// Fleep's published event catalogue: topic 256 on create, 1024 on set_topic and store.
 // from_message_nr 0 means "not given" (FleepSharp sends 0 for an unset number).
 
 /// <summary>
-/// <c>conversation/create</c> (core spec §5.1). <c>fork_conversation_id</c> starts a new
+/// <c>conversation/create</c>. <c>fork_conversation_id</c> starts a new
 /// conversation with the members of an existing one (a dialog that needs a third person) plus the
 /// invitees; the source stays as it is.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed record CreateConversation : IFleepRequest<CreateConversation>
     public Guid? ForkConversationId { get; init; }
 }
 
-/// <summary><c>conversation/add_members</c>, <c>remove_members</c>, <c>disclose</c>, <c>disclose_all</c> (core spec §5.6, §5.10).</summary>
+/// <summary><c>conversation/add_members</c>, <c>remove_members</c>, <c>disclose</c>, <c>disclose_all</c>.</summary>
 public sealed record ChangeMembers : IFleepRequest<ChangeMembers>
 {
     public AddressList? Emails { get; init; }
@@ -39,21 +39,21 @@ public sealed record ChangeMembers : IFleepRequest<ChangeMembers>
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/set_topic</c> (core spec §5.7).</summary>
+/// <summary><c>conversation/set_topic</c>.</summary>
 public sealed record SetTopic : IFleepRequest<SetTopic>
 {
     public string? Topic { get; init; }
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/set_alerts</c> (core spec §5.7).</summary>
+/// <summary><c>conversation/set_alerts</c>.</summary>
 public sealed record SetAlerts : IFleepRequest<SetAlerts>
 {
     [Required] public string? MkAlertLevel { get; init; }
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/store</c>: every field optional, only the given ones change (core spec §5.5).</summary>
+/// <summary><c>conversation/store</c>: every field optional, only the given ones change.</summary>
 public sealed record StoreConversation : IFleepRequest<StoreConversation>
 {
     public long? ReadMessageNr { get; init; }
@@ -85,7 +85,7 @@ public sealed record StoreConversation : IFleepRequest<StoreConversation>
 }
 
 /// <summary>
-/// <c>conversation/poke</c> (core spec §5.13): <c>message_nr</c> is any number the client chooses and
+/// <c>conversation/poke</c>: <c>message_nr</c> is any number the client chooses and
 /// comes back in the poke record. <c>is_bg_poke</c> takes the same path (docs/compatibility.md).
 /// </summary>
 public sealed record PokeConversation : IFleepRequest<PokeConversation>
@@ -95,7 +95,7 @@ public sealed record PokeConversation : IFleepRequest<PokeConversation>
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/unsubscribe</c> (core spec §5.14): <c>email</c>, when given, must be the caller's own address.</summary>
+/// <summary><c>conversation/unsubscribe</c>: <c>email</c>, when given, must be the caller's own address.</summary>
 public sealed record UnsubscribeConversation : IFleepRequest<UnsubscribeConversation>
 {
     [MaxLength(1024)] public string? Email { get; init; }

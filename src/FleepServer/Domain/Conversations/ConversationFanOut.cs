@@ -18,7 +18,7 @@ namespace FleepServer.Domain.Conversations;
 /// and the caller. Each gets its own copy of the records: its header, the changed messages it may
 /// see, and, for current members, the activity records. New members and the others exchange
 /// contact records, each as the receiving viewer's view (its private names kept); sharing a new
-/// conversation brings a hidden contact back into the viewer's list. Full-privacy accounts neither send nor receive activity (core spec §9). The
+/// conversation brings a hidden contact back into the viewer's list. Full-privacy accounts neither send nor receive activity. The
 /// caller alone gets its request record. A poke goes to the current members and the caller.
 /// </summary>
 public sealed class ConversationFanOut(
@@ -118,7 +118,7 @@ public sealed record ConversationFanOutInput(
     /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
     public IReadOnlyList<LockRecord> Locks { get; init; } = [];
 
-    /// <summary>Pokes (core spec §5.13): to every current member and the caller, after the change's other records.</summary>
+    /// <summary>Pokes: to every current member and the caller, after the change's other records.</summary>
     public IReadOnlyList<PokeRecord> Pokes { get; init; } = [];
 
     /// <summary>The members whose accounts are full-privacy, when the change's lock read them; null: the fan-out reads them.</summary>

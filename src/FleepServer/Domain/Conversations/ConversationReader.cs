@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// Reads a conversation's flow for one member (core spec §5.2, §3.9): the init around the read
+/// Reads a conversation's flow for one member: the init around the read
 /// horizon, forward sync (every flow entry after F, revisions included), backward sync, and the
 /// fragment modes. Only messages the member may see are ever read (<see cref="ViewerState.Sees"/>,
 /// applied inside the SQL).
@@ -26,7 +26,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
 
     /// <summary>
     /// The account's conversation list, newest first: conversations it is in or left by itself,
-    /// not the ones it was removed from or deleted from its list (core spec §5.12).
+    /// not the ones it was removed from or deleted from its list.
     /// </summary>
     public IQueryable<Conversation> ListedConversations(Guid accountId) =>
         from m in db.ConversationMembers
@@ -71,7 +71,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
             "ic_tasks" => await TaggedAsync(view, MessageTags.IsTask, ct),
             "ic_files" => new ConvResult(view, []),
             InitModes.Full => await AroundAsync(view, view.Viewer.ReadMessageNr, HeaderMode.Full, ct),
-            // null or "forward": forward sync from F; without F the default init (core spec §0.4).
+            // null or "forward": forward sync from F; without F the default init.
             _ => anchor is { } f ? await ForwardAsync(view, f, ct) : await AroundAsync(view, view.Viewer.ReadMessageNr, HeaderMode.Full, ct),
         };
     }
@@ -202,7 +202,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
     }
 }
 
-/// <summary>Message tags (core spec §6.3).</summary>
+/// <summary>Message tags (docs/compatibility.md, "Message calls").</summary>
 public static class MessageTags
 {
     public const string Pin = "pin";

@@ -9,7 +9,7 @@ public sealed record ConversationTarget(Guid AccountId, Guid ConversationId)
 {
     public Access Access { get; init; } = Access.Write;
 
-    /// <summary>Makes the change idempotent (core spec §6.8): a repeated id answers the first result.</summary>
+    /// <summary>Makes the change idempotent: a repeated id answers the first result.</summary>
     public Guid? ClientReqId { get; init; }
 }
 
@@ -20,7 +20,7 @@ public sealed record ConversationTarget(Guid AccountId, Guid ConversationId)
 /// first result, apply the action's operations, remember the request, fan the change out to
 /// every recipient's stream, and answer with the caller's view built by that fan-out. The answer
 /// lists the changed records, or, when the call gave <c>from_message_nr</c>, every flow entry
-/// after it (core spec §5.0). Actions only say what changes.
+/// after it. Actions only say what changes.
 /// </summary>
 public sealed class ConversationWriter(
     FleepDbContext db, UnitOfWork unit, Membership membership, ConversationReader reader, ConversationFanOut fanOut, RequestLog requests,

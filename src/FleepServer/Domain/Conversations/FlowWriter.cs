@@ -8,7 +8,7 @@ namespace FleepServer.Domain.Conversations;
 /// <summary>
 /// Appends to a conversation's flow. The caller holds the conversation row locked (see
 /// <see cref="Membership.RequireAsync"/>), so taking <c>last_message_nr + 1</c> here is
-/// contiguous and commit order equals number order (core spec §4.1).
+/// contiguous and commit order equals number order (docs/conversations.md, "Numbering").
 /// </summary>
 public static class FlowWriter
 {
@@ -62,7 +62,7 @@ public static class FlowWriter
         return nr;
     }
 
-    /// <summary>The member's read horizon follows its own new message (core spec §4.2).</summary>
+    /// <summary>The member's read horizon follows its own new message.</summary>
     public static void ReadOwn(ConversationMember member, Message message)
     {
         member.ReadMessageNr = message.MessageNr;
@@ -99,7 +99,7 @@ public static class FlowWriter
     }
 }
 
-/// <summary>System message types (core spec §6.6).</summary>
+/// <summary>System message types.</summary>
 public static class SystemTypes
 {
     public const string Create = "create";

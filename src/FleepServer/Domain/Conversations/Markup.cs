@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// Turns the plain text clients send into the message XML Fleep stores and returns (core spec
-/// §6.7): <c>&lt;msg&gt;</c> holding <c>&lt;p&gt;</c> paragraphs (a blank line starts a new one,
+/// Turns the plain text clients send into the message XML Fleep stores and returns (docs/compatibility.md,
+/// "Markup"): <c>&lt;msg&gt;</c> holding <c>&lt;p&gt;</c> paragraphs (a blank line starts a new one,
 /// a single newline is <c>&lt;br/&gt;</c>), <c>&lt;pre&gt;</c> for lines between <c>:::</c> fences,
 /// <c>&lt;q&gt;</c> for lines starting with <c>&gt;</c>, <c>&lt;hr/&gt;</c> for a <c>---</c> line;
 /// inline <c>&lt;b&gt;</c> (*text*), <c>&lt;i&gt;</c> (_text_), links (URLs, bare www. → http://,

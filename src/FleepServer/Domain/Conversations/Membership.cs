@@ -36,11 +36,11 @@ public sealed record ConversationLock(
 }
 
 /// <summary>
-/// The one place that decides who may use a conversation (design §3.4). An unknown id, an account
+/// The one place that decides who may use a conversation. An unknown id, an account
 /// that never was a member and an account removed by someone else all get the same
 /// <c>not_found</c> error, so a conversation's existence is not revealed. An account that left by
 /// itself may still read what it saw; changes get 431 "Member has left the conversation", as the
-/// live server answered (core spec §5.0, §6.5).
+/// live server answered (docs/compatibility.md, "Errors").
 /// </summary>
 public sealed class Membership(FleepDbContext db)
 {

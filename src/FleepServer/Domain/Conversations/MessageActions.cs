@@ -5,11 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// The message actions of api/message/* (core spec §6): post, edit, delete, tag changes and read
+/// The message actions of api/message/*: post, edit, delete, tag changes and read
 /// horizons. Each locks the conversation through the <see cref="ConversationWriter"/>, applies the
 /// rules of <see cref="MessageStateChanges"/> to the message and makes one revision of whatever
 /// changed. A call with a <c>client_req_id</c> that this account already used is not applied
-/// again: it answers with the original message (core spec §6.8), whatever the retry's body says.
+/// again: it answers with the original message, whatever the retry's body says.
 /// </summary>
 public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader)
 {
@@ -46,7 +46,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             throw FleepErrors.InvalidField("section_id", "the To Do or Archived section of this conversation");
         }
 
-        // One store call is one revision, whatever it changes (core spec §4.1: pin + edit → one flow entry).
+        // One store call is one revision, whatever it changes (pin + edit → one flow entry).
         return ChangeWithAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, async (change, message) =>
         {
             var rules = Rules(change);
@@ -101,7 +101,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
 
     /// <summary>
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
-    /// member may delete (the live server allowed deleting someone else's message, core spec §6.2).
+    /// member may delete (the live server allowed deleting someone else's message).
     /// </summary>
     public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, DeleteMessage r, CancellationToken ct)
     {
@@ -122,7 +122,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     }
 
     /// <summary>
-    /// The legacy pin calls (core spec §6.10), mapped to the tag changes of message/store: pin,
+    /// The legacy pin calls, mapped to the tag changes of message/store: pin,
     /// unpin, and repin (a new <c>pin_weight</c> for a pinned message).
     /// </summary>
     public Task<ConvResult> PinAsync(Guid accountId, Guid conversationId, PinMessage r, string action, CancellationToken ct)
@@ -150,7 +150,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
 
     /// <summary>
     /// message/copy: posts the message's content as a new message of the caller in
-    /// <c>to_conv_id</c> (core spec §6.9). The caller must see the message and be a member of the
+    /// <c>to_conv_id</c>. The caller must see the message and be a member of the
     /// target; a deleted (or system) message cannot be copied (431).
     /// </summary>
     public async Task<ConvResult> CopyAsync(Guid accountId, Guid conversationId, CopyMessage r, CancellationToken ct)
@@ -181,7 +181,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         }, ct);
     }
 
-    /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards (core spec §6.5).</summary>
+    /// <summary>Moves the caller's read horizon forward to <c>message_nr</c>; never backwards.</summary>
     public Task<ConvResult> MarkReadAsync(Guid accountId, Guid conversationId, MarkMessageRead r, CancellationToken ct) =>
         writer.ChangeAsync(new(accountId, conversationId), (change, token) =>
         {

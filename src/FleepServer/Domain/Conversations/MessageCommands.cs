@@ -3,12 +3,12 @@ using FleepServer.Http;
 
 namespace FleepServer.Domain.Conversations;
 
-// The commands of the message actions, bound as they are from the bodies of api/message/* (core
-// spec §6) and built by the message events. The body limit is the catalogue's 307200. Attachment
+// The commands of the message actions, bound as they are from the bodies of api/message/* and
+// built by the message events. The body limit is the catalogue's 307200. Attachment
 // lists are bound so that a non-empty one is refused rather than silently dropped: files are not
 // served yet.
 
-/// <summary><c>message/send</c> (core spec §6.1).</summary>
+/// <summary><c>message/send</c>.</summary>
 public sealed record SendMessage : IFleepRequest<SendMessage>
 {
     [MaxLength(Limits.MessageBody)] public string? Message { get; init; }
@@ -24,8 +24,8 @@ public sealed record SendMessage : IFleepRequest<SendMessage>
 }
 
 /// <summary>
-/// <c>message/store</c>: without message_nr a new message, with it a change (core spec §6.2).
-/// Server additions shared with api/event/store (docs/compatibility.md, "Events: message"):
+/// <c>message/store</c>: without message_nr a new message, with it a change.
+/// Server additions shared with api/event/store (docs/compatibility.md, "Message events"):
 /// <c>is_spam</c>, <c>section_id</c> / <c>task_weight</c> (a task's place on the taskboard),
 /// <c>reply_to_message_nr</c> (a new message's <c>ref_message_nr</c>), and the tags <c>plain</c>
 /// and <c>unarchive</c>.
@@ -52,7 +52,7 @@ public sealed record StoreMessage : IFleepRequest<StoreMessage>
     public long? ReplyToMessageNr { get; init; }
 }
 
-/// <summary><c>message/edit</c> (core spec §6.4).</summary>
+/// <summary><c>message/edit</c>.</summary>
 public sealed record EditMessage : IFleepRequest<EditMessage>
 {
     [Required] public long? MessageNr { get; init; }
@@ -63,7 +63,7 @@ public sealed record EditMessage : IFleepRequest<EditMessage>
     public List<string>? Attachments { get; init; }
 }
 
-/// <summary><c>message/delete</c> (core spec §6.4).</summary>
+/// <summary><c>message/delete</c>.</summary>
 public sealed record DeleteMessage : IFleepRequest<DeleteMessage>
 {
     [Required] public long? MessageNr { get; init; }
@@ -72,14 +72,14 @@ public sealed record DeleteMessage : IFleepRequest<DeleteMessage>
     public Guid? ClientReqId { get; init; }
 }
 
-/// <summary><c>message/mark_read</c> and <c>mark_unread</c> (core spec §6.5).</summary>
+/// <summary><c>message/mark_read</c> and <c>mark_unread</c>.</summary>
 public sealed record MarkMessageRead : IFleepRequest<MarkMessageRead>
 {
     [Required] public long? MessageNr { get; init; }
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>message/copy</c> (core spec §6.9).</summary>
+/// <summary><c>message/copy</c>.</summary>
 public sealed record CopyMessage : IFleepRequest<CopyMessage>
 {
     [Required] public long? MessageNr { get; init; }
@@ -88,7 +88,7 @@ public sealed record CopyMessage : IFleepRequest<CopyMessage>
     public Guid? ClientReqId { get; init; }
 }
 
-/// <summary>Legacy <c>message/pin</c>, <c>unpin</c> and <c>repin</c> (core spec §6.10): the message by message_nr or pin_message_nr.</summary>
+/// <summary>Legacy <c>message/pin</c>, <c>unpin</c> and <c>repin</c>: the message by message_nr or pin_message_nr.</summary>
 public sealed record PinMessage : IFleepRequest<PinMessage>
 {
     public long? MessageNr { get; init; }

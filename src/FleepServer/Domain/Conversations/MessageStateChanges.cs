@@ -5,7 +5,7 @@ namespace FleepServer.Domain.Conversations;
 
 /// <summary>
 /// The state rules of a message, applied by one member (<see cref="ViewerId"/>) at one moment
-/// (<see cref="Now"/>) (core spec §6.2, §6.3): tag transitions, edits, reactions, spam, the url
+/// (<see cref="Now"/>): tag transitions, edits, reactions, spam, the url
 /// preview flag and a task's place on the taskboard. Each change works on the message alone, with
 /// no database, and answers whether it changed anything; the caller turns a change into one
 /// revision. System messages refuse every change (431 invalid_edit); a deleted message stays
@@ -80,7 +80,7 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
     }
 
     /// <summary>
-    /// State changes through tags (core spec §6.3): pin, unpin, is_todo, is_done, is_archived,
+    /// State changes through tags: pin, unpin, is_todo, is_done, is_archived,
     /// is_deleted, and this server's <c>plain</c> (back to a plain message) and <c>unarchive</c>.
     /// A message that becomes a task joins the To Do section at <paramref name="taskWeight"/> (the
     /// end of the board); archiving a task moves it to the Archived section, archiving a pin unpins it.

@@ -37,7 +37,7 @@ public sealed class PenSchedule
 }
 
 /// <summary>
-/// Ends writing pens that ran out (core spec §9: a pen lasts 30 s unless renewed) and tells the
+/// Ends writing pens that ran out (a pen lasts 30 s unless renewed) and tells the
 /// other members, as an <c>activity</c> record with <c>is_writing: false</c>, so clients need no
 /// timer of their own. It checks every <see cref="TickInterval"/> whether a pen set here is due,
 /// and sweeps every <see cref="FullSweepInterval"/> regardless (pens of a process that stopped).

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// Processed <c>client_req_id</c>s (core spec §6.8): unique per (account, id), written in the same
+/// Processed <c>client_req_id</c>s: unique per (account, id), written in the same
 /// transaction as the change. The change's lock reads the earlier request once it holds the
 /// conversation lock (so a concurrent retry waits and then finds the original), and
 /// <see cref="AnswerAsync"/> answers with it. The same id raced into another

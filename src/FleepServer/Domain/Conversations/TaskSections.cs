@@ -4,9 +4,9 @@ using System.Text;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// The taskboard sections of a conversation (peripheral spec §12). This server has exactly the two
-/// every Fleep conversation starts with, To Do and Archived; they are not stored but derived from
-/// the conversation id, so every member and every call names them alike. A task's
+/// The taskboard sections of a conversation (docs/compatibility.md, "Message events"). This server
+/// has exactly the two every Fleep conversation starts with, To Do and Archived; they are not stored
+/// but derived from the conversation id, so every member and every call names them alike. A task's
 /// <c>section_id</c> is To Do unless it is archived (tag is_archived), then Archived; inside a
 /// section tasks run by ascending <c>task_weight</c>, the first task getting <see cref="WeightStep"/>.
 /// </summary>

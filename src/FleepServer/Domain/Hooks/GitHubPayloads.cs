@@ -5,8 +5,8 @@ using Json = FleepServer.Domain.Hooks.HookPayloads.Json;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// <c>github</c> hooks (peripheral spec §8.6): a GitHub repository or organisation webhook, the
-/// event named by the <c>X-GitHub-Event</c> header, as one readable message from the sender
+/// <c>github</c> hooks (docs/hooks.md, "Typed hooks"): a GitHub repository or organisation webhook,
+/// the event named by the <c>X-GitHub-Event</c> header, as one readable message from the sender
 /// <c>GitHub</c>. <c>push</c> lists its commits (short sha linked to the commit, first line of the
 /// message, author); <c>pull_request</c> and <c>issues</c> say who did what to which number, with
 /// the title and the link; <c>ping</c> (sent when the webhook is set up) posts a short

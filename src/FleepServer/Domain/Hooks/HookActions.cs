@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// Hook management (peripheral spec §7): create, configure, drop and list the hooks of a
-/// conversation. Any member may create a hook, rename it or drop it; only its owner changes
-/// where it delivers (the outgoing fields are the owner's alone to see). Each change is a
-/// conversation change (<see cref="ConversationWriter"/>), so the hook record reaches every
-/// current member with the change, the URL only its owner (docs/hooks.md).
+/// Hook management (docs/hooks.md, "Management and import"): create, configure, drop and list the
+/// hooks of a conversation. Any member may create a hook, rename it or drop it; only its owner
+/// changes where it delivers (the outgoing fields are the owner's alone to see). Each change is a
+/// conversation change (<see cref="ConversationWriter"/>), so the hook record reaches every current
+/// member with the change, the URL only its owner (docs/hooks.md).
 /// </summary>
 public sealed class HookActions(
     FleepDbContext db, ConversationWriter writer, Membership membership, HookTokens tokens, IHttpContextAccessor http)

@@ -9,9 +9,9 @@ using FleepServer.Http;
 namespace FleepServer.Domain.Hooks;
 
 // The commands of the hook calls, bound from the bodies of api/conversation/*_hook and
-// api/conversation/import (peripheral spec §7), and built by the /hook/<token> endpoint.
+// api/conversation/import, and built by the /hook/<token> endpoint.
 
-/// <summary><c>conversation/create_hook</c> (peripheral spec §7.1).</summary>
+/// <summary><c>conversation/create_hook</c>.</summary>
 public sealed record CreateHook : IFleepRequest<CreateHook>
 {
     [MaxLength(1024)] public string? HookName { get; init; }
@@ -26,7 +26,7 @@ public sealed record CreateHook : IFleepRequest<CreateHook>
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/configure_hook</c> (peripheral spec §7.2): only the given fields change.</summary>
+/// <summary><c>conversation/configure_hook</c>: only the given fields change.</summary>
 public sealed record ConfigureHook : IFleepRequest<ConfigureHook>
 {
     [Required, MaxLength(32)] public string? HookKey { get; init; }
@@ -36,14 +36,14 @@ public sealed record ConfigureHook : IFleepRequest<ConfigureHook>
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/drop_hook</c> (peripheral spec §7.3).</summary>
+/// <summary><c>conversation/drop_hook</c>.</summary>
 public sealed record DropHook : IFleepRequest<DropHook>
 {
     [Required, MaxLength(32)] public string? HookKey { get; init; }
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary><c>conversation/import</c> (peripheral spec §7.5): messages imported through the hook <c>hook_id</c>.</summary>
+/// <summary><c>conversation/import</c>: messages imported through the hook <c>hook_id</c>.</summary>
 public sealed record ImportMessages : IFleepRequest<ImportMessages>
 {
     [Required] public Guid? HookId { get; init; }
@@ -51,7 +51,7 @@ public sealed record ImportMessages : IFleepRequest<ImportMessages>
     public long? FromMessageNr { get; init; }
 }
 
-/// <summary>One message of an import batch (peripheral spec §8.5).</summary>
+/// <summary>One message of an import batch.</summary>
 public sealed record ImportedMessage : IFleepRequestPart
 {
     [MaxLength(1024)] public string? MessageKey { get; init; }

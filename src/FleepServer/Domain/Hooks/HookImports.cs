@@ -6,11 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// conversation/import (peripheral spec §7.5): the authenticated way to feed an import batch
-/// through one of the conversation's hooks. The caller must be a current member; the messages
-/// are the hook's (its owner's, with its hook_key), exactly as if the batch had been posted to
-/// its URL (§8.5), and the answer is the caller's view. The whole call is one conversation
-/// change: membership, the hook and its owner are checked under the conversation's lock.
+/// conversation/import: the authenticated way to feed an import batch through one of the
+/// conversation's hooks. The caller must be a current member; the messages are the hook's (its
+/// owner's, with its hook_key), exactly as if the batch had been posted to its URL, and the
+/// answer is the caller's view. The whole call is one conversation change: membership, the hook
+/// and its owner are checked under the conversation's lock.
 /// </summary>
 public sealed class HookImports(FleepDbContext db, ConversationWriter writer, HookPosts posts)
 {

@@ -20,8 +20,8 @@ public sealed record HookPayload(ReadOnlyMemory<byte> Body, string? ContentType)
 }
 
 /// <summary>
-/// Turns the body of a <c>/hook/&lt;token&gt;</c> post into the messages to post (peripheral spec
-/// §8.3, §8.5, §8.6), or refuses it with a Fleep 400. Pure: no I/O, no clock, no database.
+/// Turns the body of a <c>/hook/&lt;token&gt;</c> post into the messages to post (docs/hooks.md,
+/// "Incoming posts"), or refuses it with a Fleep 400. Pure: no I/O, no clock, no database.
 /// Plain hooks try, in order: a JSON object; a JSON-like object in single quotes (netdata); the
 /// form or multipart fields by Content-Type; the whole body as the message text. <c>user</c> and
 /// <c>sender_name</c> both name the sender; blank means none (docs/hooks.md "Incoming posts").
@@ -51,7 +51,7 @@ public static class HookPayloads
         return messages;
     }
 
-    /// <summary>Import entries (§8.5) as messages, in order.</summary>
+    /// <summary>Import entries as messages, in order.</summary>
     public static IReadOnlyList<HookMessage> Imported(IReadOnlyList<ImportedMessage> entries) =>
         entries.Select(e => new HookMessage(e.Message ?? "")
         {

@@ -7,12 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// Messages that come in through a hook (peripheral spec §8): found by the URL token, posted as
-/// normal text messages of the hook's owner marked with <c>hook_key</c> and the given
-/// <c>sender_name</c>, in one conversation change per call: a batch is written whole or not at
-/// all. Imports keep each message's <c>posted_time</c>, and a <c>message_key</c> the hook imported
-/// before is skipped, so a batch imported twice adds nothing (§8.5). The check for earlier keys
-/// runs under the conversation's row lock, so two copies of one batch arriving together add it once.
+/// Messages that come in through a hook (docs/hooks.md, "Incoming posts"): found by the URL token,
+/// posted as normal text messages of the hook's owner marked with <c>hook_key</c> and the given
+/// <c>sender_name</c>, in one conversation change per call: a batch is written whole or not at all.
+/// Imports keep each message's <c>posted_time</c>, and a <c>message_key</c> the hook imported
+/// before is skipped, so a batch imported twice adds nothing. The check for earlier keys runs under
+/// the conversation's row lock, so two copies of one batch arriving together add it once.
 /// </summary>
 public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
 {

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Options;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// The secret of a hook URL (<c>/hook/&lt;token&gt;</c>, peripheral spec §8.1). The token is
-/// the first 128 bits of HMAC-SHA256(server hook key, hook id), written as 22 characters of
-/// unpadded base64url like Fleep's. The database keeps only SHA-256(token), to find the hook a
-/// post names; the owner's <c>hook_url</c> is derived again from the key, which lives outside
-/// the database (<c>Fleep:Hooks:TokenKey</c> or its key file), so a copy of the database alone
-/// does not give a working URL (docs/hooks.md).
+/// The secret of a hook URL (<c>/hook/&lt;token&gt;</c>; docs/hooks.md, "The hook and its URL").
+/// The token is the first 128 bits of HMAC-SHA256(server hook key, hook id), written as 22
+/// characters of unpadded base64url like Fleep's. The database keeps only SHA-256(token), to find
+/// the hook a post names; the owner's <c>hook_url</c> is derived again from the key, which lives
+/// outside the database (<c>Fleep:Hooks:TokenKey</c> or its key file), so a copy of the database
+/// alone does not give a working URL (docs/hooks.md).
 /// </summary>
 public sealed class HookTokens
 {

@@ -140,8 +140,9 @@ public sealed class OutgoingDelivery(
     }
 
     /// <summary>
-    /// The peripheral spec §9 body for one message, as the hook's owner sees it; null when the owner
-    /// may not see it any more (left the conversation) or the message is gone: such items are skipped.
+    /// The payload for one message (docs/hooks.md, "The payload"), as the hook's owner sees it;
+    /// null when the owner may not see it any more (left the conversation) or the message is gone:
+    /// such items are skipped.
     /// </summary>
     private async Task<byte[]?> PayloadAsync(Hook hook, HookDelivery item, CancellationToken ct)
     {
@@ -234,7 +235,7 @@ public sealed class OutgoingDelivery(
 
 internal sealed record Failures(int OutgoingFailures);
 
-/// <summary>The body POSTed to an outgoing URL (peripheral spec §9).</summary>
+/// <summary>The body POSTed to an outgoing URL (docs/hooks.md, "The payload").</summary>
 public sealed record OutgoingPayload
 {
     public required string ReplyUrl { get; init; }

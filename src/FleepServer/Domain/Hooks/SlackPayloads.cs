@@ -6,9 +6,9 @@ using Json = FleepServer.Domain.Hooks.HookPayloads.Json;
 namespace FleepServer.Domain.Hooks;
 
 /// <summary>
-/// <c>slack</c> hooks (peripheral spec §8.6): Slack's incoming-webhook message — <c>text</c>,
-/// <c>username</c> (the sender name) and <c>attachments</c> — as one Fleep message. Slack's
-/// <c>&lt;url|label&gt;</c> links become Fleep's <c>url&lt;&lt;label&gt;&gt;</c>, its
+/// <c>slack</c> hooks (docs/hooks.md, "Typed hooks"): Slack's incoming-webhook message —
+/// <c>text</c>, <c>username</c> (the sender name) and <c>attachments</c> — as one Fleep message.
+/// Slack's <c>&lt;url|label&gt;</c> links become Fleep's <c>url&lt;&lt;label&gt;&gt;</c>, its
 /// <c>```</c> blocks Fleep's <c>:::</c> blocks, its entity escapes plain characters. Each
 /// attachment is a paragraph: pretext, the title (linked when it has <c>title_link</c>) in bold,
 /// the text, and a <c>*title*: value</c> line per field; <c>fallback</c> only when it has none of

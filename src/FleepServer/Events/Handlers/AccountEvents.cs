@@ -7,7 +7,7 @@ using FleepServer.Records;
 namespace FleepServer.Events.Handlers;
 
 /// <summary>
-/// The <c>urn:fleep:client:account:*</c> events (core spec §8.2-8.3, peripheral spec §15, §18.2).
+/// The <c>urn:fleep:client:account:*</c> events (docs/compatibility.md, "Account events").
 /// Settings are <c>account/configure</c> with the one field they change; every one answers the
 /// caller's own contact record with <c>identifier.account_id</c>, and the same record reaches the
 /// owner's stream (co-members' streams too when a field they see changed).

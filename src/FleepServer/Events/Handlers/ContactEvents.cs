@@ -5,7 +5,7 @@ using FleepServer.Records;
 namespace FleepServer.Events.Handlers;
 
 /// <summary>
-/// The <c>urn:fleep:client:contact:*</c> events (peripheral spec §2.10, core spec §8.3), each the
+/// The <c>urn:fleep:client:contact:*</c> events (docs/compatibility.md, "Contact events"), each the
 /// <see cref="ContactActions"/> operation of its contact call. They answer the contact records as
 /// the caller sees them, with <c>identifier.account_id</c> naming the contact (the caller's own
 /// account for list-wide events); <c>get_dialog</c> also names the dialog's <c>conversation_id</c>.

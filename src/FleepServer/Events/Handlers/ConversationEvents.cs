@@ -4,10 +4,11 @@ using FleepServer.Domain.Conversations;
 namespace FleepServer.Events.Handlers;
 
 /// <summary>
-/// The <c>urn:fleep:client:conv:*</c> events (core spec §8.3), each one the domain action of its
-/// classic api/conversation call. Settings events are <c>conversation/store</c> with the one field
-/// they change, so an event and a store of the same field cannot behave differently; they carry
-/// the event's client_req_id, which makes a retried event answer its first result.
+/// The <c>urn:fleep:client:conv:*</c> events (docs/compatibility.md, "Conversation events"), each
+/// one the domain action of its classic api/conversation call. Settings events are
+/// <c>conversation/store</c> with the one field they change, so an event and a store of the same
+/// field cannot behave differently; they carry the event's client_req_id, which makes a retried
+/// event answer its first result.
 /// </summary>
 public static class ConversationEvents
 {

@@ -3,13 +3,13 @@ using FleepServer.Domain.Conversations;
 namespace FleepServer.Events.Handlers;
 
 /// <summary>
-/// The <c>urn:fleep:client:message:*</c> events (core spec §8.3 "message:", peripheral spec §12).
+/// The <c>urn:fleep:client:message:*</c> events.
 /// Each builds the request of its classic api/message (or api/conversation) call and runs the same
 /// domain action, so an event and its endpoint cannot drift apart; the event's client_req_id is the
 /// request's, which makes a repeated event answer with the original message. Attachment lists are
 /// refused while files are not served (<c>delete_attachments</c> / <c>edit_attachments</c> are
 /// registered as waiting for files in <see cref="EventHandlers"/>). docs/compatibility.md,
-/// "Events: message", lists the choices.
+/// "Message events", lists the choices.
 /// </summary>
 public static class MessageEvents
 {
@@ -62,7 +62,7 @@ public static class MessageEvents
                     MessageNr = MessageNr(p), FromMessageNr = From(p), ClientReqId = c.ClientReqId,
                 }, ct)))
 
-            // States (core spec §6.3) through message/store tags.
+            // States through message/store tags.
             .On("message:set_plain", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Plain] }, ct))
             .On("message:set_pinned", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Pin] }, ct))
             .On("message:set_unpinned", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), Tags = [MessageTags.Unpin] }, ct))
