@@ -52,6 +52,9 @@ public sealed class FleepStandIn : IAsyncDisposable
     /// <summary>The server's services, for a test that needs to look deeper.</summary>
     public IServiceProvider Services => app.Services;
 
+    /// <summary>The stand-in's own folder (the server's content root); deleted on dispose.</summary>
+    internal string Folder => folder;
+
     /// <summary>Where this stand-in's databases come from (a private cluster's folder, or a server's address).</summary>
     public string DatabaseSource => databases.Source;
 

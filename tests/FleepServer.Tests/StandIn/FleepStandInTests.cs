@@ -68,3 +68,58 @@ public sealed class FleepStandInTests(PostgresServer postgres)
         Assert.Equal(404, call.StatusCode);
     }
 }
+
+/// <summary>
+/// Start-up cost and clean-up of stand-ins started one after another, as a test suite with a
+/// stand-in per test class does. The PostgreSQL side is already up (the suite's own source); the
+/// first stand-in of the process also pays for loading and compiling the server, the 20 after it
+/// for a template clone and a server each. It runs alone (after the parallel classes), so the
+/// times it prints are not those of a machine busy with other tests.
+/// </summary>
+[Collection(nameof(RunsAlone))]
+public sealed class FleepStandInLifecycleTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    private const int Count = 20;
+
+    [Fact]
+    public async Task Twenty_stand_ins_in_a_row_start_within_two_seconds_each_and_leave_nothing_behind()
+    {
+        Assert.NotEmpty(postgres.Source);
+        var times = new List<TimeSpan>();
+        var databases = new List<string>();
+        var folders = new List<string>();
+        var admin = "";
+        var first = Stopwatch.StartNew();
+        await (await FleepStandIn.StartAsync()).DisposeAsync();
+        var firstTime = first.Elapsed;
+        for (var i = 0; i < Count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await using var fleep = await FleepStandIn.StartAsync();
+            times.Add(clock.Elapsed);
+            databases.Add(new Npgsql.NpgsqlConnectionStringBuilder(fleep.ConnectionString).Database!);
+            folders.Add(fleep.Folder);
+            admin = new Npgsql.NpgsqlConnectionStringBuilder(fleep.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+            using var someone = await fleep.CreateAccountAsync($"user{i}@example.org");
+            Assert.NotNull(someone.Ticket);
+        }
+
+        Assert.Equal(Count, times.Count);
+        var sorted = times.Order().ToList();
+        output.WriteLine($"stand-in start: first {firstTime.TotalMilliseconds:0} ms, then median of {Count} " +
+            $"{sorted[Count / 2].TotalMilliseconds:0} ms, slowest {sorted[^1].TotalMilliseconds:0} ms");
+        Assert.All(times, t => Assert.True(t < TimeSpan.FromSeconds(2), $"a stand-in took {t.TotalMilliseconds:0} ms to start"));
+
+        Assert.Equal(Count, folders.Count);
+        Assert.All(folders, f => Assert.False(Directory.Exists(f), $"{f} is left behind"));
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = ANY(@names)", connection);
+        command.Parameters.AddWithValue("names", databases.ToArray());
+        Assert.Equal(0L, await command.ExecuteScalarAsync());
+    }
+}
+
+/// <summary>Test classes that measure time run one at a time, after the parallel ones.</summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class RunsAlone;
