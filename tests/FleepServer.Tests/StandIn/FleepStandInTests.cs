@@ -67,6 +67,71 @@ public sealed class FleepStandInTests(PostgresServer postgres)
         Assert.EndsWith("/nowhere", call.Url);
         Assert.Equal(404, call.StatusCode);
     }
+
+    [Fact]
+    public async Task Reset_empties_the_data_and_ends_every_session()
+    {
+        await using var fleep = await FleepStandIn.StartAsync();
+        using var alice = await fleep.CreateAccountAsync("alice@example.org");
+        var conversationId = await alice.CreateConversationAsync("Before the reset");
+        await alice.SendAsync(conversationId, "gone soon");
+
+        await fleep.ResetAsync();
+
+        var refused = await Assert.ThrowsAsync<FleepApiException>(() => alice.PostAsync("api/account/sync"));
+        Assert.Equal("not_authenticated", refused.ErrorId);
+        Assert.Empty(await fleep.MessagesAsync(conversationId));
+        // The same address is free again, and the server works as before.
+        using var again = await fleep.CreateAccountAsync("alice@example.org");
+        Assert.NotEqual(alice.AccountId, again.AccountId);
+        var fresh = await again.CreateConversationAsync("After the reset");
+        Assert.Equal(fresh.Length, conversationId.Length);
+    }
+
+    [Fact]
+    public async Task The_clock_moves_sessions_towards_their_expiry()
+    {
+        await using var fleep = await FleepStandIn.StartAsync();
+        using var alice = await fleep.CreateAccountAsync("alice@example.org");
+        await alice.PostAsync("api/account/sync");
+
+        // A session not remembered lasts one day (Fleep:Login:SessionLifetime).
+        var before = fleep.Clock.GetUtcNow();
+        var after = fleep.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.True(after - before >= TimeSpan.FromDays(2));
+
+        var refused = await Assert.ThrowsAsync<FleepApiException>(() => alice.PostAsync("api/account/sync"));
+        Assert.Equal(401, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Accounts_made_at_once_are_all_made_and_one_address_only_once()
+    {
+        await using var fleep = await FleepStandIn.StartAsync();
+        var distinct = Enumerable.Range(0, 16).Select(i => fleep.CreateAccountAsync($"member{i}@example.org")).ToList();
+        var same = Enumerable.Range(0, 4).Select(_ => Attempt(() => fleep.CreateAccountAsync("twice@example.org"))).ToList();
+
+        var made = await Task.WhenAll(distinct);
+        var raced = await Task.WhenAll(same);
+
+        Assert.Equal(16, made.Length);
+        Assert.Equal(16, made.Select(c => c.AccountId).Distinct().Count());
+        Assert.Equal(4, raced.Length);
+        Assert.Single(raced, r => r.Error is null);
+        Assert.All(raced.Where(r => r.Error is not null), r => Assert.Equal("email_taken", r.Error!.ErrorId));
+    }
+
+    private static async Task<(FleepClient? Client, FleepApiException? Error)> Attempt(Func<Task<FleepClient>> create)
+    {
+        try
+        {
+            return (await create(), null);
+        }
+        catch (FleepApiException e)
+        {
+            return (null, e);
+        }
+    }
 }
 
 /// <summary>
