@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FleepServer.Tests.Infrastructure;
 
 namespace FleepServer.Tests.Operations;
 
@@ -13,7 +14,7 @@ public sealed class ComposeFileTests
     [Fact]
     public async Task Compose_file_is_valid_and_declares_the_services_volume_and_port()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         if (await FindComposeToolAsync() is not (var fileName, var prefix))
         {
             Assert.Fail("No compose tool found: install the Debian package docker-compose (apt-get install docker-compose) " +
@@ -50,18 +51,6 @@ public sealed class ComposeFileTests
     }
 
     /// <summary>The folder holding FleepServer.sln, found by walking up from the test binaries.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FleepServer.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FleepServer.sln above {AppContext.BaseDirectory}.");
-    }
 
     /// <summary>The Compose v2 plugin (<c>docker compose</c>) if it answers, else <c>docker-compose</c> on PATH.</summary>
     private static async Task<(string FileName, string[] Prefix)?> FindComposeToolAsync()
