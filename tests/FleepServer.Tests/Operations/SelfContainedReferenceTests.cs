@@ -1,4 +1,5 @@
 using FleepServer.Tests.Infrastructure;
+
 namespace FleepServer.Tests.Operations;
 
 /// <summary>
