@@ -48,17 +48,21 @@ public static class ApiReference
         }
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference(PagePath, options => options
-                .WithTitle("FleepServer API")
-                // The page's relative addresses (its script) resolve under /docs/ at /docs/v1 and /docs/v1/ alike.
-                .AddHeadContent($"<base href=\"{PagePath}/\" />")
-                .WithOpenApiRoutePattern(DocumentPath)
-                // Nothing from elsewhere: the page's script comes from this server, and it loads no
-                // web fonts, reports nothing and offers no hosted assistants.
-                .DisableDefaultFonts()
-                .DisableTelemetry()
-                .DisableAgent()
-                .DisableMcp())
+        app.MapScalarApiReference(PagePath, options =>
+            {
+                options
+                    .WithTitle("FleepServer API")
+                    // The page's relative addresses (its script) resolve under /docs/ at /docs/v1 and /docs/v1/ alike.
+                    .AddHeadContent($"<base href=\"{PagePath}/\" />")
+                    .WithOpenApiRoutePattern(DocumentPath)
+                    // Nothing from elsewhere: the page's script comes from this server, and it loads no
+                    // web fonts, reports nothing and offers no hosted services (assistant, SDKs, sharing).
+                    .DisableDefaultFonts()
+                    .DisableTelemetry()
+                    .DisableAgent()
+                    .DisableMcp();
+                options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            })
             .AllowAnonymous();
 
         // The reference sends a bare /docs to /docs/, and the server drops trailing slashes before
@@ -141,8 +145,8 @@ public static class ApiReference
     private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (metadata.OfType<MethodInfo>().FirstOrDefault() is { } handler &&
-            handler.GetParameters().Select(p => p.ParameterType).FirstOrDefault(IsRequestType) is { } requestType)
+        var handler = metadata.OfType<MethodInfo>().FirstOrDefault();
+        if (handler?.GetParameters().Select(p => p.ParameterType).FirstOrDefault(IsRequestType) is { } requestType)
         {
             operation.RequestBody = new OpenApiRequestBody
             {
@@ -156,6 +160,19 @@ public static class ApiReference
         // The contract comment is too long for a title: it becomes the description, the call's name the summary.
         operation.Description = string.Join("\n\n", new[] { operation.Summary, operation.Description }.Where(text => !string.IsNullOrWhiteSpace(text)));
         operation.Summary = context.Description.RelativePath is { } path ? ShortName(path) : operation.Summary;
+
+        // Grouped as the source groups them: AccountApi's calls under "Account".
+        if (handler?.DeclaringType?.Name is { } area && context.Document is { } doc)
+        {
+            var tag = area.EndsWith("Api", StringComparison.Ordinal) ? area[..^"Api".Length] : area;
+            doc.Tags ??= new HashSet<OpenApiTag>();
+            if (!doc.Tags.Any(t => t.Name == tag))
+            {
+                doc.Tags.Add(new OpenApiTag { Name = tag });
+            }
+
+            operation.Tags = new HashSet<OpenApiTagReference> { new(tag, doc) };
+        }
 
         if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any() && context.Document is { } document)
         {
@@ -218,13 +235,18 @@ public static class ApiReference
 
         document.AddComponent(ErrorSchema, await context.GetOrCreateSchemaAsync(typeof(ErrorBody), null, ct));
 
-        document.Tags ??= new HashSet<OpenApiTag>();
-        document.Tags.Add(new OpenApiTag { Name = HealthTag, Description = "Probes for load balancers and orchestrators; plain text, no session." });
         document.Paths ??= [];
         document.Paths["/health"] = HealthProbe(document, "health",
             "Liveness: `Healthy` while the process serves requests; the database is not asked.", canFail: false);
         document.Paths["/health/ready"] = HealthProbe(document, "health/ready",
             "Readiness: `Healthy` when the database answers, else 503 `Unhealthy`.", canFail: true);
+
+        // The groups in alphabetical order, the probes last; only the groups operations name.
+        var used = document.Paths.Values.SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(operation => operation.Tags ?? new HashSet<OpenApiTagReference>()).Select(tag => tag.Name).ToHashSet();
+        var groups = (document.Tags ?? new HashSet<OpenApiTag>()).Where(tag => tag.Name != HealthTag && used.Contains(tag.Name)).OrderBy(tag => tag.Name, StringComparer.Ordinal).ToList();
+        groups.Add(new OpenApiTag { Name = HealthTag, Description = "Probes for load balancers and orchestrators; plain text, no session." });
+        document.Tags = new HashSet<OpenApiTag>(groups);
     }
 
     private static OpenApiPathItem HealthProbe(OpenApiDocument document, string name, string description, bool canFail)
