@@ -11,6 +11,7 @@ public sealed class FleepOptions
     public EmbeddedDatabaseOptions EmbeddedDatabase { get; set; } = new();
     public PollOptions Poll { get; set; } = new();
     public HookOptions Hooks { get; set; } = new();
+    public ApiReferenceOptions ApiReference { get; set; } = new();
 
     /// <summary>
     /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
@@ -142,4 +143,13 @@ public sealed class OutgoingHookOptions
     /// production: a hook must not reach into the server's own network.
     /// </summary>
     public bool AllowPrivateAddresses { get; set; }
+}
+
+public sealed class ApiReferenceOptions
+{
+    /// <summary>
+    /// Serves the OpenAPI document (<c>/openapi/v1.json</c>) and the reference page built from it
+    /// (<c>/docs</c>). Unset: served in the Development environment only.
+    /// </summary>
+    public bool? Enabled { get; set; }
 }

@@ -39,7 +39,7 @@ public static class AccountApi
     /// mk_account_status}. Fleep mailed a confirmation; this server has no mailer, so the account
     /// is active at once. Refused with 431 while registration is closed.
     /// </summary>
-    private static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, CancellationToken ct)
+    internal static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, CancellationToken ct)
     {
         var account = await registration.RegisterAsync(request.Email, request.Password, request.DisplayName, ct);
         return new RegisterResponse(account.Id, account.DisplayName, account.Status);
@@ -50,7 +50,7 @@ public static class AccountApi
     /// profiles: [own contact]} with the <c>token_id</c> cookie as the first Set-Cookie. Wrong address
     /// or password: 431 "Incorrect email or password".
     /// </summary>
-    private static async Task<LoginResponse> Login(
+    internal static async Task<LoginResponse> Login(
         LoginRequest request, Logins logins, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
     {
         var remember = request.RememberMe ?? false;
@@ -65,7 +65,7 @@ public static class AccountApi
     /// POST api/account/logout → {}. The session is dead at once; the cookie is left as it is, as the
     /// live server did.
     /// </summary>
-    private static async Task<EmptyResponse> Logout(CurrentSession me, Logins logins, CancellationToken ct)
+    internal static async Task<EmptyResponse> Logout(CurrentSession me, Logins logins, CancellationToken ct)
     {
         await logins.LogoutAsync(me, ct);
         return EmptyResponse.Instance;
@@ -76,7 +76,7 @@ public static class AccountApi
     /// is_org_admin, event_horizon, profiles, stream}. Bots read only <c>event_horizon</c> and poll
     /// from it; it is always positive, so they never trigger an initial sync.
     /// </summary>
-    private static async Task<SyncResponse> Sync(CurrentSession me, AccountSnapshot snapshots, CancellationToken ct)
+    internal static async Task<SyncResponse> Sync(CurrentSession me, AccountSnapshot snapshots, CancellationToken ct)
     {
         var snapshot = await snapshots.TakeAsync(me.AccountId, skipHidden: false, ct);
         var account = snapshot.Account;
@@ -91,7 +91,7 @@ public static class AccountApi
     /// is the initial sync; a negative horizon or one beyond the stream is a 400
     /// (docs/streams.md, "Horizons").
     /// </summary>
-    private static async Task<PollResult> Poll(PollRequest request, CurrentSession me, AccountPoll poll, CancellationToken ct)
+    internal static async Task<PollResult> Poll(PollRequest request, CurrentSession me, AccountPoll poll, CancellationToken ct)
     {
         var answer = await poll.PollAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, request.PollFlags ?? [], ct);
         return new PollResult(answer.EventHorizon, answer.Records);
@@ -103,7 +103,7 @@ public static class AccountApi
     /// anything reaches the account's stream, then answers the stream's head, the number of
     /// conversations with unread messages and the new text messages of others since the horizon.
     /// </summary>
-    private static async Task<ListenResponse> Listen(ListenRequest request, CurrentSession me, AccountListen listen, HttpContext context,
+    internal static async Task<ListenResponse> Listen(ListenRequest request, CurrentSession me, AccountListen listen, HttpContext context,
         CancellationToken ct)
     {
         var answer = await listen.ListenAsync(me.AccountId, request.EventHorizon ?? 0, request.Wait ?? true, PublicUrl.Of(context), ct);
@@ -116,14 +116,14 @@ public static class AccountApi
     /// primary_email?, fleep_address?} → the owner's contact. A password change needs the
     /// right old password (else 431) and ends the account's other sessions.
     /// </summary>
-    private static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
+    internal static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
 
     /// <summary>
     /// POST api/account/sync_conversations {conversation_ids, mk_init_mode = ic_tiny} → {stream: [each
     /// conversation's header and the records of its init level]}.
     /// </summary>
-    private static async Task<RecordsResponse> SyncConversations(SyncConversationsRequest request, CurrentSession me, ConversationActions actions,
+    internal static async Task<RecordsResponse> SyncConversations(SyncConversationsRequest request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct)
     {
         var results = await actions.SyncManyAsync(me.AccountId, request.ConversationIds!, request.MkInitMode ?? InitModes.Tiny, ct);
@@ -134,29 +134,29 @@ public static class AccountApi
     /// POST api/account/click_reminder {reminder_id} → {stream: []}: the reminder was shown to this account.
     /// Clicking again is fine; no reminder is listed anywhere yet.
     /// </summary>
-    private static async Task<RecordsResponse> ClickReminder(ClickReminder request, CurrentSession me, ReminderClicks clicks, CancellationToken ct)
+    internal static async Task<RecordsResponse> ClickReminder(ClickReminder request, CurrentSession me, ReminderClicks clicks, CancellationToken ct)
     {
         await clicks.ClickAsync(me.AccountId, request.ReminderId!.Value, ct);
         return new RecordsResponse([]);
     }
 
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>
-    private static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
+    internal static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
         ProfileResponse.Of(ContactRecords.ForOwner(await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct)));
+
+    /// <summary>
+    /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the
+    /// call Fleep's own python client makes for "open dialog"; the same action as contact/get_dialog.
+    /// </summary>
+    internal static async Task<ConvSyncResponse> Dialog(GetDialog request, CurrentSession me, ContactActions contacts,
+        HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await contacts.GetDialogAsync(me.AccountId, request, ct), context);
 
     /// <summary>
     /// POST api/account/lookup {lookup_list: [address], ignore_list?: [id]} → {stream: [contact]}:
     /// accounts by e-mail address (any case) or fleep address; an unknown e-mail address gets a
     /// placeholder account (<c>mk_account_status: "new"</c>) to invite by id.
     /// </summary>
-    /// <summary>
-    /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the
-    /// call Fleep's own python client makes for "open dialog"; the same action as contact/get_dialog.
-    /// </summary>
-    private static async Task<ConvSyncResponse> Dialog(GetDialog request, CurrentSession me, ContactActions contacts,
-        HttpContext context, CancellationToken ct) =>
-        ConvSyncResponse.Of(await contacts.GetDialogAsync(me.AccountId, request, ct), context);
-
-    private static async Task<StreamResponse<ContactRecord>> Lookup(LookupContacts request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
+    internal static async Task<StreamResponse<ContactRecord>> Lookup(LookupContacts request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
         new(await contacts.LookupAsync(me.AccountId, request, ct));
 }

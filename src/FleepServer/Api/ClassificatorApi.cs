@@ -19,5 +19,5 @@ public static class ClassificatorApi
     /// classificator with its values, keyed by name. The layout is not documented; the values and
     /// descriptions are Fleep's own (docs/compatibility.md, "Classificators").
     /// </summary>
-    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Get(CurrentSession me) => Classificators.All;
+    internal static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Get(CurrentSession me) => Classificators.All;
 }

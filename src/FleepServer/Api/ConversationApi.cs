@@ -49,7 +49,7 @@ public static class ConversationApi
     /// stream: [create message (+ the initial text message)], result_message_nr: 1}.
     /// Invitees are members at once and listed in the create message body.
     /// </summary>
-    private static async Task<ConvSyncResponse> Create(CreateConversation request, CurrentSession me, ConversationActions actions,
+    internal static async Task<ConvSyncResponse> Create(CreateConversation request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.CreateAsync(me.AccountId, request, ct), context);
 
@@ -60,13 +60,13 @@ public static class ConversationApi
     /// fw_message_nr. ic_header, ic_tiny, ic_full, ic_flow, ic_end, ic_backward/backward,
     /// ic_forward, ic_pinboard, ic_tasks and ic_files (docs/compatibility.md, "conversation/sync").
     /// </summary>
-    private static async Task<ConvSyncResponse> Sync(string conversationId, SyncConversationRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Sync(string conversationId, SyncConversationRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId),
             request.MkDirection ?? request.MkInitMode, request.FromMessageNr, ct), context);
 
     /// <summary>POST api/conversation/sync_backward/&lt;id&gt; {from_message_nr} → header with bw_message_nr + the messages before it.</summary>
-    private static async Task<ConvSyncResponse> SyncBackward(string conversationId, FromMessageRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> SyncBackward(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SyncBackwardAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
@@ -74,7 +74,7 @@ public static class ConversationApi
     /// POST api/conversation/sync_pins/&lt;id&gt; (python) and sync_pinboard/&lt;id&gt; (ConvInfo doc) →
     /// header + the pinned messages, as sync ic_pinboard.
     /// </summary>
-    private static async Task<ConvSyncResponse> SyncPins(string conversationId, CurrentSession me, ConversationActions actions,
+    internal static async Task<ConvSyncResponse> SyncPins(string conversationId, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId), "ic_pinboard", null, ct), context);
 
@@ -84,7 +84,7 @@ public static class ConversationApi
     /// is_autojoin?, is_disclose?, is_url_preview_disabled?, is_list?, mk_conv_type?, from_message_nr?}
     /// → header + the system messages it produced. All or nothing (docs/compatibility.md, "Conversation calls").
     /// </summary>
-    private static async Task<ConvSyncResponse> Store(string conversationId, StoreConversation request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Store(string conversationId, StoreConversation request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.StoreAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -93,12 +93,12 @@ public static class ConversationApi
     /// the add message (or the revised create message while it is the only message) + an activity
     /// record {account_id, join_message_nr} per new member.
     /// </summary>
-    private static async Task<ConvSyncResponse> AddMembers(string conversationId, ChangeMembers request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> AddMembers(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.AddMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/remove_members/&lt;id&gt; {emails?, account_ids?} → header + the kick message {"members": […]}.</summary>
-    private static async Task<ConvSyncResponse> RemoveMembers(string conversationId, ChangeMembers request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> RemoveMembers(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.RemoveMembersAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -107,42 +107,42 @@ public static class ConversationApi
     /// discloseV2 message (ref_message_nr = first disclosed message); the targets may then sync the
     /// earlier flow (docs/compatibility.md, "Who sees what").
     /// </summary>
-    private static async Task<ConvSyncResponse> Disclose(string conversationId, ChangeMembers request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Disclose(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: false, ct), context);
 
     /// <summary>POST api/conversation/disclose_all/&lt;id&gt; {emails?, account_ids?} → as disclose, from the caller's first visible message.</summary>
-    private static async Task<ConvSyncResponse> DiscloseAll(string conversationId, ChangeMembers request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> DiscloseAll(string conversationId, ChangeMembers request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DiscloseAsync(me.AccountId, PathIds.Conversation(conversationId), request, all: true, ct), context);
 
     /// <summary>POST api/conversation/leave/&lt;id&gt; → header (can_post false) + the leave message (body "").</summary>
-    private static async Task<ConvSyncResponse> Leave(string conversationId, FromMessageRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Leave(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.LeaveAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>POST api/conversation/set_topic/&lt;id&gt; {topic} → header with the topic + the topic message {"topic": …}.</summary>
-    private static async Task<ConvSyncResponse> SetTopic(string conversationId, SetTopic request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> SetTopic(string conversationId, SetTopic request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SetTopicAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/set_alerts/&lt;id&gt; {mk_alert_level} → header.</summary>
-    private static async Task<ConvSyncResponse> SetAlerts(string conversationId, SetAlerts request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> SetAlerts(string conversationId, SetAlerts request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SetAlertsAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/hide/&lt;id&gt; {from_message_nr?} → header with hide_message_nr (default the last message).</summary>
-    private static async Task<ConvSyncResponse> Hide(string conversationId, FromMessageRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Hide(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.HideAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>POST api/conversation/unhide/&lt;id&gt; → header with hide_message_nr 0.</summary>
-    private static async Task<ConvSyncResponse> Unhide(string conversationId, FromMessageRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Unhide(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.UnhideAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>POST api/conversation/delete/&lt;id&gt; → header with is_deleted true; the conversation returns with the next message.</summary>
-    private static async Task<ConvSyncResponse> Delete(string conversationId, FromMessageRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Delete(string conversationId, FromMessageRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DeleteAsync(me.AccountId, PathIds.Conversation(conversationId), ct), context);
 
@@ -150,7 +150,7 @@ public static class ConversationApi
     /// POST api/conversation/mark_read/&lt;id&gt; {mk_init_mode?} → everything read, answered with an
     /// ic_tiny init (bw = fw = inbox message) or ic_full when asked. 431 after leaving.
     /// </summary>
-    private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkConversationReadRequest request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkConversationReadRequest request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request.MkInitMode, ct), context);
 
@@ -160,12 +160,12 @@ public static class ConversationApi
     /// (renewed by the next call), false takes it off; either reaches the other members' streams.
     /// Called with <c>{}</c> it only reads. A full-privacy caller gets an empty stream.
     /// </summary>
-    private static async Task<ActivityResponse> ShowActivity(string conversationId, ShowActivityRequest request, CurrentSession me,
+    internal static async Task<ActivityResponse> ShowActivity(string conversationId, ShowActivityRequest request, CurrentSession me,
         ConversationActivity activity, CancellationToken ct) =>
         new(await activity.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), request.IsWriting, request.MessageNr, ct));
 
     /// <summary>POST api/conversation/check_permissions/&lt;id&gt; → {} while the caller may change the conversation.</summary>
-    private static async Task<EmptyResponse> CheckPermissions(string conversationId, CurrentSession me, ConversationActions actions, CancellationToken ct)
+    internal static async Task<EmptyResponse> CheckPermissions(string conversationId, CurrentSession me, ConversationActions actions, CancellationToken ct)
     {
         await actions.CheckPermissionsAsync(me.AccountId, PathIds.Conversation(conversationId), ct);
         return EmptyResponse.Instance;
@@ -177,7 +177,7 @@ public static class ConversationApi
     /// reaches the caller and every current member through poll, behind every record of the caller's
     /// earlier changes. is_bg_poke takes the same path (docs/compatibility.md, "Conversation calls").
     /// </summary>
-    private static async Task<ConvSyncResponse> Poke(string conversationId, PokeConversation request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Poke(string conversationId, PokeConversation request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.PokeAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -185,12 +185,12 @@ public static class ConversationApi
     /// POST api/conversation/unsubscribe/&lt;id&gt; {email?} → header + the leave message: the caller leaves.
     /// Already gone: the header alone. Another account's email: 431 not_own_email.
     /// </summary>
-    private static async Task<ConvSyncResponse> Unsubscribe(string conversationId, UnsubscribeConversation request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Unsubscribe(string conversationId, UnsubscribeConversation request, CurrentSession me,
         ConversationActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.UnsubscribeAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/conversation/convert_api/&lt;id&gt; → the ic_header of the conversation; nothing to convert.</summary>
-    private static async Task<ConvSyncResponse> ConvertApi(string conversationId, CurrentSession me, ConversationActions actions,
+    internal static async Task<ConvSyncResponse> ConvertApi(string conversationId, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.ConvertApiAsync(me.AccountId, PathIds.Conversation(conversationId), ct), context);
 
@@ -198,7 +198,7 @@ public static class ConversationApi
     /// POST api/conversation/list {sync_horizon?} → {conversations: [ConvInfo…], sync_horizon}; call
     /// again with the returned horizon until conversations is empty.
     /// </summary>
-    private static async Task<ConversationListResponse> List(ListConversationsRequest request, CurrentSession me, ConversationActions actions,
+    internal static async Task<ConversationListResponse> List(ListConversationsRequest request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct)
     {
         var (views, horizon) = await actions.ListAsync(me.AccountId, request.SyncHorizon, ct);
@@ -207,7 +207,7 @@ public static class ConversationApi
     }
 
     /// <summary>POST api/conversation/autojoin {conv_url_key} → the ic_full init of the joined conversation.</summary>
-    private static async Task<ConvSyncResponse> Autojoin(AutojoinRequest request, CurrentSession me, ConversationActions actions,
+    internal static async Task<ConvSyncResponse> Autojoin(AutojoinRequest request, CurrentSession me, ConversationActions actions,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.AutojoinAsync(me.AccountId, request.ConvUrlKey!, ct), context);
 }

@@ -19,7 +19,7 @@ public static class EventApi
     /// {stream: [changed records…, request records…], requests: [one request record per event]}.
     /// HTTP 200 whenever the envelope is sound; each event's own outcome is its request record.
     /// </summary>
-    private static Task<EventStoreResponse> Store(EventStoreRequest request, CurrentSession me, EventBatch batch, HttpContext context,
+    internal static Task<EventStoreResponse> Store(EventStoreRequest request, CurrentSession me, EventBatch batch, HttpContext context,
         CancellationToken ct) =>
         batch.RunAsync(me.AccountId, me.SessionId, PublicUrl.Of(context), request.Stream!, ct);
 }

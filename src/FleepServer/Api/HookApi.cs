@@ -42,7 +42,7 @@ public static class HookApi
     /// Unknown mk_hook_type, outgoing_* on a type other than plain/slack, or an outgoing_url that is
     /// not absolute http(s) → 400 invalid_param.
     /// </summary>
-    private static async Task<HookCreatedResponse> Create(string conversationId, CreateHook request, CurrentSession me, HookActions hooks,
+    internal static async Task<HookCreatedResponse> Create(string conversationId, CreateHook request, CurrentSession me, HookActions hooks,
         HttpContext context, CancellationToken ct)
     {
         var (result, info) = await hooks.CreateAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct);
@@ -55,7 +55,7 @@ public static class HookApi
     /// Any member renames; outgoing_* by another than the owner → 431 not_hook_owner. No hook_key → 400 missing_param, an unknown one → 430 not_found, a dropped
     /// one → 431 hook_inactive.
     /// </summary>
-    private static async Task<ConvSyncResponse> Configure(string conversationId, ConfigureHook request, CurrentSession me, HookActions hooks,
+    internal static async Task<ConvSyncResponse> Configure(string conversationId, ConfigureHook request, CurrentSession me, HookActions hooks,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await hooks.ConfigureAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -65,7 +65,7 @@ public static class HookApi
     /// its messages stay in the flow. Errors as configure_hook; dropping a
     /// dropped hook → 431 hook_inactive.
     /// </summary>
-    private static async Task<ConvSyncResponse> Drop(string conversationId, DropHook request, CurrentSession me, HookActions hooks,
+    internal static async Task<ConvSyncResponse> Drop(string conversationId, DropHook request, CurrentSession me, HookActions hooks,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await hooks.DropAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -73,7 +73,7 @@ public static class HookApi
     /// POST api/conversation/show_hooks/&lt;id&gt; → {hooks: [HookInfo…]}, the active hooks, oldest first,
     /// hook_url on the caller's own only.
     /// </summary>
-    private static async Task<HooksResponse> Show(string conversationId, CurrentSession me, HookActions hooks, CancellationToken ct) =>
+    internal static async Task<HooksResponse> Show(string conversationId, CurrentSession me, HookActions hooks, CancellationToken ct) =>
         new(await hooks.ShowAsync(me.AccountId, PathIds.Conversation(conversationId), ct));
 
     /// <summary>
@@ -84,7 +84,7 @@ public static class HookApi
     /// empty_message, a posted_time outside 0..253402300799 → 400 invalid_param. Unknown hook_id →
     /// 430 not_found, dropped hook → 431 hook_inactive, owner no longer a member → 431 hook_owner_left.
     /// </summary>
-    private static async Task<ConvSyncResponse> Import(string conversationId, ImportMessages request, CurrentSession me, HookImports imports,
+    internal static async Task<ConvSyncResponse> Import(string conversationId, ImportMessages request, CurrentSession me, HookImports imports,
         HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await imports.ImportAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -96,7 +96,7 @@ public static class HookApi
     /// token → 404 hook_not_found; the hook's rate limit used up → 429 with Retry-After; a body that
     /// grows past the limit while read → 413; a body with no usable message → 400 (docs/hooks.md).
     /// </summary>
-    private static async Task<EmptyResponse> Post(string? token, HttpContext context, HookPosts posts, HookRateLimiter limiter,
+    internal static async Task<EmptyResponse> Post(string? token, HttpContext context, HookPosts posts, HookRateLimiter limiter,
         IOptions<FleepOptions> options, CancellationToken ct)
     {
         var maxBytes = options.Value.Hooks.MaxBodyBytes;

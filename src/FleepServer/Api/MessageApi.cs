@@ -35,7 +35,7 @@ public static class MessageApi
     /// {header, stream: [the message as XML (+ request record)], result_message_nr}. Plain text in,
     /// <c>&lt;msg&gt;</c> XML out. A used client_req_id returns the original message.
     /// </summary>
-    private static async Task<ConvSyncResponse> Send(string conversationId, SendMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Send(string conversationId, SendMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.SendAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -44,22 +44,22 @@ public static class MessageApi
     /// revision of that message: body/subject edit, tags (pin, unpin, is_todo, is_done, is_archived,
     /// is_deleted), pin_weight, assignee_ids (docs/compatibility.md, "Message calls").
     /// </summary>
-    private static async Task<ConvSyncResponse> Store(string conversationId, StoreMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Store(string conversationId, StoreMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.StoreAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/message/edit/&lt;id&gt; {message_nr, message} → the revised message with flow_message_nr; only the author edits a plain message.</summary>
-    private static async Task<ConvSyncResponse> Edit(string conversationId, EditMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Edit(string conversationId, EditMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.EditAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/message/delete/&lt;id&gt; {message_nr} → the revision: message "", state deleted, tags ["is_deleted"].</summary>
-    private static async Task<ConvSyncResponse> Delete(string conversationId, DeleteMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Delete(string conversationId, DeleteMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.DeleteAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/message/mark_read/&lt;id&gt; {message_nr} → header; the read horizon only moves forward.</summary>
-    private static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkMessageRead request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> MarkRead(string conversationId, MarkMessageRead request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.MarkReadAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
@@ -67,27 +67,27 @@ public static class MessageApi
     /// POST api/message/copy/&lt;id&gt; {message_nr, to_conv_id} → the target conversation's header and
     /// the new message there, authored by the caller with the same content.
     /// </summary>
-    private static async Task<ConvSyncResponse> Copy(string conversationId, CopyMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Copy(string conversationId, CopyMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.CopyAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 
     /// <summary>POST api/message/pin/&lt;id&gt; {message_nr, pin_weight?} → as store tags ["pin"] (legacy).</summary>
-    private static async Task<ConvSyncResponse> Pin(string conversationId, PinMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Pin(string conversationId, PinMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "pin", ct), context);
 
     /// <summary>POST api/message/unpin/&lt;id&gt; {pin_message_nr} → as store tags ["unpin"] (legacy).</summary>
-    private static async Task<ConvSyncResponse> Unpin(string conversationId, PinMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Unpin(string conversationId, PinMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "unpin", ct), context);
 
     /// <summary>POST api/message/repin/&lt;id&gt; {pin_message_nr, pin_weight} → the pinned message with its new pin_weight (legacy).</summary>
-    private static async Task<ConvSyncResponse> Repin(string conversationId, PinMessage request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> Repin(string conversationId, PinMessage request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.PinAsync(me.AccountId, PathIds.Conversation(conversationId), request, "repin", ct), context);
 
     /// <summary>POST api/message/mark_unread/&lt;id&gt; {message_nr} → header with the horizon just before it and is_mark_unread.</summary>
-    private static async Task<ConvSyncResponse> MarkUnread(string conversationId, MarkMessageRead request, CurrentSession me,
+    internal static async Task<ConvSyncResponse> MarkUnread(string conversationId, MarkMessageRead request, CurrentSession me,
         MessageActions actions, HttpContext context, CancellationToken ct) =>
         ConvSyncResponse.Of(await actions.MarkUnreadAsync(me.AccountId, PathIds.Conversation(conversationId), request, ct), context);
 }

@@ -28,7 +28,7 @@ public static class TestControlApi
     }
 
     /// <summary>POST _test/reset → {}: every account, conversation, message, session and hook is gone; the clock is back to real time.</summary>
-    private static async Task<EmptyResponse> Reset(DataReset reset, CancellationToken ct)
+    internal static async Task<EmptyResponse> Reset(DataReset reset, CancellationToken ct)
     {
         await reset.ResetAsync(ct);
         return new EmptyResponse();
@@ -39,7 +39,7 @@ public static class TestControlApi
     /// display_name}: an active account, made even when registration is closed and never rate-limited.
     /// The password defaults to <see cref="DefaultPassword"/>. Log in with <c>api/account/login</c> as usual.
     /// </summary>
-    private static async Task<TestAccountResponse> CreateAccount(TestAccountRequest request, AccountRegistration registration, CancellationToken ct)
+    internal static async Task<TestAccountResponse> CreateAccount(TestAccountRequest request, AccountRegistration registration, CancellationToken ct)
     {
         var password = request.Password ?? DefaultPassword;
         var account = await registration.CreateAsync(request.Email, password, request.DisplayName, ct);
@@ -50,14 +50,14 @@ public static class TestControlApi
     public const string DefaultPassword = "fleep-test-password";
 
     /// <summary>POST _test/outgoing → {calls: [{url, body, status_code, error, time}]}: the outgoing-webhook calls made so far, oldest first.</summary>
-    private static OutgoingCallsResponse Outgoing(OutgoingCalls calls) =>
+    internal static OutgoingCallsResponse Outgoing(OutgoingCalls calls) =>
         new(calls.All().Select(c => new OutgoingCallRecord(c.Url, c.Body, c.StatusCode, c.Error, UnixSeconds(c.Time))).ToList());
 
     /// <summary>POST _test/clock → {now, offset_seconds}: the server's time.</summary>
-    private static ClockResponse Clock(TestClock clock) => new(UnixSeconds(clock.GetUtcNow()), clock.Offset.TotalSeconds);
+    internal static ClockResponse Clock(TestClock clock) => new(UnixSeconds(clock.GetUtcNow()), clock.Offset.TotalSeconds);
 
     /// <summary>POST _test/clock/advance {seconds} → {now, offset_seconds}: moves the server's clock forward (never back).</summary>
-    private static ClockResponse AdvanceClock(AdvanceClockRequest request, TestClock clock)
+    internal static ClockResponse AdvanceClock(AdvanceClockRequest request, TestClock clock)
     {
         if (request.Seconds is not (>= 0 and <= 10 * 365 * 86400.0))
         {

@@ -126,6 +126,7 @@ public static class FleepServerHost
         services.AddScoped<AccountSnapshot>();
         services.AddScoped<AccountPoll>();
         services.AddScoped<AccountListen>();
+        services.AddFleepApiReference();
         if (mode.TestControl)
         {
             AddTestControl(services);
@@ -214,6 +215,7 @@ public static class FleepServerHost
         api.MapContactApi();
         api.MapHookApi(app);
         api.MapClassificatorApi();
+        app.MapFleepApiReference();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

@@ -6,9 +6,9 @@ namespace FleepServer.Http;
 
 /// <summary>
 /// A request record bound from the call's JSON body. Implementing this interface is all a request
-/// type needs: minimal APIs call <see cref="BindAsync"/>, which deserializes the already-parsed
-/// body with Fleep's JSON rules and then checks lengths and required fields
-/// (<see cref="RequestValidator"/>). Any failure is a 400 Fleep error naming the field.
+/// type needs: minimal APIs call <see cref="IBindableFromHttpContext{TSelf}.BindAsync"/>, which
+/// deserializes the already-parsed body with Fleep's JSON rules and then checks lengths and
+/// required fields (<see cref="RequestValidator"/>). Any failure is a 400 Fleep error naming the field.
 /// </summary>
 public interface IFleepRequest<TSelf> : IBindableFromHttpContext<TSelf>
     where TSelf : class, IFleepRequest<TSelf>
