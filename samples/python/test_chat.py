@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import FleepError, FleepUser
+from fleep_server import FleepError, FleepUser
 
 
 def poll_for_message(user, horizon, conversation_id, text, timeout=10):

@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from conftest import STOP_TIMEOUT, FleepServer
+from fleep_server import STOP_TIMEOUT, FleepServer
 
 
 def test_sigterm_stops_the_server(tmp_path):
