@@ -43,10 +43,12 @@ public sealed class AccountListen(
             // Register before reading, as the poll does: a commit between the read and the wait still wakes us.
             using var waiter = wait && horizon > 0 ? waiters.Register(accountId) : null;
             var batch = await reader.ReadTextsAfterAsync(accountId, horizon, MessageLimit, ct);
-            if (batch.Head > horizon || waiter is null)
+            if (batch.Head != horizon || waiter is null)
             {
                 // Horizon 0 ("nothing seen yet") starts at the head: listen announces only what is new.
-                var texts = horizon == 0 ? [] : batch.Records;
+                // So does a horizon beyond the head, which this database never handed out (a restore
+                // from an older backup): the client starts over from the head.
+                var texts = horizon == 0 || batch.IsBeyondHead(horizon) ? [] : batch.Records;
                 return new ListenAnswer(batch.Head, await UnreadConversationsAsync(accountId, ct),
                     await MessagesAsync(texts, publicBaseUrl, ct));
             }

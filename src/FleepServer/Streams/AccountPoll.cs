@@ -15,7 +15,8 @@ public sealed record PollAnswer(long EventHorizon, IReadOnlyList<string> Records
 
 /// <summary>
 /// <c>api/account/poll</c>: the records after the client's horizon, or a parked wait for them.
-/// Horizon 0 is an initial sync (a snapshot). A parked poll costs no thread and no database work:
+/// Horizon 0 is an initial sync (a snapshot), and so is a horizon beyond the stream's head, which
+/// this database never handed out (after a restore from a backup). A parked poll costs no thread and no database work:
 /// it registers its waiter, reads once, and only reads again when woken (docs/streams.md).
 /// </summary>
 public sealed class AccountPoll(
@@ -29,8 +30,7 @@ public sealed class AccountPoll(
     {
         if (horizon == 0)
         {
-            var snapshot = await snapshots.TakeAsync(accountId, skipHidden: flags.Contains(PollFlags.SkipHidden), ct);
-            return new PollAnswer(snapshot.Horizon, snapshot.Records.Select(Serialize).ToList());
+            return await SnapshotAsync(accountId, flags, ct);
         }
 
         if (horizon < 0)
@@ -46,6 +46,13 @@ public sealed class AccountPoll(
             // Register before reading: a commit between the read and the wait still wakes us.
             using var waiter = wait ? waiters.Register(accountId) : null;
             var batch = await reader.ReadAfterAsync(accountId, horizon, poll.BatchSize, ct);
+            if (batch.IsBeyondHead(horizon))
+            {
+                // A horizon this database never handed out (it was restored from an older backup, or
+                // the client polled another server): start the client over, as at its first poll.
+                return await SnapshotAsync(accountId, flags, ct);
+            }
+
             if (batch.Records.Count > 0 || waiter is null)
             {
                 return new PollAnswer(batch.HorizonAfter(horizon), batch.Records.Select(r => r.Payload!).ToList());
@@ -67,6 +74,13 @@ public sealed class AccountPoll(
                 return new PollAnswer(horizon, []);
             }
         }
+    }
+
+    /// <summary>The initial sync: the account's snapshot and the horizon to continue from.</summary>
+    private async Task<PollAnswer> SnapshotAsync(Guid accountId, IReadOnlyCollection<string> flags, CancellationToken ct)
+    {
+        var snapshot = await snapshots.TakeAsync(accountId, skipHidden: flags.Contains(PollFlags.SkipHidden), ct);
+        return new PollAnswer(snapshot.Horizon, snapshot.Records.Select(Serialize).ToList());
     }
 
     private static string Serialize(IStreamRecord record) =>

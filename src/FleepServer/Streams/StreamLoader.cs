@@ -1,5 +1,4 @@
 using FleepServer.Data;
-using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Streams;
@@ -7,6 +6,12 @@ namespace FleepServer.Streams;
 /// <summary>Records of one account's stream after a horizon, and the stream's head: one query.</summary>
 public sealed record StreamBatch(long Head, IReadOnlyList<StreamRow> Records)
 {
+    /// <summary>
+    /// True when <paramref name="asked"/> is past the stream's head: a horizon this database never
+    /// handed out, as after a restore from a backup older than the client's last poll.
+    /// </summary>
+    public bool IsBeyondHead(long asked) => asked > Head;
+
     /// <summary>The horizon to hand out: the last record delivered, or the asked horizon when nothing was.</summary>
     public long HorizonAfter(long asked) => Records.Count > 0 ? Records[^1].EventNr!.Value : asked;
 }
@@ -45,31 +50,26 @@ public sealed class StreamLoader(FleepDbContext db)
 
     /// <summary>
     /// The stream's head and the latest <paramref name="limit"/> new text messages of other accounts
-    /// after <paramref name="horizon"/> (account/listen); a horizon beyond the head is refused.
+    /// after <paramref name="horizon"/> (account/listen).
     /// </summary>
     public async Task<StreamBatch> ReadTextsAfterAsync(Guid accountId, long horizon, int limit, CancellationToken ct)
     {
         var rows = await db.Database.SqlQueryRaw<StreamRow>(ReadTextsSql, accountId, horizon, limit, accountId.ToString()).ToListAsync(ct);
-        return Batch(accountId, horizon, rows);
+        return Batch(accountId, rows);
     }
 
-    /// <summary>Up to <paramref name="limit"/> records after <paramref name="horizon"/>; a horizon beyond the head is refused.</summary>
+    /// <summary>Up to <paramref name="limit"/> records after <paramref name="horizon"/>, and the head (beyond which there are none).</summary>
     public async Task<StreamBatch> ReadAfterAsync(Guid accountId, long horizon, int limit, CancellationToken ct)
     {
         var rows = await db.Database.SqlQueryRaw<StreamRow>(ReadSql, accountId, horizon, limit).ToListAsync(ct);
-        return Batch(accountId, horizon, rows);
+        return Batch(accountId, rows);
     }
 
-    private static StreamBatch Batch(Guid accountId, long horizon, List<StreamRow> rows)
+    private static StreamBatch Batch(Guid accountId, List<StreamRow> rows)
     {
         if (rows.Count == 0)
         {
             throw new InvalidOperationException($"Account {accountId} has no stream.");
-        }
-
-        if (horizon > rows[0].LastEventNr)
-        {
-            throw FleepErrors.InvalidHorizon();
         }
 
         return new StreamBatch(rows[0].LastEventNr, rows.Where(r => r.EventNr is not null).ToList());
