@@ -79,11 +79,8 @@ public sealed class FleepStandIn : IAsyncDisposable
             settings["urls"] = $"http://127.0.0.1:{options.Port}";
             settings["ConnectionStrings:Fleep"] = connection;
             var args = settings.SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }).ToArray();
-            var app = await FleepServerHost.BuildAsync(args, builder =>
-            {
-                builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-                options.ConfigureServices?.Invoke(builder.Services);
-            }, new HostMode(TestControl: true, ContentRoot: folder));
+            var app = await FleepServerHost.BuildAsync(args, builder => options.ConfigureServices?.Invoke(builder.Services),
+                new HostMode(TestControl: true, ContentRoot: folder));
             await app.StartAsync(ct);
             return new FleepStandIn(app, databases, connection, folder);
         }

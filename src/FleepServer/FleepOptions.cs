@@ -20,6 +20,12 @@ public sealed class FleepOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// How long a stopping server (SIGTERM, Ctrl+C) waits for requests in flight to finish, writes
+    /// included, before it exits anyway. Parked polls do not wait: they are answered at once.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Trust X-Forwarded-Proto/For from these proxies (loopback is always trusted).</summary>
     public string[] KnownProxies { get; set; } = [];
 }

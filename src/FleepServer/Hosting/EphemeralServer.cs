@@ -9,7 +9,7 @@ namespace FleepServer.Hosting;
 /// (<see cref="HostMode"/>) over a throwaway database (<see cref="ThrowawayDatabases"/>: a private
 /// cluster in a temporary folder, or a new database on the server a connection string names),
 /// listens on a free loopback port unless <c>--urls</c> or <c>--port</c> says otherwise, relaxes the
-/// login and hook rate limits, and writes exactly one line to standard output once it serves:
+/// login and hook rate limits, waits at most 5 s for requests in flight when it stops, and writes exactly one line to standard output once it serves:
 /// <c>FLEEP_READY http://127.0.0.1:PORT</c>. Its log goes to standard error. On SIGTERM or Ctrl+C it
 /// stops and deletes the database and the folder; the embedded cluster of a normal run is never used.
 /// </summary>
@@ -17,9 +17,6 @@ public static class EphemeralServer
 {
     public const string Flag = "--ephemeral";
     public const string ReadyPrefix = "FLEEP_READY";
-
-    /// <summary>How long a stop waits for requests in flight (parked polls included) before it goes ahead.</summary>
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     public static bool IsRequested(string[] args) => args.Contains(Flag);
 
@@ -36,6 +33,7 @@ public static class EphemeralServer
         ["Fleep:Hooks:TokenKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["Fleep:Hooks:Outgoing:AllowPrivateAddresses"] = "true",
         ["Fleep:ApiReference:Enabled"] = "true",
+        ["Fleep:ShutdownTimeout"] = "00:00:05",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -57,9 +55,7 @@ public static class EphemeralServer
                 .Concat(own)
                 .Concat(["--urls", urls, "--ConnectionStrings:Fleep", connection])
                 .ToArray();
-            var app = await FleepServerHost.BuildAsync(settings,
-                builder => builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout),
-                new HostMode(TestControl: true));
+            var app = await FleepServerHost.BuildAsync(settings, mode: new HostMode(TestControl: true));
             await using (app)
             {
                 await app.StartAsync();

@@ -59,6 +59,7 @@ public static class FleepServerHost
             FleepDbContext.Configure(options, connectionString);
             options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>(), provider.GetRequiredService<OutgoingCommitInterceptor>());
         });
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = fleep.ShutdownTimeout);
         services.AddHostedService<MigrationHostedService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddSingleton(TimeProvider.System);

@@ -59,11 +59,7 @@ public sealed class AccountListen(
                 return new ListenAnswer(horizon, await UnreadConversationsAsync(accountId, ct), []);
             }
 
-            try
-            {
-                await waiter.Woken.WaitAsync(remaining, time, ct);
-            }
-            catch (TimeoutException)
+            if (await waiter.WaitAsync(remaining, time, ct) != WaitEnd.Woken)
             {
                 return new ListenAnswer(horizon, await UnreadConversationsAsync(accountId, ct), []);
             }

@@ -64,13 +64,10 @@ public sealed class AccountPoll(
                 return new PollAnswer(horizon, []);
             }
 
-            try
+            if (await waiter.WaitAsync(remaining, time, ct) != WaitEnd.Woken)
             {
-                await waiter.Woken.WaitAsync(remaining, time, ct);
-            }
-            catch (TimeoutException)
-            {
-                // Nothing arrived: an empty stream and the SAME horizon; the client parks again.
+                // Nothing arrived, or the server is stopping: an empty stream and the SAME horizon;
+                // the client parks again (here, on another process, or after the restart).
                 return new PollAnswer(horizon, []);
             }
         }

@@ -2,13 +2,30 @@ using System.Collections.Concurrent;
 
 namespace FleepServer.Streams;
 
+/// <summary>How a parked wait ended.</summary>
+public enum WaitEnd
+{
+    /// <summary>The account's stream may have grown: read it again.</summary>
+    Woken,
+
+    /// <summary>The poll's wait ran out.</summary>
+    TimedOut,
+
+    /// <summary>The server is stopping: answer now, so the client polls again elsewhere or after the restart.</summary>
+    Stopping,
+}
+
 /// <summary>
 /// Parked polls of this process, by account. A waiter is a task that completes when something
 /// may have been appended to its account's stream; it holds no thread and no database
-/// connection. Wake-ups are hints: the poll re-reads the database to see what is there.
+/// connection. Wake-ups are hints: the poll re-reads the database to see what is there. When the
+/// server begins to stop, every wait ends at once (<see cref="WaitEnd.Stopping"/>), so parked
+/// polls are answered with their own horizon instead of holding up the shutdown.
 /// </summary>
-public sealed class StreamWaiters
+public sealed class StreamWaiters(IHostApplicationLifetime lifetime)
 {
+    private readonly CancellationToken stopping = lifetime.ApplicationStopping;
+
     private readonly ConcurrentDictionary<Guid, AccountWaiters> byAccount = new();
     private long parked;
 
@@ -83,6 +100,31 @@ public sealed class StreamWaiters
 
         /// <summary>Completes when the account's stream may have grown.</summary>
         public Task Woken => woken.Task;
+
+        /// <summary>Waits until woken, until <paramref name="timeout"/> runs out, or until the server begins to stop.</summary>
+        public async Task<WaitEnd> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+        {
+            var stopping = owner.stopping;
+            if (stopping.IsCancellationRequested)
+            {
+                return WaitEnd.Stopping;
+            }
+
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+            try
+            {
+                await woken.Task.WaitAsync(timeout, time, either.Token);
+                return WaitEnd.Woken;
+            }
+            catch (TimeoutException)
+            {
+                return WaitEnd.TimedOut;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                return WaitEnd.Stopping;
+            }
+        }
 
         internal void Wake() => woken.TrySetResult();
 

@@ -61,6 +61,18 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     }
 
     /// <summary>
+    /// Stops a peer the way SIGTERM stops a server process: new connections are refused, parked
+    /// polls are answered, requests in flight finish (within Fleep:ShutdownTimeout), then it is gone.
+    /// </summary>
+    public async Task StopPeerAsync(IServiceProvider services)
+    {
+        var peer = peers.Single(p => p.Services == services);
+        peers.Remove(peer);
+        await peer.StopAsync();
+        await peer.DisposeAsync();
+    }
+
+    /// <summary>
     /// Stops a peer the way a killed process stops: no graceful drain (the stop is cancelled from
     /// the start), so whatever it had in flight is abandoned mid-way.
     /// </summary>

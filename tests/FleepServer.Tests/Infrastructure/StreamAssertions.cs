@@ -48,9 +48,12 @@ public static class StreamAssertions
     /// Waits until the server has parked this many polls. The bound (60 s of real time) only fails
     /// a hung run; a slow machine just waits longer.
     /// </summary>
-    public static async Task WaitForParkedAsync(this FleepServerFixture server, long count)
+    public static Task WaitForParkedAsync(this FleepServerFixture server, long count) => WaitForParkedAsync(server.Services, count);
+
+    /// <summary>Waits until the server with these services has at least <paramref name="count"/> polls parked.</summary>
+    public static async Task WaitForParkedAsync(IServiceProvider services, long count)
     {
-        var waiters = server.Services.GetRequiredService<StreamWaiters>();
+        var waiters = services.GetRequiredService<StreamWaiters>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (waiters.Count < count)
         {
