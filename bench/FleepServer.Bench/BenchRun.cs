@@ -18,7 +18,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
 {
     private readonly List<AppProcess> processes = [];
     private readonly string repo = FindRepository();
-    // Not CreateTempSubdirectory: its 0700 folder would keep the cluster's postgres OS user out.
+    // Not CreateTempSubdirectory: its 0700 folder would keep the cluster's postgres OS user out
+    // (ClusterPlacement would then move the cluster out of it).
     private readonly string work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"fleep-bench-{Guid.NewGuid():N}")).FullName;
     private LocalPostgresCluster? cluster;
     private Report report = null!;
@@ -117,6 +118,12 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         if (cluster is not null)
         {
             await cluster.StopAsync();
+            if (!cluster.RootDirectory.StartsWith(work + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && Directory.Exists(cluster.RootDirectory) && Environment.GetEnvironmentVariable("FLEEP_BENCH_KEEP") != "1")
+            {
+                Directory.Delete(cluster.RootDirectory, recursive: true);
+            }
+
             cluster = null;
         }
 
@@ -170,7 +177,10 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         var bin = LocalPostgresCluster.FindBinDirectory()
             ?? throw new InvalidOperationException("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin); apt-get install postgresql");
         report.Postgres["bin"] = bin;
-        cluster = new LocalPostgresCluster(bin, Path.Combine(work, "pg"), AppProcess.FreePort(), ["max_connections=300"]);
+        // Under root PostgreSQL runs as the postgres OS user: a temporary folder it cannot reach
+        // (TMPDIR under /root, say) gives way to a folder in that user's home, deleted at the end too.
+        var folder = await ClusterPlacement.ChooseAsync(Path.Combine(work, "pg"), LocalPostgresCluster.DefaultServiceUser);
+        cluster = new LocalPostgresCluster(bin, folder, AppProcess.FreePort(), ["max_connections=300"]);
         await cluster.StartAsync();
         await cluster.EnsureDatabaseAsync("fleep_bench");
         connectionString = cluster.ConnectionString("fleep_bench");
@@ -183,7 +193,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             report.Postgres[setting] = (string)(await show.ExecuteScalarAsync())!;
         }
 
-        Console.WriteLine($"cluster 127.0.0.1:{cluster.Port}: {string.Join(", ", report.Postgres.Where(kv => kv.Key != "bin").Select(kv => $"{kv.Key} {kv.Value}"))}");
+        Console.WriteLine($"cluster 127.0.0.1:{cluster.Port} in {cluster.RootDirectory}: {string.Join(", ", report.Postgres.Where(kv => kv.Key != "bin").Select(kv => $"{kv.Key} {kv.Value}"))}");
     }
 
     // --- Raw Kestrel and the password hash ------------------------------------------------------

@@ -1,3 +1,5 @@
+using FleepServer.Hosting;
+
 namespace FleepServer;
 
 /// <summary>The <c>Fleep</c> configuration section (appsettings.json, or <c>Fleep__...</c> environment variables).</summary>
@@ -87,6 +89,12 @@ public sealed class EmbeddedDatabaseOptions
 
     /// <summary>Folder with initdb/pg_ctl/postgres; found automatically when empty.</summary>
     public string? BinDirectory { get; set; }
+
+    /// <summary>
+    /// The OS user PostgreSQL runs as when the server runs as root (PostgreSQL refuses to run as
+    /// root). A cluster folder this user cannot reach is kept in its home folder instead.
+    /// </summary>
+    public string ServiceUser { get; set; } = LocalPostgresCluster.DefaultServiceUser;
 }
 
 public sealed class PollOptions

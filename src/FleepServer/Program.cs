@@ -1,12 +1,12 @@
 using FleepServer.Hosting;
 
-if (args is ["account", ..])
-{
-    return await AccountCommand.RunAsync(args);
-}
-
 try
 {
+    if (args is ["account", ..])
+    {
+        return await AccountCommand.RunAsync(args);
+    }
+
     if (EphemeralServer.IsRequested(args))
     {
         return await EphemeralServer.RunAsync(args);

@@ -6,7 +6,8 @@ public sealed class NoDatabaseException(string message) : Exception(message);
 /// <summary>
 /// The zero-configuration default: with no <c>ConnectionStrings:Fleep</c>, the server starts (or
 /// reuses) a private PostgreSQL cluster under <c>Fleep:EmbeddedDatabase:DataDirectory</c> and
-/// stops it again when the server stops.
+/// stops it again when the server stops. Run as root, the cluster goes where PostgreSQL's own OS
+/// user can reach it (<see cref="ClusterPlacement"/>).
 /// </summary>
 public static class EmbeddedDatabase
 {
@@ -23,7 +24,12 @@ public static class EmbeddedDatabase
         var root = Path.IsPathRooted(options.DataDirectory)
             ? options.DataDirectory
             : Path.Combine(contentRoot, options.DataDirectory);
-        var cluster = new LocalPostgresCluster(binaries, Path.Combine(root, "postgres"), options.Port);
+        var requested = Path.GetFullPath(Path.Combine(root, "postgres"));
+        var folder = await ClusterPlacement.ChooseAsync(requested, options.ServiceUser, ct);
+        var cluster = new LocalPostgresCluster(binaries, folder, options.Port, serviceUser: options.ServiceUser)
+        {
+            PlacedInsteadOf = folder == requested ? null : requested,
+        };
         await cluster.StartAsync(ct);
         await cluster.EnsureDatabaseAsync(DatabaseName, ct);
         return cluster;

@@ -138,6 +138,13 @@ public static class FleepServerHost
         var app = builder.Build();
         if (embedded is not null)
         {
+            if (embedded.PlacedInsteadOf is not null)
+            {
+                app.Logger.LogInformation(
+                    "The OS user {ServiceUser} that runs PostgreSQL cannot reach {RequestedDirectory}, so the embedded cluster is kept in {ClusterDirectory}",
+                    embedded.ServiceUser, embedded.PlacedInsteadOf, embedded.RootDirectory);
+            }
+
             app.Logger.LogInformation("Using the embedded PostgreSQL cluster in {DataDirectory} on 127.0.0.1:{Port}",
                 embedded.DataDirectory, embedded.Port);
             // Stop only a cluster this process started: a second process (the account command, or

@@ -8,14 +8,27 @@ namespace FleepServer.Hosting;
 /// A PostgreSQL cluster run from the machine's own PostgreSQL binaries, listening on 127.0.0.1
 /// only. The server uses it when no connection string is configured; the test suite uses it when
 /// neither a connection string nor a Docker engine is available. PostgreSQL refuses to run as
-/// root, so under root every command runs as the <c>postgres</c> OS user.
+/// root, so under root every command runs as another OS user (<paramref name="serviceUser"/>,
+/// <c>postgres</c> unless told otherwise), who must be able to reach the folder
+/// (<see cref="ClusterPlacement"/> chooses one it can reach).
 /// </summary>
-public sealed class LocalPostgresCluster(string binDirectory, string rootDirectory, int port, IReadOnlyList<string>? serverSettings = null)
+public sealed class LocalPostgresCluster(string binDirectory, string rootDirectory, int port, IReadOnlyList<string>? serverSettings = null,
+    string serviceUser = LocalPostgresCluster.DefaultServiceUser)
 {
     public const string SuperUser = "postgres";
-    private const string ServiceUser = "postgres";
+
+    /// <summary>The OS user PostgreSQL runs as when this process runs as root.</summary>
+    public const string DefaultServiceUser = "postgres";
 
     public string RootDirectory { get; } = Path.GetFullPath(rootDirectory);
+
+    /// <summary>
+    /// The folder that was asked for, when <see cref="ClusterPlacement"/> kept the cluster elsewhere
+    /// because the service user could not reach it; null when the cluster is where it was asked to be.
+    /// </summary>
+    public string? PlacedInsteadOf { get; init; }
+
+    public string ServiceUser { get; } = serviceUser;
     public string DataDirectory => Path.Combine(RootDirectory, "pgdata");
     public int Port { get; } = port;
 
@@ -23,7 +36,10 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
     public bool StartedHere { get; private set; }
     private string PasswordFile => Path.Combine(RootDirectory, "superuser-password");
     private string LogFile => Path.Combine(RootDirectory, "postgres.log");
-    private static bool RunAsServiceUser => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
+
+    /// <summary>True when PostgreSQL's commands run as the service user rather than as this process's user (this process is root).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatformGuard("linux")]
+    public static bool RunsAsServiceUser => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
 
     /// <summary>The newest PostgreSQL server binaries on this machine, or null when there are none.</summary>
     public static string? FindBinDirectory(string? configured = null)
@@ -48,7 +64,13 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
     /// <summary>Creates the cluster if needed, starts it unless it already runs, and returns a superuser connection string.</summary>
     public async Task<string> StartAsync(CancellationToken ct = default)
     {
-        Directory.CreateDirectory(RootDirectory);
+        if (!Directory.Exists(RootDirectory))
+        {
+            // The parents as any folder is made; the cluster's own folder private to its owner.
+            Directory.CreateDirectory(Path.GetDirectoryName(RootDirectory)!);
+            CreatePrivateDirectory(RootDirectory);
+        }
+
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
             await InitializeAsync(ct);
@@ -93,50 +115,77 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
 
     private async Task InitializeAsync(CancellationToken ct)
     {
+        // The server's copy of the password: readable by this process's user only, wherever the
+        // folder is and whoever owns it.
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await File.WriteAllTextAsync(PasswordFile, password, ct);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var writer = new StreamWriter(PasswordFile, fileOptions))
+        {
+            await writer.WriteAsync(password);
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        // initdb reads the password from a file; it must be readable by the user initdb runs as.
-        var initPasswordFile = Path.Combine(RootDirectory, "initdb-password");
-        await File.WriteAllTextAsync(initPasswordFile, password, ct);
-        if (RunAsServiceUser)
+        if (RunsAsServiceUser)
         {
-            await ChownAsync(RootDirectory, ct);
+            // The folder itself (pgdata, the socket and the log go in it), not the password file.
+            await RunProcessAsync("chown", [$"{ServiceUser}:", RootDirectory], ct, throwOnError: true);
         }
 
-        try
+        // initdb reads the password from its standard input: nothing on disk for the service user to read.
+        await RunAsync("initdb",
+            ["-D", DataDirectory, "-U", SuperUser, "--pwfile=/dev/stdin", "--auth-host=scram-sha-256",
+             "--auth-local=peer", "-E", "UTF8", "--locale=C.UTF-8"], ct, input: password);
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
         {
-            await RunAsync("initdb",
-                ["-D", DataDirectory, "-U", SuperUser, "--pwfile", initPasswordFile, "--auth-host=scram-sha-256",
-                 "--auth-local=peer", "-E", "UTF8", "--locale=C.UTF-8"], ct);
+            Directory.CreateDirectory(path);
         }
-        finally
+        else
         {
-            File.Delete(initPasswordFile);
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
-    private static Task ChownAsync(string path, CancellationToken ct) =>
-        RunProcessAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", path], ct, throwOnError: true);
-
-    private Task<int> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnError = true)
+    private async Task<int> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnError = true, string? input = null)
     {
         var executable = Path.Combine(binDirectory, tool);
-        return RunAsServiceUser
-            ? RunProcessAsync("runuser", ["-u", ServiceUser, "--", executable, .. arguments], ct, throwOnError)
-            : RunProcessAsync(executable, arguments, ct, throwOnError);
+        if (!RunsAsServiceUser)
+        {
+            return (await RunProcessAsync(executable, arguments, ct, throwOnError, input)).ExitCode;
+        }
+
+        // A pipe made by this (root) process cannot be opened as /dev/stdin by the service user, so
+        // standard input goes through a pipe the service user's own shell makes.
+        string[] command = input is null
+            ? ["-u", ServiceUser, "--", executable, .. arguments]
+            : ["-u", ServiceUser, "--", "/bin/sh", "-c", "cat | exec \"$0\" \"$@\"", executable, .. arguments];
+        return (await RunProcessAsync("runuser", command, ct, throwOnError, input)).ExitCode;
     }
 
-    private static async Task<int> RunProcessAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnError)
+    /// <summary>The outcome of <see cref="RunProcessAsync"/>.</summary>
+    internal sealed record ProcessResult(int ExitCode, string Output, string Error);
+
+    /// <summary>Runs a program to its end; <paramref name="input"/>, if any, is its whole standard input.</summary>
+    internal static async Task<ProcessResult> RunProcessAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken ct,
+        bool throwOnError, string? input = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
             WorkingDirectory = "/",
         };
@@ -148,6 +197,12 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var error = process.StandardError.ReadToEndAsync(ct);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input.AsMemory(), ct);
+            process.StandardInput.Close();
+        }
+
         await process.WaitForExitAsync(ct);
         if (throwOnError && process.ExitCode != 0)
         {
@@ -155,6 +210,6 @@ public sealed class LocalPostgresCluster(string binDirectory, string rootDirecto
                 $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
         }
 
-        return process.ExitCode;
+        return new ProcessResult(process.ExitCode, await output, await error);
     }
 }
