@@ -90,6 +90,17 @@ public static class Telemetry
         if (settings.Enabled)
         {
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context => IsScrape(context, settings));
+            // The metrics listener serves the scrape and nothing else: no API on that port.
+            app.Use((context, next) =>
+            {
+                if (context.Connection.LocalPort != settings.Port)
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
         }
     }
 
@@ -130,6 +141,12 @@ public static class Telemetry
             {
                 urls.Add("http://localhost:5000");
             }
+        }
+
+        if (urls.Any(url => BindingAddress.Parse(url).Port == settings.Port))
+        {
+            throw new InvalidOperationException(
+                $"Fleep:Telemetry:Metrics:Port {settings.Port} is also a port of the API ({string.Join(';', urls)}): the metrics need a port of their own.");
         }
 
         var host = settings.Host.Contains(':') && !settings.Host.StartsWith('[') ? $"[{settings.Host}]" : settings.Host;
