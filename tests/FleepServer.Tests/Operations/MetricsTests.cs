@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FleepServer.Streams;
+using FleepServer.Tests.Hooks;
 using FleepServer.Tests.Infrastructure;
 using FleepServer.Tests.StandIn;
 
 namespace FleepServer.Tests.Operations;
 
 /// <summary>
-/// A server with the Prometheus endpoint on a loopback port of its own, and a per-address login
-/// limit small enough to reach (the per-IP limit stays relaxed for the rest of the traffic).
+/// A server with the Prometheus endpoint on a loopback port of its own, a per-address login limit
+/// and a per-hook limit small enough to reach (the per-IP limit stays relaxed for the rest of the traffic).
 /// </summary>
 public sealed class MetricsServerFixture(PostgresServer postgres) : FleepServerFixture(postgres)
 {
@@ -22,6 +23,8 @@ public sealed class MetricsServerFixture(PostgresServer postgres) : FleepServerF
         ["Fleep:Login:PermitsPerIp"] = "100000",
         ["Fleep:Login:PermitsPerAccount"] = "3",
         ["Fleep:Login:Window"] = "00:10:00",
+        ["Fleep:Hooks:PostsPerWindow"] = "1",
+        ["Fleep:Hooks:Window"] = "00:10:00",
         ["Fleep:Telemetry:Metrics:Enabled"] = "true",
         ["Fleep:Telemetry:Metrics:Port"] = MetricsPort.ToString(CultureInfo.InvariantCulture),
     };
@@ -73,10 +76,16 @@ public sealed class MetricsTests(MetricsServerFixture server) : IClassFixture<Me
 
         Assert.Equal(429, statuses[^1]);
 
+        // One post per hook per window: the second is refused.
+        using var hooked = await HookedConversation.CreateAsync(server);
+        (await guesser.PostRawAsync(hooked.Url, "message=first", "application/x-www-form-urlencoded", ct: ct)).EnsureOk();
+        (await guesser.PostRawAsync(hooked.Url, "message=second", "application/x-www-form-urlencoded", ct: ct)).AssertError(429, "too_many_requests");
+
         var scrape = await ScrapeUntilAsync(s =>
             s.Sum("fleep_polls_wakeups_total") >= 1
             && s.Sum("fleep_stream_append_duration_seconds_count") > 0
             && s.Sum("fleep_rate_limit_refusals_total", "limiter=\"login\"") >= 1
+            && s.Sum("fleep_rate_limit_refusals_total", "limiter=\"hook\"") >= 1
             && s.Sum("http_server_request_duration_seconds_count") > 0, ct);
 
         Assert.True(scrape.Sum("fleep_stream_append_duration_seconds_sum") > 0, scrape.Text);
@@ -126,6 +135,25 @@ public sealed class MetricsTests(MetricsServerFixture server) : IClassFixture<Me
             await Task.Delay(100, ct);
         }
     }
+}
+
+/// <summary>The <c>cause</c> tag of <c>fleep.hooks.outgoing.retries</c>, from the failure a delivery recorded.</summary>
+public sealed class RetryCauseTests
+{
+    [Theory]
+    [InlineData("HTTP 500", "http_5xx")]
+    [InlineData("HTTP 503", "http_5xx")]
+    [InlineData("HTTP 404", "http_4xx")]
+    [InlineData("HTTP 301", "http_3xx")]
+    [InlineData("timeout", "timeout")]
+    [InlineData("connection failed", "refused")]
+    [InlineData("name not resolved", "dns")]
+    [InlineData("TLS failed", "tls")]
+    [InlineData("address not allowed", "not_allowed")]
+    [InlineData("URL not allowed", "not_allowed")]
+    [InlineData("request failed", "other")]
+    public void Failures_map_to_a_few_causes(string error, string cause) =>
+        Assert.Equal(cause, FleepServer.Domain.Hooks.OutgoingDelivery.RetryCause(error));
 }
 
 /// <summary>With metrics off (the default), there is no metrics listener and no endpoint on the API port.</summary>
