@@ -138,7 +138,7 @@ public sealed class MetricsTests(MetricsServerFixture server) : IClassFixture<Me
 }
 
 /// <summary>The <c>cause</c> tag of <c>fleep.hooks.outgoing.retries</c>, from the failure a delivery recorded.</summary>
-public sealed class RetryCauseTests
+public sealed class MetricsRetryCauseTests
 {
     [Theory]
     [InlineData("HTTP 500", "http_5xx")]
