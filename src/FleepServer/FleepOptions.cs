@@ -14,6 +14,7 @@ public sealed class FleepOptions
     public PollOptions Poll { get; set; } = new();
     public HookOptions Hooks { get; set; } = new();
     public ApiReferenceOptions ApiReference { get; set; } = new();
+    public TelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>
     /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
@@ -166,4 +167,35 @@ public sealed class ApiReferenceOptions
     /// (<c>/docs</c>). Unset: served in the Development environment only.
     /// </summary>
     public bool? Enabled { get; set; }
+}
+
+/// <summary>Metrics and traces (docs/operations.md, "Metrics and traces").</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>
+    /// An OpenTelemetry collector to push metrics and traces to (e.g. <c>http://collector:4317</c>).
+    /// Empty: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> if set, else no OTLP export.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary><c>grpc</c> (default) or <c>http/protobuf</c>, for <see cref="OtlpEndpoint"/>.</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    public MetricsEndpointOptions Metrics { get; set; } = new();
+}
+
+/// <summary>
+/// The Prometheus scrape endpoint. It has its own listener (<see cref="Host"/>:<see cref="Port"/>),
+/// never the API's: only a request that arrived on that port is answered.
+/// </summary>
+public sealed class MetricsEndpointOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>The address the scrape listener binds: loopback unless a scraper elsewhere must reach it.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 9464;
+
+    public string Path { get; set; } = "/metrics";
 }

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using FleepServer.Errors;
 using FleepServer.Http;
+using FleepServer.Telemetry;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace FleepServer.Auth;
@@ -32,6 +33,7 @@ public static class LoginRateLimits
 
         options.OnRejected = (rejected, _) =>
         {
+            rejected.HttpContext.RequestServices.GetRequiredService<FleepMetrics>().RateLimitRefused("login");
             var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
                 ? (int)Math.Ceiling(wait.TotalSeconds)
                 : (int)Math.Ceiling(login.Window.TotalSeconds);

@@ -78,6 +78,7 @@ public static class FleepServerHost
             }
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = fleep.Limits.MaxBodyBytes);
+        builder.AddFleepTelemetry(fleep);
 
         services.AddScoped<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<AccountRegistration>();
@@ -190,6 +191,7 @@ public static class FleepServerHost
 
     private static void UsePipeline(WebApplication app)
     {
+        app.UseFleepTelemetry();
         app.UseForwardedHeaders();
         app.UseMiddleware<PathNormalizationMiddleware>();
         app.UseFleepRequestLogging();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FleepServer.Data;
 using FleepServer.Http;
+using FleepServer.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +20,7 @@ namespace FleepServer.Streams;
 /// a poll that has seen a position never misses a lower one (docs/streams.md, invariant 1). See
 /// docs/streams.md.
 /// </summary>
-public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeProvider time)
+public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeProvider time, FleepMetrics metrics)
 {
     private const string AppendSql = """
         WITH input AS (
@@ -72,6 +73,7 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
         var records = pending.ToArray();
         pending.Clear();
         var accounts = records.Select(r => r.AccountId).ToArray();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var written = await db.Database.ExecuteSqlRawAsync(AppendSql,
         [
             new NpgsqlParameter("accounts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = accounts },
@@ -82,6 +84,7 @@ public sealed class StreamAppender(FleepDbContext db, StreamOutbox outbox, TimeP
             },
             new NpgsqlParameter("now", time.GetUtcNow()),
         ], ct);
+        metrics.StreamAppended(started);
 
         if (written != records.Length)
         {

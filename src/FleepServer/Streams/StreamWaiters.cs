@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FleepServer.Telemetry;
 
 namespace FleepServer.Streams;
 
@@ -22,9 +23,18 @@ public enum WaitEnd
 /// server begins to stop, every wait ends at once (<see cref="WaitEnd.Stopping"/>), so parked
 /// polls are answered with their own horizon instead of holding up the shutdown.
 /// </summary>
-public sealed class StreamWaiters(IHostApplicationLifetime lifetime)
+public sealed class StreamWaiters
 {
-    private readonly CancellationToken stopping = lifetime.ApplicationStopping;
+    private readonly FleepMetrics metrics;
+
+    public StreamWaiters(IHostApplicationLifetime lifetime, FleepMetrics metrics)
+    {
+        stopping = lifetime.ApplicationStopping;
+        this.metrics = metrics;
+        metrics.ObserveParkedPolls(() => Count);
+    }
+
+    private readonly CancellationToken stopping;
 
     private readonly ConcurrentDictionary<Guid, AccountWaiters> byAccount = new();
     private long parked;
@@ -59,17 +69,20 @@ public sealed class StreamWaiters(IHostApplicationLifetime lifetime)
     {
         if (byAccount.TryGetValue(accountId, out var waiters))
         {
-            waiters.WakeAll();
+            metrics.PollsWoken(waiters.WakeAll(), "account");
         }
     }
 
     /// <summary>Wakes every parked poll; used when notifications from other processes may have been missed.</summary>
     public void WakeEveryone()
     {
+        var woken = 0;
         foreach (var waiters in byAccount.Values)
         {
-            waiters.WakeAll();
+            woken += waiters.WakeAll();
         }
+
+        metrics.PollsWoken(woken, "everyone");
     }
 
     public void Wake(IEnumerable<Guid> accountIds)
@@ -126,7 +139,7 @@ public sealed class StreamWaiters(IHostApplicationLifetime lifetime)
             }
         }
 
-        internal void Wake() => woken.TrySetResult();
+        internal bool Wake() => woken.TrySetResult();
 
         public void Dispose()
         {
@@ -172,15 +185,19 @@ public sealed class StreamWaiters(IHostApplicationLifetime lifetime)
             }
         }
 
-        public void WakeAll()
+        /// <summary>Wakes every waiter; answers how many were still asleep.</summary>
+        public int WakeAll()
         {
+            var woken = 0;
             lock (waiters)
             {
                 foreach (var waiter in waiters)
                 {
-                    waiter.Wake();
+                    woken += waiter.Wake() ? 1 : 0;
                 }
             }
+
+            return woken;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using FleepServer.Errors;
+using FleepServer.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FleepServer.Domain.Hooks;
@@ -14,9 +15,11 @@ public sealed class HookRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<Guid>? limiter;
     private readonly TimeSpan window;
+    private readonly FleepMetrics metrics;
 
-    public HookRateLimiter(IOptions<FleepOptions> options)
+    public HookRateLimiter(IOptions<FleepOptions> options, FleepMetrics metrics)
     {
+        this.metrics = metrics;
         var hooks = options.Value.Hooks;
         window = hooks.Window;
         if (hooks.PostsPerWindow > 0 && hooks.Window > TimeSpan.Zero)
@@ -43,6 +46,7 @@ public sealed class HookRateLimiter : IDisposable
         using var lease = limiter.AttemptAcquire(hookId);
         if (!lease.IsAcquired)
         {
+            metrics.RateLimitRefused("hook");
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : window;
             throw FleepErrors.TooManyRequests(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
         }

@@ -4,6 +4,7 @@ using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using FleepServer.Http;
 using FleepServer.Records;
+using FleepServer.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,7 @@ public enum DeliveryOutcome
 /// </summary>
 public sealed class OutgoingDelivery(
     FleepDbContext db, UnitOfWork unit, Membership membership, ConversationFanOut fanOut, HookTokens tokens,
-    IHttpClientFactory httpClients, IOptions<FleepOptions> options, ILogger<OutgoingDelivery> logger)
+    IHttpClientFactory httpClients, IOptions<FleepOptions> options, FleepMetrics metrics, ILogger<OutgoingDelivery> logger)
 {
     /// <summary>The named HTTP client of outgoing deliveries (<see cref="OutgoingAddresses.Handler"/>).</summary>
     public const string HttpClientName = "FleepServer.Hooks.Outgoing";
@@ -96,6 +97,11 @@ public sealed class OutgoingDelivery(
                 WHERE delivery_id = {item.Id}
                 """, token);
             logger.LogInformation("Outgoing delivery to hook {HookId} failed ({Error:l}), failure {Failures}", hookId, error, failures);
+            if (failures < Settings.MaxAttempts)
+            {
+                metrics.OutgoingRetry(RetryCause(error));
+            }
+
             return failures >= Settings.MaxAttempts ? (DeliveryOutcome.Disable, retryIn) : (DeliveryOutcome.Failed, retryIn);
         }, ct);
 
@@ -218,6 +224,18 @@ public sealed class OutgoingDelivery(
             };
         }
     }
+
+    /// <summary>The <c>cause</c> tag of a retry, from <see cref="PostAsync"/>'s few words: http_4xx, http_5xx, timeout, refused, ...</summary>
+    internal static string RetryCause(string error) => error switch
+    {
+        _ when error.StartsWith("HTTP ", StringComparison.Ordinal) && error.Length == 8 => $"http_{error[5]}xx",
+        "timeout" => "timeout",
+        "connection failed" => "refused",
+        "name not resolved" => "dns",
+        "TLS failed" => "tls",
+        "address not allowed" or "URL not allowed" => "not_allowed",
+        _ => "other",
+    };
 
     /// <summary>Reads at most <see cref="MaxAnswerBytes"/> of the answer and forgets them.</summary>
     private static async Task DrainAsync(HttpResponseMessage response, CancellationToken ct)
