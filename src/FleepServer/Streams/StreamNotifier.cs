@@ -180,7 +180,9 @@ public sealed class StreamNotifier(
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Fleep"))
+        // The server's connect and command timeouts, so a reconnect attempt to a database that does
+        // not answer gives up as quickly as a request does.
+        var builder = new NpgsqlConnectionStringBuilder(Data.FleepDbContext.ServerConnectionString(configuration.GetConnectionString("Fleep") ?? ""))
         {
             KeepAlive = 30,
             Pooling = false,
