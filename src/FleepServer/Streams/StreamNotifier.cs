@@ -180,10 +180,13 @@ public sealed class StreamNotifier(
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        // The server's connect and command timeouts, so a reconnect attempt to a database that does
-        // not answer gives up as quickly as a request does.
-        var builder = new NpgsqlConnectionStringBuilder(Data.FleepDbContext.ServerConnectionString(configuration.GetConnectionString("Fleep") ?? ""))
+        // The server's connect timeout, so a reconnect attempt to a database that does not answer
+        // gives up as quickly as a request does. Its command timeout stays the connection string's
+        // (Npgsql's 30 s unless set): it runs only LISTEN and pg_notify, not requests.
+        var given = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Fleep"));
+        var builder = new NpgsqlConnectionStringBuilder(Data.FleepDbContext.ServerConnectionString(given.ConnectionString))
         {
+            CommandTimeout = given.CommandTimeout,
             KeepAlive = 30,
             Pooling = false,
             ApplicationName = "fleepserver-notifier",
