@@ -30,11 +30,25 @@ public sealed class FleepDbContext : DbContext
 
     /// <summary>Configures Npgsql with the snake_case naming every table and column follows.</summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(ForTheServer(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        options.UseNpgsql(ServerConnectionString(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
 
     /// <summary>Statements Npgsql keeps prepared per connection unless the connection string sets <c>Max Auto Prepare</c> (0 turns it off).</summary>
     public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// Seconds to wait for a connection (a new one, or a free one from the pool) unless the
+    /// connection string sets <c>Timeout</c>: a database that does not answer turns into a 503
+    /// within 5 s instead of Npgsql's 15 s (docs/operations.md, "Database outages").
+    /// </summary>
+    public const int DefaultConnectTimeout = 4;
+
+    /// <summary>
+    /// Seconds a command may run unless the connection string sets <c>Command Timeout</c>; every
+    /// request's commands take milliseconds, so this only ends a command stuck on a database that
+    /// stopped answering. Migrations set their own, longer timeout.
+    /// </summary>
+    public const int DefaultCommandTimeout = 5;
 
     // Every request opens a pooled connection once or twice; Npgsql's DISCARD ALL on each return
     // costs a round trip and measurable PostgreSQL CPU (bench P8). The server keeps no session
@@ -44,13 +58,27 @@ public sealed class FleepDbContext : DbContext
     // Npgsql's automatic preparation spares PostgreSQL parsing and planning them on every call
     // (bench P3, P7, P8: 20-50 % more calls per second). The schema changes only at start
     // (migrations run before any request), so no prepared statement outlives its plan.
-    private static string ForTheServer(string connectionString)
+    // The connect and command timeouts default to a few seconds so a call fails fast (503) while the
+    // database is unreachable; settings the connection string gives are kept.
+    /// <summary>The connection string the server's contexts use, which also names their Npgsql pool.</summary>
+    public static string ServerConnectionString(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        bool Given(params string[] keys) => keys.Any(given.ContainsKey);
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        if (!Given("Timeout"))
+        {
+            builder.Timeout = DefaultConnectTimeout;
+        }
+
+        if (!Given("Command Timeout", "CommandTimeout"))
+        {
+            builder.CommandTimeout = DefaultCommandTimeout;
         }
 
         return builder.ConnectionString;

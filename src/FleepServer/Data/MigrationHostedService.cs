@@ -15,6 +15,25 @@ public sealed class MigrationHostedService(IServiceScopeFactory scopes, ILogger<
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FleepDbContext>();
+        // A migration may rewrite a large table; the server's short default command timeout
+        // (FleepDbContext.DefaultCommandTimeout) is for requests.
+        var requestTimeout = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(MigrationCommandTimeout);
+        try
+        {
+            await MigrateAsync(db, cancellationToken);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(requestTimeout);
+        }
+    }
+
+    /// <summary>How long one migration statement may run.</summary>
+    public static readonly TimeSpan MigrationCommandTimeout = TimeSpan.FromMinutes(30);
+
+    private async Task MigrateAsync(FleepDbContext db, CancellationToken cancellationToken)
+    {
         // Creating the history table first spares a fresh database the failed probe query that
         // MigrateAsync would otherwise log as an error.
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);

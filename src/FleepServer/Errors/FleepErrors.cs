@@ -3,7 +3,8 @@ namespace FleepServer.Errors;
 /// <summary>
 /// Every error the server sends, by name. Statuses follow Fleep's code table:
 /// 400 bad input, 401 no live session, 404 unknown method, 405 wrong HTTP method,
-/// 413 body over the cap, 429 velocity limits, 431 business-rule refusals.
+/// 413 body over the cap, 429 velocity limits, 431 business-rule refusals, 503 database
+/// unreachable (retry after <c>Retry-After</c> seconds).
 /// </summary>
 public static class FleepErrors
 {
@@ -44,6 +45,18 @@ public static class FleepErrors
         new(StatusCodes.Status429TooManyRequests, "account_locked",
             "Too many failed login attempts, try again later.")
         { RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>Seconds a client is asked to wait before retrying a call the database could not serve.</summary>
+    public const int DatabaseRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The database is unreachable (stopped, restarting, connection refused or timed out).
+    /// <see cref="DatabaseFailures"/> decides which exceptions mean this.
+    /// </summary>
+    public static FleepException ServiceUnavailable() =>
+        new(StatusCodes.Status503ServiceUnavailable, "service_unavailable",
+            "The database is unavailable, try again shortly.")
+        { RetryAfterSeconds = DatabaseRetryAfterSeconds };
 
     public static FleepException IncorrectLogin() =>
         new(Status431, "incorrect_login", "Incorrect email or password");

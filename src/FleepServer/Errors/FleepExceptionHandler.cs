@@ -6,7 +6,8 @@ namespace FleepServer.Errors;
 
 /// <summary>
 /// The one place that turns an exception into a response. Fleep refusals keep their status and
-/// ids; request-shape failures raised by ASP.NET Core itself become Fleep 4xx errors; anything
+/// ids; request-shape failures raised by ASP.NET Core itself become Fleep 4xx errors; an
+/// unreachable database (<see cref="DatabaseFailures"/>) is a 503 with <c>Retry-After</c>; anything
 /// else is a logged 500 whose body carries only a correlation id, never a stack trace.
 /// </summary>
 public sealed class FleepExceptionHandler(ILogger<FleepExceptionHandler> logger) : IExceptionHandler
@@ -20,8 +21,16 @@ public sealed class FleepExceptionHandler(ILogger<FleepExceptionHandler> logger)
                 context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
             BadHttpRequestException bad => new FleepException(bad.StatusCode, "bad_request", "The request could not be read."),
             JsonException => FleepErrors.MalformedJson(),
+            _ when DatabaseFailures.IsUnreachable(exception) => FleepErrors.ServiceUnavailable(),
             _ => null,
         };
+
+        if (error is { StatusCode: StatusCodes.Status503ServiceUnavailable })
+        {
+            // Expected while the database is down: one line per call, not a stack each.
+            logger.LogWarning("Database unavailable for {Path}: {Reason}", context.Request.Path.Value,
+                exception.GetBaseException().Message);
+        }
 
         if (error is null)
         {

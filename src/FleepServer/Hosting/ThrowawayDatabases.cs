@@ -42,6 +42,17 @@ public sealed class ThrowawayDatabases : IAsyncDisposable
 
     private string TemplateName => $"fleep_template_{runId}";
 
+    /// <summary>
+    /// Stops a private cluster (<c>pg_ctl stop -m fast</c>) without deleting it, so a test can take
+    /// the database away from a running server; <see cref="StartClusterAsync"/> brings it back.
+    /// </summary>
+    public Task StopClusterAsync(CancellationToken ct = default) =>
+        (cluster ?? throw new InvalidOperationException("The databases live on a given server, not a private cluster.")).StopAsync(ct);
+
+    /// <summary>Starts a private cluster <see cref="StopClusterAsync"/> stopped; returns when it accepts connections.</summary>
+    public Task StartClusterAsync(CancellationToken ct = default) =>
+        (cluster ?? throw new InvalidOperationException("The databases live on a given server, not a private cluster.")).StartAsync(ct);
+
     /// <summary>Uses an existing PostgreSQL server; the role of <paramref name="adminConnection"/> must be allowed to create databases.</summary>
     public static Task<ThrowawayDatabases> OnServerAsync(string adminConnection, CancellationToken ct = default)
     {

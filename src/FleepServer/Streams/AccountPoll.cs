@@ -16,8 +16,11 @@ public sealed record PollAnswer(long EventHorizon, IReadOnlyList<string> Records
 /// <summary>
 /// <c>api/account/poll</c>: the records after the client's horizon, or a parked wait for them.
 /// Horizon 0 is an initial sync (a snapshot), and so is a horizon beyond the stream's head, which
-/// this database never handed out (after a restore from a backup). A parked poll costs no thread and no database work:
-/// it registers its waiter, reads once, and only reads again when woken (docs/streams.md).
+/// this database never handed out (after a restore from a backup). A parked poll costs no thread
+/// and no database work: it registers its waiter, reads once, and only reads again when woken
+/// (docs/streams.md). A poll whose first read fails because the database is unreachable is a 503
+/// like any call; one that was parked and finds the database gone when woken answers with its own
+/// horizon and an empty stream. A stopping server answers parked polls at once the same way.
 /// </summary>
 public sealed class AccountPoll(
     StreamLoader reader,
@@ -41,11 +44,23 @@ public sealed class AccountPoll(
 
         var poll = options.Value.Poll;
         var deadline = time.GetUtcNow() + poll.Wait;
-        while (true)
+        for (var read = 0; ; read++)
         {
             // Register before reading: a commit between the read and the wait still wakes us.
             using var waiter = wait ? waiters.Register(accountId) : null;
-            var batch = await reader.ReadAfterAsync(accountId, horizon, poll.BatchSize, ct);
+            StreamBatch batch;
+            try
+            {
+                batch = await reader.ReadAfterAsync(accountId, horizon, poll.BatchSize, ct);
+            }
+            catch (Exception e) when (read > 0 && DatabaseFailures.IsUnreachable(e))
+            {
+                // A parked poll was woken but the database is gone (or not yet back): it was only
+                // waiting, so it ends as a timed-out wait would, with its own horizon; the client
+                // polls again from there and misses nothing (docs/operations.md, "Database outages").
+                return new PollAnswer(horizon, []);
+            }
+
             if (batch.IsBeyondHead(horizon))
             {
                 // A horizon this database never handed out (it was restored from an older backup, or

@@ -11,9 +11,17 @@ namespace FleepServer.Streams;
 /// (<c>s</c> + id) and accounts whose sessions all need checking again (<c>a</c> + id), which
 /// every process drops from its <see cref="SessionCache"/>. Outgoing ids are coalesced: one
 /// <c>NOTIFY</c> carries every id queued since the previous one (up to the payload limit), never
-/// one per change, so a burst of commits costs a few notifications, not one each. Whenever the
-/// listening connection (re)connects, anything may have been missed: every parked poll wakes and
-/// the whole session cache is dropped.
+/// one per change, so a burst of commits costs a few notifications, not one each.
+/// <para>
+/// Database outages (docs/operations.md, "Database outages"): both connections reconnect on their
+/// own, one attempt a second, for as long as the process runs. Whenever the listening connection
+/// (re)connects, anything may have been missed: after its <c>LISTEN</c> is in place every parked
+/// poll of this process is woken once and re-reads its stream, so a record that committed while
+/// the listener was down (here or in another process) still reaches it, and the whole session
+/// cache is dropped. When the listening connection breaks, and again when it is back after a
+/// break, the server's connection pool is cleared, so requests after the database returns get
+/// fresh connections instead of ones the outage broke.
+/// </para>
 /// </summary>
 public sealed class StreamNotifier(
     StreamWaiters waiters,
@@ -65,7 +73,14 @@ public sealed class StreamNotifier(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(KeepRunning(SendAsync, stoppingToken), KeepRunning(ListenAsync, stoppingToken));
+        Task.WhenAll(KeepRunning(SendAsync, stoppingToken), KeepRunning(ListenAsync, stoppingToken, onFailure: () =>
+        {
+            listenerBroke = true;
+            ClearServerPool();
+        }));
+
+    /// <summary>Set when the listening connection broke; cleared once it is back and the pool was cleared again.</summary>
+    private bool listenerBroke;
 
     private async Task SendAsync(CancellationToken ct)
     {
@@ -97,6 +112,14 @@ public sealed class StreamNotifier(
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SessionChannel}", connection))
         {
             await listen.ExecuteNonQueryAsync(ct);
+        }
+
+        if (listenerBroke)
+        {
+            // The database is back: connections pooled before the outage are dead or about to be.
+            ClearServerPool();
+            listenerBroke = false;
+            logger.LogInformation("Stream notifier reconnected; waking {Count} parked polls", waiters.Count);
         }
 
         // Anything sent while this process was not listening is unknown: let every parked poll
@@ -157,8 +180,13 @@ public sealed class StreamNotifier(
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Fleep"))
+        // The server's connect timeout, so a reconnect attempt to a database that does not answer
+        // gives up as quickly as a request does. Its command timeout stays the connection string's
+        // (Npgsql's 30 s unless set): it runs only LISTEN and pg_notify, not requests.
+        var given = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Fleep"));
+        var builder = new NpgsqlConnectionStringBuilder(Data.FleepDbContext.ServerConnectionString(given.ConnectionString))
         {
+            CommandTimeout = given.CommandTimeout,
             KeepAlive = 30,
             Pooling = false,
             ApplicationName = "fleepserver-notifier",
@@ -168,7 +196,18 @@ public sealed class StreamNotifier(
         return connection;
     }
 
-    private async Task KeepRunning(Func<CancellationToken, Task> loop, CancellationToken ct)
+    /// <summary>Closes the idle connections of the server's own pool (the one its database contexts use).</summary>
+    private void ClearServerPool()
+    {
+        var connectionString = configuration.GetConnectionString("Fleep");
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            using var connection = new NpgsqlConnection(Data.FleepDbContext.ServerConnectionString(connectionString));
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
+
+    private async Task KeepRunning(Func<CancellationToken, Task> loop, CancellationToken ct, Action? onFailure = null)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -183,6 +222,7 @@ public sealed class StreamNotifier(
             catch (Exception e)
             {
                 logger.LogWarning(e, "Stream notifier connection failed; reconnecting");
+                onFailure?.Invoke();
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

@@ -42,10 +42,13 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        ConnectionString = await postgres.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         app = await StartServerAsync(Commands);
         BaseAddress = AddressOf(app);
     }
+
+    /// <summary>The migrated database this server runs on; a subclass may make it elsewhere (a cluster of its own).</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => postgres.CreateDatabaseAsync();
 
     /// <summary>
     /// Starts one more server process-equivalent on the same database: its own waiters, notifier
