@@ -19,6 +19,7 @@ namespace FleepServer.Tests.Operations;
 /// once; and every poller, polling on from its own horizon, receives every acknowledged message of
 /// its conversation (docs/operations.md, "Database outages").
 /// </summary>
+[Collection(typeof(RunsAlone))]
 public sealed class DatabaseOutageTests(PostgresServer postgres, ITestOutputHelper output)
 {
     private const int Senders = 8, Watchers = 10, SessionsEach = 5, Pollers = Watchers * SessionsEach;

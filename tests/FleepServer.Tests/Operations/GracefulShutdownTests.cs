@@ -9,6 +9,7 @@ namespace FleepServer.Tests.Operations;
 /// horizon, lets the writes in flight finish, and goes; after its restart the clients carry on
 /// from their horizons with the same sessions, missing nothing and receiving nothing twice.
 /// </summary>
+[Collection(typeof(RunsAlone))]
 public sealed class GracefulShutdownTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
 {
     private const int ParkedPolls = 20;

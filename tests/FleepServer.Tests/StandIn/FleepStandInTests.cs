@@ -184,7 +184,3 @@ public sealed class FleepStandInLifecycleTests(PostgresServer postgres, ITestOut
         Assert.Equal(0L, await command.ExecuteScalarAsync());
     }
 }
-
-/// <summary>Test classes that measure time run one at a time, after the parallel ones.</summary>
-[CollectionDefinition(DisableParallelization = true)]
-public sealed class RunsAlone;
