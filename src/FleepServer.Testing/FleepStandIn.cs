@@ -4,8 +4,6 @@ using FleepServer.Data;
 using FleepServer.Hosting;
 using FleepServer.TestControl;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +32,7 @@ public sealed class FleepStandIn : IAsyncDisposable
         this.databases = databases;
         this.folder = folder;
         ConnectionString = connectionString;
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        BaseAddress = new Uri(FleepServerHost.AddressOf(app) + "/");
     }
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234/</c>: give it to the system under test as Fleep's base URL.</summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FleepServer.Hosting;
 
@@ -59,7 +57,7 @@ public static class EphemeralServer
             await using (app)
             {
                 await app.StartAsync();
-                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                var address = FleepServerHost.AddressOf(app);
                 app.Logger.LogInformation("Ephemeral server on {Address}; its database is on {Source} and is deleted when it stops",
                     address, databases.Source);
                 await Console.Out.WriteLineAsync($"{ReadyPrefix} {address}");

@@ -15,6 +15,8 @@ using FleepServer.TestControl;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.Json;
@@ -165,6 +167,13 @@ public static class FleepServerHost
 
         return app;
     }
+
+    /// <summary>
+    /// The API address a started server listens on (its first URL; a metrics listener of its own
+    /// comes after the API's), e.g. <c>http://127.0.0.1:41234</c> when it was given port 0.
+    /// </summary>
+    public static string AddressOf(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     /// <summary>Test mode's services: the advanceable clock, the record of outgoing-webhook calls, the data reset.</summary>
     private static void AddTestControl(IServiceCollection services)

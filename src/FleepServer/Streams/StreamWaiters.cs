@@ -26,6 +26,9 @@ public enum WaitEnd
 public sealed class StreamWaiters
 {
     private readonly FleepMetrics metrics;
+    private readonly CancellationToken stopping;
+    private readonly ConcurrentDictionary<Guid, AccountWaiters> byAccount = new();
+    private long parked;
 
     public StreamWaiters(IHostApplicationLifetime lifetime, FleepMetrics metrics)
     {
@@ -33,11 +36,6 @@ public sealed class StreamWaiters
         this.metrics = metrics;
         metrics.ObserveParkedPolls(() => Count);
     }
-
-    private readonly CancellationToken stopping;
-
-    private readonly ConcurrentDictionary<Guid, AccountWaiters> byAccount = new();
-    private long parked;
 
     /// <summary>Parked polls right now, in this process.</summary>
     public long Count => Interlocked.Read(ref parked);

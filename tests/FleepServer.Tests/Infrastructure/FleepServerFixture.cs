@@ -1,7 +1,5 @@
 using FleepServer.Data;
 using FleepServer.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -113,7 +111,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     }
 
     private static Uri AddressOf(WebApplication server) =>
-        new(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        new(FleepServerHost.AddressOf(server));
 
     /// <summary>Lets a subclass add or replace services before the server is built.</summary>
     protected virtual void Customize(WebApplicationBuilder builder)

@@ -1,8 +1,6 @@
 using System.Net;
 using FleepServer.Hosting;
 using FleepServer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
 
 namespace FleepServer.Tests.Operations;
@@ -30,7 +28,7 @@ public sealed class ReadinessTests(PostgresServer postgres)
         await app.StartAsync(ct);
         try
         {
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var address = new Uri(FleepServerHost.AddressOf(app));
             using var client = new FleepTestClient(address);
 
             await AssertHealthAsync(client, "/health/ready", HttpStatusCode.OK, "Healthy");
