@@ -38,6 +38,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activity_time");
 
+                    b.Property<string>("Avatar")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("avatar");
+
                     b.PrimitiveCollection<List<string>>("ClientFlags")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -639,6 +643,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_time");
 
+                    b.Property<string>("Files")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("files");
+
                     b.Property<long?>("FlowMessageNr")
                         .HasColumnType("bigint")
                         .HasColumnName("flow_message_nr");
@@ -744,6 +752,10 @@ namespace FleepServer.Migrations
 
                     b.HasIndex("ConversationId", "InboxNr")
                         .HasDatabaseName("ix_messages_conversation_id_inbox_nr");
+
+                    b.HasIndex("ConversationId", "MessageNr")
+                        .HasDatabaseName("ix_messages_with_files")
+                        .HasFilter("files IS NOT NULL");
 
                     b.HasIndex("ConversationId", "HookKey", "MessageKey")
                         .IsUnique()
@@ -860,6 +872,41 @@ namespace FleepServer.Migrations
                         .HasName("pk_stream_events");
 
                     b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Upload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("upload_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<string>("Facts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("facts");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("file_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_uploads");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_uploads_account_id");
+
+                    b.ToTable("uploads", (string)null);
                 });
 
             modelBuilder.Entity("FleepServer.Data.AccountStream", b =>
@@ -997,6 +1044,16 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_stream_events_account_streams_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Upload", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_uploads_accounts_account_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -650,3 +650,57 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    ALTER TABLE messages ADD files jsonb;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    ALTER TABLE accounts ADD avatar jsonb;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    CREATE TABLE uploads (
+        upload_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        file_name character varying(1024) NOT NULL,
+        facts jsonb NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_uploads PRIMARY KEY (upload_id),
+        CONSTRAINT fk_uploads_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    CREATE INDEX ix_messages_with_files ON messages (conversation_id, message_nr) WHERE files IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    CREATE INDEX ix_uploads_account_id ON uploads (account_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130090803_Files') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130090803_Files', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -15,6 +15,7 @@ public sealed class FleepOptions
     public HookOptions Hooks { get; set; } = new();
     public ApiReferenceOptions ApiReference { get; set; } = new();
     public TelemetryOptions Telemetry { get; set; } = new();
+    public FileStoreOptions Files { get; set; } = new();
 
     /// <summary>
     /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
@@ -96,6 +97,31 @@ public sealed class EmbeddedDatabaseOptions
     /// root). A cluster folder this user cannot reach is kept in its home folder instead.
     /// </summary>
     public string ServiceUser { get; set; } = LocalPostgresCluster.DefaultServiceUser;
+}
+
+/// <summary>Uploaded files, thumbnails and avatars (<c>Fleep:Files</c>, docs/files.md).</summary>
+public sealed class FileStoreOptions
+{
+    /// <summary>
+    /// The folder file contents are kept in, relative to the working directory. Several server
+    /// processes on one machine share it; the compose file mounts a named volume here.
+    /// </summary>
+    public string Directory { get; set; } = "files";
+
+    /// <summary>Largest file one upload may carry; a larger one is refused with 413 and leaves nothing behind.</summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>Most pixels (width × height) an image may have to get dimensions and thumbnails; larger ones are refused.</summary>
+    public long MaxImagePixels { get; set; } = 50_000_000;
+
+    /// <summary>How long decoding one image for its thumbnails may take before the upload is refused.</summary>
+    public TimeSpan ImageDecodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Unfinished uploads older than this are removed from the folder's temporary area at start.</summary>
+    public TimeSpan StaleUploadAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>max-age</c> of the private caching a download allows.</summary>
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromDays(1);
 }
 
 public sealed class PollOptions

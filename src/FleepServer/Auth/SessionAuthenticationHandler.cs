@@ -40,14 +40,20 @@ public sealed class SessionAuthenticationHandler(
         // JSON calls carry the ticket in the body; only uploads (a POST without a JSON body) and the
         // GET endpoints marked for it may put it in the query.
         var body = RequestBody.Of(Context);
+        var metadata = Context.GetEndpoint()?.Metadata;
         var ticket = body is not null ? body.GetString("ticket")
-            : HttpMethods.IsPost(Request.Method) || Context.GetEndpoint()?.Metadata.GetMetadata<TicketInQueryAttribute>() is not null
+            : HttpMethods.IsPost(Request.Method) || HttpMethods.IsPut(Request.Method) || metadata?.GetMetadata<TicketInQueryAttribute>() is not null
                 ? Request.Query["ticket"].FirstOrDefault()
                 : null;
-        if (!SessionSecrets.IsWellFormedToken(token) || string.IsNullOrEmpty(ticket))
+        // Downloads are fetched with the cookie alone (browsers' <img>, the mobile libraries); they only read.
+        var cookieOnly = string.IsNullOrEmpty(ticket) && metadata?.GetMetadata<SessionCookieOnlyAttribute>() is not null
+            && (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method));
+        if (!SessionSecrets.IsWellFormedToken(token) || (string.IsNullOrEmpty(ticket) && !cookieOnly))
         {
             return AuthenticateResult.NoResult();
         }
+
+        bool TicketMatches(CachedSession s) => cookieOnly || SessionSecrets.Matches(ticket!, s.TicketHash);
 
         var tokenHash = SessionSecrets.Hash(token!);
         var now = time.GetUtcNow();
@@ -57,14 +63,14 @@ public sealed class SessionAuthenticationHandler(
         {
             var epoch = cache.Epoch;
             session = await LoadAsync(tokenHash);
-            if (session is not null && SessionSecrets.Matches(ticket, session.TicketHash) && IsLive(session, now))
+            if (session is not null && TicketMatches(session) && IsLive(session, now))
             {
                 cache.Store(tokenHash, session, epoch);
                 cached = session;
             }
         }
 
-        if (session is null || !SessionSecrets.Matches(ticket, session.TicketHash) || !IsLive(session, now))
+        if (session is null || !TicketMatches(session) || !IsLive(session, now))
         {
             return AuthenticateResult.Fail("No live session for this token and ticket.");
         }

@@ -55,6 +55,9 @@ public sealed class Account
     public int FailedLoginCount { get; set; }
 
     public DateTimeOffset? LockoutEnd { get; set; }
+
+    /// <summary>The avatar image's content and the sizes made of it (<c>avatar_urls</c>); null without an avatar.</summary>
+    public FileFacts? Avatar { get; set; }
 }
 
 public static class AccountStatus

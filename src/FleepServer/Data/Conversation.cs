@@ -174,6 +174,9 @@ public sealed class Message
 
     public bool IsUrlPreviewDisabled { get; set; }
 
+    /// <summary>The message's attachments in posting order, deleted ones included (marked); null when it never had any.</summary>
+    public List<MessageFile>? Files { get; set; }
+
     /// <summary>Marked as spam by a member (<c>is_spam</c>); every member sees the mark.</summary>
     public bool IsSpam { get; set; }
 

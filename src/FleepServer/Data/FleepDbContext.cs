@@ -24,6 +24,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<Hook> Hooks => Set<Hook>();
     public DbSet<HookDelivery> HookDeliveries => Set<HookDelivery>();
     public DbSet<ReminderClick> ReminderClicks => Set<ReminderClick>();
+    public DbSet<Upload> Uploads => Set<Upload>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

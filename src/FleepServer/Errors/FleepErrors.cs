@@ -91,8 +91,26 @@ public static class FleepErrors
     /// <summary>Editing the body of someone else's plain message.</summary>
     public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
 
-    /// <summary>Attachments wait for file storage; refusing them beats dropping them silently.</summary>
-    public static FleepException AttachmentsUnsupported(string field) => InvalidField(field, "attachments are not supported by this server yet");
+    /// <summary>An upload over <c>Fleep:Files:MaxUploadBytes</c>: 413, and nothing of it is kept.</summary>
+    public static FleepException FileTooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "file_too_large", $"A file may have at most {limit} bytes.");
+
+    /// <summary>An image that cannot be read, or is too big to decode safely: 400, and nothing of it is kept.</summary>
+    public static FleepException InvalidImage(string why) =>
+        new(StatusCodes.Status400BadRequest, "invalid_image", $"Invalid image: {why}.");
+
+    /// <summary>An upload request that carries no file.</summary>
+    public static FleepException NoFile() =>
+        new(StatusCodes.Status400BadRequest, "missing_param", "The upload carries no file.");
+
+    /// <summary>An attachment that names no upload (or file) of the caller's.</summary>
+    public static FleepException UnknownAttachment(string field, string url) =>
+        InvalidField(field, $"an upload_url of your own upload or a file_url of this message; {Truncate(url)} is neither");
+
+    /// <summary>A download the caller may not see, or that does not exist: the same answer for both.</summary>
+    public static FleepException FileNotFound() => new(StatusCodes.Status404NotFound, "not_found", "File not found.");
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     public static FleepException EmptyMessage() => new(StatusCodes.Status400BadRequest, "empty_message", "Message is empty.");
 

@@ -45,10 +45,13 @@ public static class EphemeralServer
             ? await ThrowawayDatabases.OnServerAsync(server)
             : await ThrowawayDatabases.OnPrivateClusterAsync(given["Fleep:EmbeddedDatabase:BinDirectory"]);
         var connection = await databases.CreateAsync();
+        // Files go to a folder of their own, removed with the database: nothing is left where the server was started.
+        var files = Directory.CreateTempSubdirectory("fleep-ephemeral-files-").FullName;
         try
         {
             var settings = TestModeSettings()
                 .Append(new("Fleep:Logging:Console", "stderr"))
+                .Append(new("Fleep:Files:Directory", files))
                 .SelectMany(s => new[] { $"--{s.Key}", s.Value })
                 .Concat(own)
                 .Concat(["--urls", urls, "--ConnectionStrings:Fleep", connection])
@@ -68,6 +71,7 @@ public static class EphemeralServer
         finally
         {
             await databases.DropAsync(connection);
+            Directory.Delete(files, recursive: true);
         }
 
         return 0;

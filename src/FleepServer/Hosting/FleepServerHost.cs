@@ -4,6 +4,7 @@ using FleepServer.Data;
 using FleepServer.Domain;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Contacts;
+using FleepServer.Domain.Files;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Hooks;
 using FleepServer.Errors;
@@ -99,6 +100,12 @@ public static class FleepServerHost
         services.AddHostedService<PenSweeper>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
+        services.AddSingleton<IFileStore, FolderFileStore>();
+        services.AddHostedService<FileStoreSweep>();
+        services.AddSingleton<FileFactsReader>();
+        services.AddScoped<FileUploads>();
+        services.AddScoped<FileDownloads>();
+        services.AddScoped<Attachments>();
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
@@ -234,6 +241,7 @@ public static class FleepServerHost
         api.MapContactApi();
         api.MapHookApi(app);
         api.MapClassificatorApi();
+        api.MapFileApi();
         app.MapFleepApiReference();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)

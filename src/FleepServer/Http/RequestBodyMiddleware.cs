@@ -44,6 +44,7 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
 
     // Uploads carry the file itself as the body and the ticket in the query string.
     private static bool IsUpload(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/file/upload") || request.Path.StartsWithSegments("/api/avatar/upload") ||
         request.ContentType is { } type &&
         (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) ||
          type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));

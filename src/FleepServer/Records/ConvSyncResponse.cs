@@ -24,7 +24,7 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
     {
         var view = result.View;
         var stream = new List<object>();
-        stream.AddRange(result.Messages.Select(m => MessageRecords.For(m, view.ViewerId)));
+        stream.AddRange(result.Messages.SelectMany(m => MessageRecords.WithFiles(m, view.ViewerId)));
         stream.AddRange(result.Activities);
         stream.AddRange(result.Records);
         if (result.ClientReqId is { } reqId)

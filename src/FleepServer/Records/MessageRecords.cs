@@ -5,6 +5,10 @@ namespace FleepServer.Records;
 /// <summary>The one builder of <see cref="MessageRecord"/>s, for one viewer.</summary>
 public static class MessageRecords
 {
+    /// <summary>The message and, right after it, one file record per attachment: how every answer and stream lists a message.</summary>
+    public static IEnumerable<Streams.IStreamRecord> WithFiles(Message m, Guid viewerId) =>
+        m.Files is { Count: > 0 } ? [For(m, viewerId), .. FileRecords.For(m)] : [For(m, viewerId)];
+
     public static MessageRecord For(Message m, Guid viewerId) => new()
     {
         ConversationId = m.ConversationId,
@@ -13,7 +17,7 @@ public static class MessageRecords
         AccountId = m.AccountId,
         MkMessageType = m.MkMessageType,
         MkMessageState = MessageStates.Prefix + m.MkMessageState,
-        Message = m.Body,
+        Message = FileRecords.MessageXml(m),
         Subject = m.Subject,
         Tags = m.Tags,
         InboxNr = m.InboxNr,

@@ -26,6 +26,9 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
     public CommandCounter Commands { get; } = new();
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The folder this server (and its peers, like processes on one machine) keeps file contents in; deleted with the fixture.</summary>
+    public string FilesDirectory { get; } = Directory.CreateTempSubdirectory("fleep-test-files-").FullName;
     public IServiceProvider Services => app!.Services;
 
     /// <summary>Configuration for this server; tests relax the abuse limits unless they test them.</summary>
@@ -95,6 +98,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
 
         var args = new[] { "--urls", "http://127.0.0.1:0", "--environment", "Testing" }
             .Concat(settings.Append(new("ConnectionStrings:Fleep", ConnectionString)).Append(new("Fleep:Hooks:TokenKey", HookTokenKey))
+                .Prepend(new("Fleep:Files:Directory", FilesDirectory))
                 .SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" }))
             .ToArray();
 
@@ -147,6 +151,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
         }
 
         await EndBackendsAsync();
+        Directory.Delete(FilesDirectory, recursive: true);
         GC.SuppressFinalize(this);
     }
 

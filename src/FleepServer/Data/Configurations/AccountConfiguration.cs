@@ -10,6 +10,7 @@ public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         account.ToTable("accounts");
         account.HasKey(a => a.Id);
         account.Property(a => a.Id).HasColumnName("account_id");
+        account.Property(a => a.Avatar).HasColumnType("jsonb").HasConversion(JsonColumn<FileFacts?>.Converter, JsonColumn<FileFacts?>.Comparer);
         account.Property(a => a.Email).HasMaxLength(1024);
         account.Property(a => a.EmailKey).HasMaxLength(1024);
         account.HasIndex(a => a.EmailKey).IsUnique();

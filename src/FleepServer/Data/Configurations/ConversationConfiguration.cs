@@ -52,6 +52,10 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasIndex(m => new { m.ConversationId, m.HookKey, m.MessageKey }).IsUnique().HasFilter("message_key IS NOT NULL");
         message.Property(m => m.Reactions).HasColumnType("jsonb")
             .HasConversion(ReactionsColumn.Converter, ReactionsColumn.Comparer);
+        message.Property(m => m.Files).HasColumnType("jsonb")
+            .HasConversion(JsonColumn<List<MessageFile>?>.Converter, JsonColumn<List<MessageFile>?>.Comparer);
+        // The file drawer (conversation/sync_files) pages through the messages that have files.
+        message.HasIndex(m => new { m.ConversationId, m.MessageNr }).HasFilter("files IS NOT NULL").HasDatabaseName("ix_messages_with_files");
         // Forward sync reads "changed after F": new messages by message_nr, revisions by flow_message_nr.
         message.HasIndex(m => new { m.ConversationId, m.FlowMessageNr });
         // inbox_message_nr looks up the first unread alerting message by its inbox number.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FleepServer.Data;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Files;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-    TimeProvider time)
+    Attachments attachments, TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -33,9 +34,11 @@ public sealed class ConversationActions(
             throw FleepErrors.InvalidField("mk_conv_type", $"one of {string.Join(", ", ConvTypes.All)}");
         }
 
-        MessageActions.RefuseAttachments(request.Attachments, "attachments");
         var topic = (request.Topic ?? "").Trim();
         var text = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message;
+        var files = request.Attachments is { Count: > 0 } references
+            ? await attachments.ResolveAsync(accountId, references, "attachments", null, ct)
+            : null;
         return await unit.RunAsync(async token =>
         {
             var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", token);
@@ -46,12 +49,12 @@ public sealed class ConversationActions(
             }
 
             invited = invited.Where(id => id != accountId).Distinct().ToList();
-            return await CreateAsync(accountId, request, convType, topic, text, invited, token);
+            return await CreateAsync(accountId, request, convType, topic, text, files, invited, token);
         }, ct);
     }
 
     private async Task<ConvResult> CreateAsync(Guid accountId, CreateConversation request, string convType, string topic, string? text,
-        List<Guid> invited, CancellationToken ct)
+        List<MessageFile>? files, List<Guid> invited, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var conversation = new Conversation
@@ -93,10 +96,12 @@ public sealed class ConversationActions(
         var creator = members[0];
         FlowWriter.ReadOwn(creator, create);
         List<Message> stream = [create];
-        if (text is not null)
+        if (text is not null || files is not null)
         {
-            var message = FlowWriter.Append(db, conversation, accountId, SystemTypes.Text, MessageStates.Plain, Markup.ToXml(text), alerting: true, now);
+            var body = text is null ? MessageActions.FileMessageBody : Markup.ToXml(text);
+            var message = FlowWriter.Append(db, conversation, accountId, SystemTypes.Text, MessageStates.Plain, body, alerting: true, now);
             message.Subject = string.IsNullOrEmpty(request.Subject) ? null : request.Subject;
+            message.Files = files;
             FlowWriter.ReadOwn(creator, message);
             stream.Add(message);
         }

@@ -63,7 +63,8 @@ public sealed class ConversationFanOut(
                 records.Add(new StreamAppend(to, ConvRecords.For(view, baseUrl)));
             }
 
-            records.AddRange(messages.Where(m => view.Sees(m.MessageNr)).Select(m => new StreamAppend(to, MessageRecords.For(m, to))));
+            records.AddRange(messages.Where(m => view.Sees(m.MessageNr))
+                .SelectMany(m => MessageRecords.WithFiles(m, to)).Select(r => new StreamAppend(to, r)));
             if (view.Viewer.IsActive && !Private(to))
             {
                 records.AddRange(activities.Where(a => a.AccountId != to).Select(a => new StreamAppend(to, a)));

@@ -1,4 +1,5 @@
 using FleepServer.Data;
+using FleepServer.Domain.Files;
 using FleepServer.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,35 +12,49 @@ namespace FleepServer.Domain.Conversations;
 /// changed. A call with a <c>client_req_id</c> that this account already used is not applied
 /// again: it answers with the original message, whatever the retry's body says.
 /// </summary>
-public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader)
+public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader,
+    Attachments attachments)
 {
+    /// <summary>message/send: a new message. <c>file_ids</c> and <c>files</c>, older names of <c>attachments</c>, are read the same way.</summary>
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessage r, CancellationToken ct)
     {
-        RefuseAttachments(r.Attachments, "attachments");
-        RefuseAttachments(r.FileIds, "file_ids");
-        RefuseAttachments(r.Files, "files");
-        return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, null, r.ReplyToMessageNr, r.ClientReqId, r.IsRetry,
-            r.FromMessageNr, ct);
-    }
-
-    /// <summary>Files are not served yet: a non-empty attachment list is refused, never dropped.</summary>
-    public static void RefuseAttachments(List<string>? attachments, string field)
-    {
-        if (attachments is { Count: > 0 })
+        var (references, field) = r.Attachments is { Count: > 0 } ? (r.Attachments, "attachments")
+            : r.FileIds is { Count: > 0 } ? (r.FileIds, "file_ids")
+            : (r.Files ?? [], "files");
+        return PostAsync(accountId, conversationId, new NewPost
         {
-            throw FleepErrors.AttachmentsUnsupported(field);
-        }
+            Text = r.Message,
+            Subject = r.Subject,
+            Tags = r.Tags,
+            Attachments = references,
+            AttachmentField = field,
+            ReplyToMessageNr = r.ReplyToMessageNr,
+            ClientReqId = r.ClientReqId,
+            IsRetry = r.IsRetry,
+            FromMessageNr = r.FromMessageNr,
+        }, ct);
     }
 
     /// <summary>message/store: a new message without message_nr, else a change of that message.</summary>
     public Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreMessage r, CancellationToken ct)
     {
-        RefuseAttachments(r.Attachments, "attachments");
         if (r.MessageNr is null or 0)
         {
-            return PostAsync(accountId, conversationId, r.Message, r.Subject, r.Tags, r.AssigneeIds, r.ReplyToMessageNr, r.ClientReqId, r.IsRetry,
-                r.FromMessageNr, ct);
+            return PostAsync(accountId, conversationId, new NewPost
+            {
+                Text = r.Message,
+                Subject = r.Subject,
+                Tags = r.Tags,
+                Assignees = r.AssigneeIds,
+                Attachments = r.Attachments ?? [],
+                ReplyToMessageNr = r.ReplyToMessageNr,
+                ClientReqId = r.ClientReqId,
+                IsRetry = r.IsRetry,
+                FromMessageNr = r.FromMessageNr,
+            }, ct);
         }
+
+        RefuseAttachments(r.Attachments, "attachments");
 
         if (r.SectionId is { } section && !TaskSections.Of(conversationId).Contains(section))
         {
@@ -84,6 +99,15 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
                 change.Revise(message);
             }
         }, ct);
+    }
+
+    /// <summary>Attachment changes of existing messages come with edit_attachments; until then refused, never dropped.</summary>
+    public static void RefuseAttachments(List<string>? references, string field)
+    {
+        if (references is { Count: > 0 })
+        {
+            throw FleepErrors.InvalidField(field, "attachments of an existing message are changed with message/edit");
+        }
     }
 
     public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessage r, CancellationToken ct)
@@ -203,15 +227,14 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             return change.SetReadAsync(nr - 1, forwardOnly: false, "message_nr", token);
         }, ct);
 
-    private Task<ConvResult> PostAsync(Guid accountId, Guid conversationId, string? text, string? subject, List<string>? tags,
-        List<Guid>? assignees, long? replyTo, Guid? clientReqId, bool? isRetry, long? fromMessageNr, CancellationToken ct)
+    private async Task<ConvResult> PostAsync(Guid accountId, Guid conversationId, NewPost post, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrWhiteSpace(post.Text) && post.Attachments.Count == 0)
         {
             throw FleepErrors.EmptyMessage();
         }
 
-        var newTags = tags ?? [];
+        var newTags = post.Tags ?? [];
         foreach (var tag in newTags)
         {
             if (tag is not (MessageTags.Pin or MessageTags.IsTodo))
@@ -220,31 +243,37 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             }
         }
 
-        var xml = Markup.ToXml(text);
-        return writer.ChangeAsync(new(accountId, conversationId) { ClientReqId = clientReqId }, async (change, token) =>
+        var xml = string.IsNullOrWhiteSpace(post.Text) ? FileMessageBody : Markup.ToXml(post.Text);
+        // Uploads are the caller's own and never change, so they are resolved before the unit starts.
+        var files = post.Attachments.Count == 0 ? null : await attachments.ResolveAsync(accountId, post.Attachments, post.AttachmentField, null, ct);
+        return await writer.ChangeAsync(new(accountId, conversationId) { ClientReqId = post.ClientReqId }, async (change, token) =>
         {
-            var from = change.ValidateFrom(fromMessageNr);
-            if (isRetry == true && from is { } f && f != change.Conversation.LastMessageNr)
+            var from = change.ValidateFrom(post.FromMessageNr);
+            if (post.IsRetry == true && from is { } f && f != change.Conversation.LastMessageNr)
             {
                 throw FleepErrors.RetryConflict();
             }
 
-            if (replyTo is not (null or 0))
+            if (post.ReplyToMessageNr is not (null or 0))
             {
                 // A reply names the message it answers as its ref_message_nr.
-                await change.RequireMessageAsync(replyTo, token);
+                await change.RequireMessageAsync(post.ReplyToMessageNr, token);
             }
 
             var taskWeight = newTags.Contains(MessageTags.IsTodo) ? await NextTaskWeightAsync(change, token) : (double?)null;
-            var message = change.AppendText(xml, subject);
-            message.ClientReqId = clientReqId;
-            message.RefMessageNr = replyTo is null or 0 ? null : replyTo;
+            var message = change.AppendText(xml, post.Subject);
+            message.ClientReqId = post.ClientReqId;
+            message.RefMessageNr = post.ReplyToMessageNr is null or 0 ? null : post.ReplyToMessageNr;
+            message.Files = files;
             if (newTags.Count > 0)
             {
-                Rules(change).ApplyTags(message, newTags, null, assignees, taskWeight);
+                Rules(change).ApplyTags(message, newTags, null, post.Assignees, taskWeight);
             }
         }, ct);
     }
+
+    /// <summary>The stored body of a message that is only files: its XML is then just the file elements.</summary>
+    public const string FileMessageBody = "<msg></msg>";
 
     private Task<ConvResult> ChangeAsync(Guid accountId, Guid conversationId, long? messageNr, Guid? clientReqId, long? fromMessageNr,
         Action<ConversationChange, Message> apply, CancellationToken ct) =>

@@ -4,9 +4,8 @@ using FleepServer.Http;
 namespace FleepServer.Domain.Conversations;
 
 // The commands of the message actions, bound as they are from the bodies of api/message/* and
-// built by the message events. The body limit is the catalogue's 307200. Attachment
-// lists are bound so that a non-empty one is refused rather than silently dropped: files are not
-// served yet.
+// built by the message events. The body limit is the catalogue's 307200. Attachment lists hold
+// upload_urls (and, on an edit, the file_urls of attachments to keep): docs/files.md, "Attach".
 
 /// <summary><c>message/send</c>.</summary>
 public sealed record SendMessage : IFleepRequest<SendMessage>
@@ -50,6 +49,26 @@ public sealed record StoreMessage : IFleepRequest<StoreMessage>
     public Guid? SectionId { get; init; }
     public double? TaskWeight { get; init; }
     public long? ReplyToMessageNr { get; init; }
+}
+
+/// <summary>A new message, as message/send, message/store without message_nr and the message events post it.</summary>
+public sealed record NewPost
+{
+    public string? Text { get; init; }
+    public string? Subject { get; init; }
+    public List<string>? Tags { get; init; }
+    public List<Guid>? Assignees { get; init; }
+
+    /// <summary>upload_urls of the caller's uploads; empty for a message without files.</summary>
+    public IReadOnlyList<string> Attachments { get; init; } = [];
+
+    /// <summary>The field the attachments came in, for the error that names a bad one.</summary>
+    public string AttachmentField { get; init; } = "attachments";
+
+    public long? ReplyToMessageNr { get; init; }
+    public Guid? ClientReqId { get; init; }
+    public bool? IsRetry { get; init; }
+    public long? FromMessageNr { get; init; }
 }
 
 /// <summary><c>message/edit</c>.</summary>

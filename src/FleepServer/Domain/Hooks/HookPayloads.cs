@@ -219,7 +219,7 @@ public static class HookPayloads
                     var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                     if (disposition.IsFileDisposition() || name == "files")
                     {
-                        throw FleepErrors.AttachmentsUnsupported("files");
+                        throw FleepErrors.InvalidField("files", "file parts are not accepted by hooks yet");
                     }
 
                     using var buffer = new MemoryStream();
