@@ -29,9 +29,10 @@ ENV Urls=http://0.0.0.0:8080 \
     ASPNETCORE_HTTP_PORTS=
 EXPOSE 8080
 
-# The hook token key is kept in /app/secrets (docs/hooks.md); compose mounts a volume there, which
+# The hook token key is kept in /app/secrets (docs/hooks.md), files in /app/files (docs/files.md);
+# compose mounts a volume on each, which
 # takes this folder's owner when it is first created.
-RUN mkdir -p /app/secrets && chown "$APP_UID" /app/secrets && chmod 700 /app/secrets
+RUN mkdir -p /app/secrets /app/files && chown "$APP_UID" /app/secrets /app/files && chmod 700 /app/secrets
 
 # The runtime image's unprivileged `app` user.
 USER $APP_UID

@@ -106,6 +106,14 @@ public static class FleepServerHost
         services.AddScoped<FileUploads>();
         services.AddScoped<FileDownloads>();
         services.AddScoped<Attachments>();
+        // files: downloads and uploads
+
+        // files: images and avatars
+
+        // files: the drawer, attachment changes and storage
+
+        // files: external uploads and hook files
+
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
@@ -242,6 +250,9 @@ public static class FleepServerHost
         api.MapHookApi(app);
         api.MapClassificatorApi();
         api.MapFileApi();
+
+        // files: more endpoint groups
+
         app.MapFleepApiReference();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
