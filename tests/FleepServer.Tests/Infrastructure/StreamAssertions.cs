@@ -40,6 +40,8 @@ public static class StreamAssertions
             "message" or "lock" or "poke" => $"{type}:{Field("conversation_id")}:{Field("message_nr")}",
             "activity" => $"{type}:{Field("conversation_id")}:{Field("account_id")}",
             "request" => $"{type}:{Field("client_req_id")}",
+            "file" => $"{type}:{Field("conversation_id")}:{Field("message_nr")}:{Field("attachment_id")}",
+            "upload" => $"{type}:{Field("request_id")}",
             _ => $"{type}:{record.GetRawText()}",
         };
     }
