@@ -127,11 +127,17 @@ public sealed class ImageThumbnailer(IFileStore store, IOptions<FleepOptions> op
         var origin = codec.EncodedOrigin;
         var largest = Math.Min(sizes.Max(), Math.Max(width, height));
 
-        // A JPEG decodes at 1/2, 1/4 or 1/8 for nothing; take the smallest that still covers the largest copy.
-        var scaled = codec.GetScaledDimensions((float)largest / Math.Max(width, height));
-        if (Math.Max(scaled.Width, scaled.Height) < largest || scaled.Width <= 0 || scaled.Height <= 0)
+        // A JPEG decodes at k/8 of its size for almost nothing; take the smallest scale that still
+        // covers the largest copy. Other codecs answer their full size for every scale.
+        var scaled = new SKSizeI(width, height);
+        for (var eighths = 1; eighths < 8; eighths++)
         {
-            scaled = new SKSizeI(width, height);
+            var candidate = codec.GetScaledDimensions(eighths / 8f);
+            if (candidate.Width > 0 && candidate.Height > 0 && Math.Max(candidate.Width, candidate.Height) >= largest)
+            {
+                scaled = candidate;
+                break;
+            }
         }
 
         var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
