@@ -109,6 +109,8 @@ public static class FleepServerHost
         // files: downloads and uploads
 
         // files: images and avatars
+        services.AddSingleton<ImageThumbnailer>();
+        services.AddScoped<AvatarActions>();
 
         // files: the drawer, attachment changes and storage
 
@@ -252,6 +254,7 @@ public static class FleepServerHost
         api.MapFileApi();
 
         // files: more endpoint groups
+        api.MapAvatarApi();
 
         app.MapFleepApiReference();
 

@@ -34,7 +34,7 @@ public static class ContactRecords
         PhoneNr = account.PhoneNr ?? "",
         MkAccountStatus = account.Status,
         FleepAddress = account.FleepAddress,
-        AvatarUrls = "{}",
+        AvatarUrls = Records.AvatarUrls.Of(account),
         // The live server marks the owner itself as hidden from "add member" lists.
         IsHiddenForAdd = true,
         ActivityTime = account.ActivityTime?.ToUnixTimeSeconds(),
@@ -69,7 +69,7 @@ public static class ContactRecords
         FullName = account.DisplayName,
         MkAccountStatus = account.Status,
         FleepAddress = account.FleepAddress,
-        AvatarUrls = "{}",
+        AvatarUrls = Records.AvatarUrls.Of(account),
         IsHiddenForAdd = entry?.IsHidden ?? false,
         StatusMessage = account.StatusMessage,
         StatusEmoji = account.StatusEmoji,

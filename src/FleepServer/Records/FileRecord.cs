@@ -33,10 +33,18 @@ public sealed record FileRecord : IStreamRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public int? Orientation { get; init; }
 
+    [JsonPropertyName("thumb_url_50")]
     public string? ThumbUrl50 { get; init; }
+
+    [JsonPropertyName("thumb_url_100")]
     public string? ThumbUrl100 { get; init; }
+
+    [JsonPropertyName("thumb_url_575")]
     public string? ThumbUrl575 { get; init; }
+
+    [JsonPropertyName("thumb_url_700")]
     public string? ThumbUrl700 { get; init; }
+
     public required bool IsDeleted { get; init; }
 
     /// <summary>Who removed the attachment; <c>""</c> while it is not removed.</summary>

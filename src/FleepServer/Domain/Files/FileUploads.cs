@@ -75,21 +75,45 @@ public sealed class FileUploads(FleepDbContext db, UnitOfWork unit, IFileStore s
 }
 
 /// <summary>
-/// What a staged file is: its type from its first bytes and, for an image, its shape (and the
-/// thumbnails made of it). The one place upload, avatar upload and external upload learn it.
+/// What a staged file is: its type from its first bytes and, for an image, its shape and the
+/// thumbnails made of it (<see cref="ImageThumbnailer"/>). The one place upload, avatar upload and
+/// external upload learn it. <c>width</c>/<c>height</c> are the stored image's, as its header says;
+/// <c>orientation</c> is its EXIF orientation, which the thumbnails already apply (docs/files.md,
+/// "Images and thumbnails"). A broken, oversized or too slow image is refused with 400 invalid_image.
 /// </summary>
-public sealed class FileFactsReader(IOptions<FleepOptions> options)
+public sealed class FileFactsReader(IOptions<FleepOptions> options, ImageThumbnailer thumbnails)
 {
-    public Task<FileFacts> ReadAsync(StagedFile file, CancellationToken ct)
+    /// <summary>The facts of an attachment: an image's <see cref="FileFacts.ThumbSizes"/> are its thumbnails, made here.</summary>
+    public async Task<FileFacts> ReadAsync(StagedFile file, CancellationToken ct) => (await ReadAsync(file, avatar: false, ct)).Facts;
+
+    /// <summary>
+    /// The facts of an avatar upload, and the avatar sizes made of it (its attachment thumbnails are
+    /// made too, in the same decode, since its upload_url can be attached like any upload's). Not an
+    /// image: no sizes.
+    /// </summary>
+    public Task<(FileFacts Facts, List<int> AvatarSizes)> ReadAvatarAsync(StagedFile file, CancellationToken ct) => ReadAsync(file, avatar: true, ct);
+
+    private async Task<(FileFacts Facts, List<int> AvatarSizes)> ReadAsync(StagedFile file, bool avatar, CancellationToken ct)
     {
         var type = FileTypes.Detect(file.Head);
         var facts = new FileFacts { FileSha256 = file.Sha256, FileSize = file.Size, FileType = type };
-        if (FileTypes.IsImage(type))
+        if (!FileTypes.IsImage(type))
         {
-            var shape = ImageProbe.Read(file.Path, options.Value.Files.MaxImagePixels);
-            facts = facts with { Width = shape.Width, Height = shape.Height, IsAnimated = shape.IsAnimated, Orientation = shape.Orientation };
+            return (facts, []);
         }
 
-        return Task.FromResult(facts);
+        var shape = ImageProbe.Read(file.Path, options.Value.Files.MaxImagePixels);
+        var thumbSizes = ImageSizes.ForThumbnails(shape.Width, shape.Height);
+        var avatarSizes = avatar ? ImageSizes.ForAvatar(shape.Width, shape.Height) : [];
+        await thumbnails.EnsureAsync(file.Path, file.Sha256, thumbSizes.Union(avatarSizes).Order().ToList(), ct);
+        facts = facts with
+        {
+            Width = shape.Width,
+            Height = shape.Height,
+            IsAnimated = shape.IsAnimated,
+            Orientation = shape.Orientation,
+            ThumbSizes = thumbSizes,
+        };
+        return (facts, avatarSizes);
     }
 }
