@@ -111,6 +111,8 @@ public static class FleepServerHost
         // files: images and avatars
 
         // files: the drawer, attachment changes and storage
+        services.AddScoped<FleepServer.Domain.Files.FileDrawer>();
+        services.AddScoped<FleepServer.Domain.Files.StorageUsage>();
 
         // files: external uploads and hook files
 
@@ -252,6 +254,7 @@ public static class FleepServerHost
         api.MapFileApi();
 
         // files: more endpoint groups
+        app.MapFileDrawerApi();
 
         app.MapFleepApiReference();
 
