@@ -14,7 +14,7 @@ public static class FileEvents
     public static void Register(EventHandlers events)
     {
         events
-            // limit is a page size the catalogue marks ignored: the drawer's 20.
+            // limit is a page size the catalogue marks ignored (in both events): the drawer's 20.
             .On("conv:sync_files", (c, p, ct) => SyncAsync(c, p, p.Object("sync_cursor"), limitNr: null, ct))
             .On("conv:sync_files:2", (c, p, ct) =>
             {
