@@ -235,4 +235,64 @@ public sealed class AttachmentEditTests(FleepServerFixture server) : IClassFixtu
             client.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Concurrent_removals_of_different_attachments_of_one_message_all_apply()
+    {
+        const int members = 5;
+        var clients = await Task.WhenAll(Enumerable.Range(0, members).Select(i => server.NewAccountAsync($"d{i}")));
+        var conv = await clients[0].CreateConversationAsync("removals", clients[1..]);
+        var uploads = new List<string>();
+        for (var i = 0; i < members + 1; i++)
+        {
+            uploads.Add(await clients[0].UploadUrlAsync($"f{i}.txt", Content($"file {i}")));
+        }
+
+        var sent = (await clients[0].SendAsync(conv, "many files", new { attachments = uploads })).EnsureOk();
+        var nr = sent.Json.Long("result_message_nr");
+        Assert.Equal(members + 1, sent.Files().Count);
+
+        // Each member removes a different attachment at the same moment; f5.txt stays.
+        var answers = await ConcurrentCalls.RunAsync(clients.Select((c, i) => (Func<Task<FleepResponse>>)(() =>
+            c.MessageAsync("delete", conv, new { message_nr = nr, attachment_id = FileNamed(sent.Files(), $"f{i}.txt").Str("attachment_id") }))));
+        server.AssertAllOk(answers);
+
+        var synced = (await clients[0].ConvAsync("sync", conv, new { mk_direction = "ic_end" })).EnsureOk();
+        var files = synced.Files();
+        Assert.Equal(members + 1, files.Count);
+        for (var i = 0; i < members; i++)
+        {
+            var removed = FileNamed(files, $"f{i}.txt");
+            Assert.True(removed.Bool("is_deleted"));
+            Assert.Equal(clients[i].AccountId.ToString(), removed.Str("deleter_id"));
+        }
+
+        Assert.False(FileNamed(files, $"f{members}.txt").Bool("is_deleted"));
+        Assert.Equal(members, answers.Select(r => r.Message().Long("flow_message_nr")).Distinct().Count());
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_copies_of_a_file_message_each_get_their_own_attachment()
+    {
+        const int copies = 5;
+        using var alice = await server.NewAccountAsync("alice");
+        var source = await alice.CreateConversationAsync("source");
+        var target = await alice.CreateConversationAsync("target");
+        var sent = (await alice.SendAsync(source, "", new { attachments = new[] { await alice.UploadUrlAsync("c.txt", Content("copy me")) } })).EnsureOk();
+        var nr = sent.Json.Long("result_message_nr");
+
+        var answers = await ConcurrentCalls.RunAsync(Enumerable.Range(0, copies).Select(_ => (Func<Task<FleepResponse>>)(() =>
+            alice.MessageAsync("copy", source, new { message_nr = nr, to_conv_id = target }))));
+        server.AssertAllOk(answers);
+
+        var ids = answers.Select(r => Assert.Single(r.Files()).Str("attachment_id")).ToList();
+        Assert.Equal(copies, ids.Distinct().Count());
+        var drawer = (await alice.ConvAsync("sync_files", target)).EnsureOk();
+        Assert.Equal(copies, drawer.Messages().Count);
+        Assert.Equal(ids.Order(), drawer.Files().Select(f => f.Str("attachment_id")).Order());
+    }
 }
