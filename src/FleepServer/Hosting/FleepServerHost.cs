@@ -254,7 +254,7 @@ public static class FleepServerHost
         api.MapFileApi();
 
         // files: more endpoint groups
-        app.MapFileDrawerApi();
+        api.MapFileDrawerApi();
 
         app.MapFleepApiReference();
 

@@ -63,7 +63,11 @@ public sealed class FileDrawerTests(FleepServerFixture server) : IClassFixture<F
         (await bob.ConvAsync("sync_files", conv, new { from_message_nr = 10_000 })).AssertError(400, "invalid_param");
         (await bob.ConvAsync("sync_files", conv, new { limit = 0 })).AssertError(400);
         using var eve = await server.NewAccountAsync("eve");
-        Assert.True((await eve.ConvAsync("sync_files", conv)).StatusCode >= 400);
+        (await eve.ConvAsync("sync_files", conv)).AssertError(430, "not_found");
+        // Without a session: 401, as every api call.
+        using var anonymous = server.NewClient();
+        Assert.Equal(401, (await anonymous.PostAsync($"/api/conversation/sync_files/{conv}", new { }, withTicket: false)).StatusCode);
+        Assert.Equal(401, (await anonymous.PostAsync($"/api/file/rename/{conv}", new { file_id = "x", file_name = "y" }, withTicket: false)).StatusCode);
     }
 
     [Fact]
