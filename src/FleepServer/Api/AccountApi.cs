@@ -3,6 +3,7 @@ using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Contacts;
+using FleepServer.Domain.Files;
 using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
@@ -51,14 +52,14 @@ public static class AccountApi
     /// or password: 431 "Incorrect email or password".
     /// </summary>
     internal static async Task<LoginResponse> Login(
-        LoginRequest request, Logins logins, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
+        LoginRequest request, Logins logins, StorageUsage storage, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
     {
         var remember = request.RememberMe ?? false;
         var session = await logins.LoginAsync(request.Email!, request.Password!, remember, ct);
         TokenCookie.Write(context, session.Token, remember ? options.Value.Login.RememberedSessionLifetime : null);
         var account = session.Account;
         return new LoginResponse(account.Id, account.DisplayName, session.Ticket,
-            [ContactRecords.ForOwner(account)], account.Email, account.Status);
+            [ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct))], account.Email, account.Status);
     }
 
     /// <summary>
@@ -81,7 +82,7 @@ public static class AccountApi
         var snapshot = await snapshots.TakeAsync(me.AccountId, skipHidden: false, ct);
         var account = snapshot.Account;
         return new SyncResponse(account.Id, account.Email, account.DisplayName, account.Status, IsInOrg: false, IsOrgAdmin: false,
-            snapshot.Horizon, [ContactRecords.ForOwner(account)], [.. snapshot.Records]);
+            snapshot.Horizon, [ContactRecords.ForOwner(account, snapshot.StorageUsedBytes)], [.. snapshot.Records]);
     }
 
     /// <summary>
@@ -116,8 +117,12 @@ public static class AccountApi
     /// primary_email?, fleep_address?} → the owner's contact. A password change needs the
     /// right old password (else 431) and ends the account's other sessions.
     /// </summary>
-    internal static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
-        ProfileResponse.Of(ContactRecords.ForOwner(await settings.ConfigureAsync(me, request, ct)));
+    internal static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, StorageUsage storage,
+        CancellationToken ct)
+    {
+        var account = await settings.ConfigureAsync(me, request, ct);
+        return ProfileResponse.Of(ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct)));
+    }
 
     /// <summary>
     /// POST api/account/sync_conversations {conversation_ids, mk_init_mode = ic_tiny} → {stream: [each
@@ -141,8 +146,12 @@ public static class AccountApi
     }
 
     /// <summary>POST api/account/set_flag {client_flag, bool_value = true} → the owner's contact with the flag set or cleared.</summary>
-    internal static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, CancellationToken ct) =>
-        ProfileResponse.Of(ContactRecords.ForOwner(await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct)));
+    internal static async Task<ProfileResponse> SetFlag(SetFlagRequest request, CurrentSession me, AccountSettings settings, StorageUsage storage,
+        CancellationToken ct)
+    {
+        var account = await settings.SetFlagAsync(me, request.ClientFlag!, request.BoolValue ?? true, ct);
+        return ProfileResponse.Of(ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct)));
+    }
 
     /// <summary>
     /// POST api/account/dialog {contact_id} → the dialog with that contact, made on first use: the

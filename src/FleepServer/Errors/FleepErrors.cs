@@ -107,6 +107,9 @@ public static class FleepErrors
     public static FleepException UnknownAttachment(string field, string url) =>
         InvalidField(field, $"an upload_url of your own upload or a file_url of this message; {Truncate(url)} is neither");
 
+    /// <summary>message/delete (or file/rename) naming an attachment the message does not have.</summary>
+    public static FleepException AttachmentNotFound() => new(Status430, "not_found", "Attachment not found.");
+
     /// <summary>A download the caller may not see, or that does not exist: the same answer for both.</summary>
     public static FleepException FileNotFound() => new(StatusCodes.Status404NotFound, "not_found", "File not found.");
 

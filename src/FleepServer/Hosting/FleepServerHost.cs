@@ -113,6 +113,8 @@ public static class FleepServerHost
         services.AddScoped<AvatarActions>();
 
         // files: the drawer, attachment changes and storage
+        services.AddScoped<FileDrawer>();
+        services.AddScoped<StorageUsage>();
 
         // files: external uploads and hook files
 
@@ -255,6 +257,7 @@ public static class FleepServerHost
 
         // files: more endpoint groups
         api.MapAvatarApi();
+        api.MapFileDrawerApi();
 
         app.MapFleepApiReference();
 

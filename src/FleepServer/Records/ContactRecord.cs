@@ -48,4 +48,7 @@ public sealed record ContactRecord : IStreamRecord
     public string? MkPushNewMessage { get; init; }
     public string? StatusMessage { get; init; }
     public string? StatusEmoji { get; init; }
+
+    /// <summary>Owner-only: bytes of the files the account can reach (docs/files.md, "Storage accounting"); omitted where not computed.</summary>
+    public long? StorageUsedBytes { get; init; }
 }

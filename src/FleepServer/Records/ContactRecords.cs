@@ -24,8 +24,12 @@ public static class ContactRecords
     public static ContactRecord For(Guid viewerId, Account account, ContactEntry? entry) =>
         account.Id == viewerId ? ForOwner(account) : ForContact(account, entry);
 
-    /// <summary>The account's own contact, owner-only fields included (login <c>profiles</c>, configure).</summary>
-    public static ContactRecord ForOwner(Account account) => new()
+    /// <summary>
+    /// The account's own contact, owner-only fields included (login <c>profiles</c>, configure).
+    /// <paramref name="storageUsedBytes"/> comes from <c>StorageUsage</c>; null leaves the field out
+    /// (clients keep the value they have).
+    /// </summary>
+    public static ContactRecord ForOwner(Account account, long? storageUsedBytes = null) => new()
     {
         AccountId = account.Id,
         Email = account.Email,
@@ -52,6 +56,7 @@ public static class ContactRecords
         MkPushNewMessage = account.MkPushNewMessage,
         StatusMessage = account.StatusMessage,
         StatusEmoji = account.StatusEmoji,
+        StorageUsedBytes = storageUsedBytes,
     };
 
     /// <summary>

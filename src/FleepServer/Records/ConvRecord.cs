@@ -39,6 +39,9 @@ public sealed record ConvRecord : IStreamRecord
     public required long JoinMessageNr { get; init; }
     public long? BwMessageNr { get; init; }
     public long? FwMessageNr { get; init; }
+
+    /// <summary>Only in file drawer answers (sync_files, ic_files): the from_message_nr of the next batch, 0 when the drawer is complete.</summary>
+    public long? FileHorizon { get; init; }
     public required long ReadMessageNr { get; init; }
     public required long ReadInboxNr { get; init; }
     public required long SendMessageNr { get; init; }

@@ -32,7 +32,8 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
             stream.Add(RequestRecords.For(reqId, view.Conversation.Id, result.ResultMessageNr));
         }
 
-        return new ConvSyncResponse(ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr), stream)
+        var header = ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr) with { FileHorizon = result.FileHorizon };
+        return new ConvSyncResponse(header, stream)
         {
             ResultMessageNr = result.ResultMessageNr,
             ClientReqId = result.ClientReqId,

@@ -2,6 +2,7 @@ using System.Data;
 using FleepServer.Data;
 using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Conversations;
+using FleepServer.Domain.Files;
 using FleepServer.Http;
 using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FleepServer.Streams;
 
 /// <summary>The state an initial sync delivers, and the horizon it is exact at.</summary>
-public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStreamRecord> Records);
+/// <param name="StorageUsedBytes">The owner's <c>storage_used_bytes</c>, read in the same transaction.</param>
+public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStreamRecord> Records, long StorageUsedBytes);
 
 /// <summary>
 /// Builds what <c>account/sync</c> and a poll from horizon 0 return (docs/streams.md, "Horizons"):
@@ -20,7 +22,8 @@ public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStre
 /// is exactly the state's. The number of commands does not grow with the number of conversations or
 /// contacts.
 /// </summary>
-public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, ContactBook contactBook, IHttpContextAccessor http)
+public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conversations, ContactBook contactBook, IHttpContextAccessor http,
+    StorageUsage storage)
 {
     public async Task<Snapshot> TakeAsync(Guid accountId, bool skipHidden, CancellationToken ct)
     {
@@ -35,12 +38,13 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
         }
 
         var contacts = await contactBook.ListAsync(accountId, ct);
+        var used = await storage.UsedBytesAsync(accountId, ct);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);
-        List<IStreamRecord> records = [ContactRecords.ForOwner(account), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
+        List<IStreamRecord> records = [ContactRecords.ForOwner(account, used), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
         records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
-        return new Snapshot(head, account, records);
+        return new Snapshot(head, account, records, used);
     }
 
     /// <summary>Hidden until a message arrives after the hide point.</summary>

@@ -71,7 +71,7 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
         { "conversation/set_topic", """{"topic": "TOPIC_1025"}""", 400, "invalid_param" },
         { "message/send", """{"message": "BODY_307201"}""", 400, "invalid_param" },
         { "message/send", """{"message": "x", """, 400, "bad_request" },
-        // attachments wait for file storage: refused, never dropped
+        // attachments that name no upload of the caller: refused, never dropped
         { "message/send", """{"message": "x", "attachments": ["https://host/file/1"]}""", 400, "invalid_param" },
         { "message/send", """{"message": "x", "files": ["f1"]}""", 400, "invalid_param" },
         { "message/store", """{"message": "x", "attachments": ["https://host/file/1"]}""", 400, "invalid_param" },

@@ -49,7 +49,7 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
         Assert.Equal(430, bad.Long("status_code"));
         Assert.Equal(3, (await a.HeaderAsync(conv)).Long("last_message_nr"));
 
-        // Files are not served: attachment_urls are refused, never dropped.
+        // An attachment_urls entry that names no upload of the caller is refused, never dropped.
         var (_, files) = await EventAsync(a, "message:add_plain", new { conversation_id = conv, message = "x", attachment_urls = new[] { "u" } });
         Assert.Equal(400, files.Long("status_code"));
     }

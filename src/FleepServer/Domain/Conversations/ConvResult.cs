@@ -30,6 +30,10 @@ public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
     public HeaderMode Mode { get; init; } = HeaderMode.Plain;
     public long? FwMessageNr { get; init; }
     public long? BwMessageNr { get; init; }
+
+    /// <summary>File drawer answers: where the next batch of file messages starts, 0 when there is no more.</summary>
+    public long? FileHorizon { get; init; }
+
     public long? ResultMessageNr { get; init; }
     public IReadOnlyList<ActivityRecord> Activities { get; init; } = [];
 

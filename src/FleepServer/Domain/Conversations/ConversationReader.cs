@@ -69,7 +69,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
             "ic_forward" => await NewMessagesAsync(view, anchor ?? 0, ct),
             "ic_pinboard" => await TaggedAsync(view, MessageTags.Pin, ct),
             "ic_tasks" => await TaggedAsync(view, MessageTags.IsTask, ct),
-            "ic_files" => new ConvResult(view, []),
+            "ic_files" => await Files.FileDrawer.PageAsync(this, view, anchor ?? view.LastMessageNr + 1, Files.FileDrawer.BatchSize, ct),
             InitModes.Full => await AroundAsync(view, view.Viewer.ReadMessageNr, HeaderMode.Full, ct),
             // null or "forward": forward sync from F; without F the default init.
             _ => anchor is { } f ? await ForwardAsync(view, f, ct) : await AroundAsync(view, view.Viewer.ReadMessageNr, HeaderMode.Full, ct),
@@ -184,8 +184,18 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
         return (messages, more ? messages[0].MessageNr : view.FirstVisibleNr);
     }
 
+    /// <summary>
+    /// The viewer's visible messages that show at least one file (not removed): the file drawer's
+    /// rows, read through the partial index <c>ix_messages_with_files</c> (<c>files IS NOT NULL</c>).
+    /// </summary>
+    public IQueryable<Message> VisibleWithFiles(ConvView view) =>
+        Visible(view, db.Messages.FromSqlRaw(
+            """SELECT * FROM messages WHERE files IS NOT NULL AND jsonb_path_exists(files, '$[*] ? (@.IsDeleted == false)')"""));
+
     /// <summary>The viewer's visible messages, <see cref="ViewerState.Sees"/> in SQL.</summary>
-    public IQueryable<Message> Visible(ConvView view)
+    public IQueryable<Message> Visible(ConvView view) => Visible(view, db.Messages);
+
+    private static IQueryable<Message> Visible(ConvView view, IQueryable<Message> source)
     {
         var m = view.Viewer;
         var id = view.Conversation.Id;
@@ -197,7 +207,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
         var join = m.JoinMessageNr;
         var historyEnd = m.HistoryEndMessageNr;
         var disclosed = m.DiscloseMessageNr > 0 ? m.DiscloseMessageNr : long.MaxValue;
-        return db.Messages.AsNoTracking().Where(x => x.ConversationId == id && x.MessageNr > deleted && x.MessageNr <= leave
+        return source.AsNoTracking().Where(x => x.ConversationId == id && x.MessageNr > deleted && x.MessageNr <= leave
             && (x.MessageNr >= begin || (x.MessageNr >= join && x.MessageNr <= historyEnd) || x.MessageNr >= disclosed));
     }
 }

@@ -1,6 +1,7 @@
 using FleepServer.Data;
 using FleepServer.Domain.Files;
 using FleepServer.Errors;
+using FleepServer.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.Conversations;
@@ -18,7 +19,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
     /// <summary>message/send: a new message. <c>file_ids</c> and <c>files</c>, older names of <c>attachments</c>, are read the same way.</summary>
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessage r, CancellationToken ct)
     {
-        var (references, field) = r.Attachments is { Count: > 0 } ? (r.Attachments, "attachments")
+        var (references, field) = r.Attachments is { Count: > 0 } ? (r.Attachments, r.AttachmentField ?? "attachments")
             : r.FileIds is { Count: > 0 } ? (r.FileIds, "file_ids")
             : (r.Files ?? [], "files");
         return PostAsync(accountId, conversationId, new NewPost
@@ -47,14 +48,13 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
                 Tags = r.Tags,
                 Assignees = r.AssigneeIds,
                 Attachments = r.Attachments ?? [],
+                AttachmentField = r.AttachmentField ?? "attachments",
                 ReplyToMessageNr = r.ReplyToMessageNr,
                 ClientReqId = r.ClientReqId,
                 IsRetry = r.IsRetry,
                 FromMessageNr = r.FromMessageNr,
             }, ct);
         }
-
-        RefuseAttachments(r.Attachments, "attachments");
 
         if (r.SectionId is { } section && !TaskSections.Of(conversationId).Contains(section))
         {
@@ -80,9 +80,10 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
                 changed |= MessageStateChanges.SetPinWeight(message, weight);
             }
 
-            if (r.Message is not null || r.Subject is not null)
+            if (r.Message is not null || r.Subject is not null || r.Attachments is not null)
             {
-                changed |= rules.Edit(message, r.Message, r.Subject);
+                var files = r.Attachments is null ? null : await attachments.ResolveAsync(accountId, r.Attachments, r.AttachmentField ?? "attachments", message, ct);
+                changed |= rules.Edit(message, r.Message, r.Subject, files);
             }
 
             var removeReactions = r.DelReactions ?? r.DeleteReactions;
@@ -101,45 +102,62 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         }, ct);
     }
 
-    /// <summary>Attachment changes of existing messages come with edit_attachments; until then refused, never dropped.</summary>
-    public static void RefuseAttachments(List<string>? references, string field)
-    {
-        if (references is { Count: > 0 })
-        {
-            throw FleepErrors.InvalidField(field, "attachments of an existing message are changed with message/edit");
-        }
-    }
-
-    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessage r, CancellationToken ct)
-    {
-        RefuseAttachments(r.Attachments, "attachments");
-        return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
-            (change, message) =>
+    /// <summary>
+    /// message/edit: the text (absent = empty), the subject when given, and, when
+    /// <c>attachments</c> is given, the full new attachment list: the message's current attachments
+    /// kept by their file_url, new ones by upload_url, the others removed (docs/files.md, "Attach").
+    /// Without <c>attachments</c> the files stay as they are; a text-only edit to "" keeps a message
+    /// that still has files. <see cref="EditMessage.KeepText"/> (the attachment events) leaves the text alone.
+    /// </summary>
+    public Task<ConvResult> EditAsync(Guid accountId, Guid conversationId, EditMessage r, CancellationToken ct) =>
+        ChangeWithAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr,
+            async (change, message) =>
             {
-                if (Rules(change).Edit(message, r.Message ?? "", r.Subject))
+                var field = r.AttachmentField ?? "attachments";
+                var files = r.Attachments is null ? null : await attachments.ResolveAsync(accountId, r.Attachments, field, message, ct);
+                if (Rules(change).Edit(message, r.KeepText ? null : r.Message ?? "", r.Subject, files))
                 {
                     change.Revise(message);
                 }
             }, ct);
-    }
 
     /// <summary>
     /// Deletes a message: a revision with an empty body, state deleted and tag is_deleted. Any
     /// member may delete (the live server allowed deleting someone else's message).
     /// </summary>
+    /// <remarks>
+    /// With <c>attachment_id</c> (or <see cref="DeleteMessage.AttachmentIds"/>, the
+    /// delete_attachments event) only those attachments are removed, a revision of their own; the
+    /// message stays, also when no file is left. An id the message does not have is
+    /// <c>430 not_found</c>. A whole-message delete removes every attachment with it.
+    /// </remarks>
     public Task<ConvResult> DeleteAsync(Guid accountId, Guid conversationId, DeleteMessage r, CancellationToken ct)
     {
-        if (r.AttachmentId is not null)
-        {
-            throw FleepErrors.BadRequest("This message has no attachment with that id.");
-        }
-
         return ChangeAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, (change, message) =>
         {
+            IReadOnlyList<string>? only = r.AllAttachments ? [.. (message.Files ?? []).Select(f => f.AttachmentId)]
+                : r.AttachmentIds ?? (r.AttachmentId is { } one ? [one] : null);
             MessageStateChanges.RequireUserMessage(message);
-            if (message.MkMessageState != MessageStates.Deleted)
+            if (message.MkMessageState == MessageStates.Deleted)
             {
-                MessageStateChanges.MarkDeleted(message);
+                return;
+            }
+
+            if (only is null)
+            {
+                MessageStateChanges.MarkDeleted(message, accountId);
+                change.Revise(message);
+                return;
+            }
+
+            var changed = false;
+            foreach (var id in only)
+            {
+                changed |= MessageStateChanges.RemoveFile(message, id, accountId);
+            }
+
+            if (changed)
+            {
                 change.Revise(message);
             }
         }, ct);
@@ -198,10 +216,15 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             throw FleepErrors.BusinessRule("invalid_copy", "This message cannot be copied.");
         }
 
+        // The copy's attachments are new attachments of the new message (their own ids and URLs),
+        // posted by the caller; removed ones stay behind.
+        List<MessageFile>? files = source.Files?.Where(f => !f.IsDeleted)
+            .Select(f => f with { AttachmentId = FileUrls.NewAttachmentId(), AccountId = accountId, DeleterId = null }).ToList();
         return await writer.ChangeAsync(new(accountId, r.ToConvId!.Value) { ClientReqId = r.ClientReqId }, change =>
         {
             change.ValidateFrom(r.FromMessageNr);
-            change.AppendText(source.Body, source.Subject);
+            var copy = change.AppendText(source.Body, source.Subject);
+            copy.Files = files is { Count: > 0 } ? files : null;
         }, ct);
     }
 

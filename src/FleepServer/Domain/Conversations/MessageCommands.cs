@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using FleepServer.Http;
 
 namespace FleepServer.Domain.Conversations;
@@ -20,6 +21,9 @@ public sealed record SendMessage : IFleepRequest<SendMessage>
     public List<string>? FileIds { get; init; }
     public List<string>? Files { get; init; }
     public long? ReplyToMessageNr { get; init; }
+
+    /// <summary>The field the attachments came in when not <c>attachments</c> (<c>attachment_urls</c> of events).</summary>
+    [JsonIgnore] public string? AttachmentField { get; init; }
 }
 
 /// <summary>
@@ -49,6 +53,9 @@ public sealed record StoreMessage : IFleepRequest<StoreMessage>
     public Guid? SectionId { get; init; }
     public double? TaskWeight { get; init; }
     public long? ReplyToMessageNr { get; init; }
+
+    /// <summary>The field the attachments came in when not <c>attachments</c> (<c>attachment_urls</c> of events).</summary>
+    [JsonIgnore] public string? AttachmentField { get; init; }
 }
 
 /// <summary>A new message, as message/send, message/store without message_nr and the message events post it.</summary>
@@ -79,7 +86,15 @@ public sealed record EditMessage : IFleepRequest<EditMessage>
     public string? Subject { get; init; }
     public long? FromMessageNr { get; init; }
     public Guid? ClientReqId { get; init; }
+
+    /// <summary>The full new attachment list when given (kept file_urls + new upload_urls); null keeps the files.</summary>
     public List<string>? Attachments { get; init; }
+
+    /// <summary>The field the attachments came in (<c>attachment_urls</c> for events), for the error naming a bad one.</summary>
+    [JsonIgnore] public string? AttachmentField { get; init; }
+
+    /// <summary>Events that change only the attachments (edit_attachments): the text stays as it is.</summary>
+    [JsonIgnore] public bool KeepText { get; init; }
 }
 
 /// <summary><c>message/delete</c>.</summary>
@@ -87,6 +102,12 @@ public sealed record DeleteMessage : IFleepRequest<DeleteMessage>
 {
     [Required] public long? MessageNr { get; init; }
     public string? AttachmentId { get; init; }
+
+    /// <summary>Several attachments at once (the delete_attachments event); null = the whole message or <see cref="AttachmentId"/>.</summary>
+    [JsonIgnore] public List<string>? AttachmentIds { get; init; }
+
+    /// <summary>delete_attachments without a list: every attachment of the message, the message itself stays.</summary>
+    [JsonIgnore] public bool AllAttachments { get; init; }
     public long? FromMessageNr { get; init; }
     public Guid? ClientReqId { get; init; }
 }

@@ -33,21 +33,86 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
     public static bool MakesTask(IReadOnlyCollection<string> tags, Message message) =>
         message.TaskWeight is null && (tags.Contains(MessageTags.IsTodo) || tags.Contains(MessageTags.IsDone));
 
-    /// <summary>A deleted message: an empty body, no subject, state deleted and only the tag is_deleted.</summary>
-    public static void MarkDeleted(Message message)
+    /// <summary>
+    /// A deleted message: an empty body, no subject, state deleted and only the tag is_deleted; its
+    /// attachments are removed by <paramref name="deleterId"/> (their file records say so).
+    /// </summary>
+    public static void MarkDeleted(Message message, Guid deleterId)
     {
         message.MkMessageState = MessageStates.Deleted;
         message.Tags = [MessageTags.IsDeleted];
         message.Body = "";
         message.Subject = null;
+        if (message.Files is { } files && files.Any(f => !f.IsDeleted))
+        {
+            message.Files = [.. files.Select(f => f.IsDeleted ? f : f with { IsDeleted = true, DeleterId = deleterId })];
+        }
     }
+
+    /// <summary>
+    /// Replaces the attachment list with <paramref name="wanted"/> (the message's kept attachments
+    /// and new ones): every current attachment not in it is removed by <paramref name="deleterId"/>
+    /// (it stays in the list, <c>is_deleted</c>, so the message XML and the file records show the
+    /// removal); new ones go to the end. False when nothing changed.
+    /// </summary>
+    public static bool ReplaceFiles(Message message, IReadOnlyList<MessageFile> wanted, Guid deleterId)
+    {
+        var kept = wanted.Select(f => f.AttachmentId).ToHashSet(StringComparer.Ordinal);
+        var current = message.Files ?? [];
+        var changed = false;
+        var files = new List<MessageFile>(current.Count + wanted.Count);
+        foreach (var f in current)
+        {
+            if (!f.IsDeleted && !kept.Contains(f.AttachmentId))
+            {
+                files.Add(f with { IsDeleted = true, DeleterId = deleterId });
+                changed = true;
+            }
+            else
+            {
+                files.Add(f);
+            }
+        }
+
+        var existing = current.Select(f => f.AttachmentId).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in wanted.Where(f => !existing.Contains(f.AttachmentId)))
+        {
+            files.Add(f);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            message.Files = files.Count == 0 ? null : files;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Removes one attachment; false when it was removed already. An unknown id is <c>not_found</c>.</summary>
+    public static bool RemoveFile(Message message, string attachmentId, Guid deleterId)
+    {
+        var file = message.Files?.FirstOrDefault(f => f.AttachmentId == attachmentId) ?? throw FleepErrors.AttachmentNotFound();
+        if (file.IsDeleted)
+        {
+            return false;
+        }
+
+        message.Files = [.. message.Files!.Select(f => f.AttachmentId == attachmentId ? f with { IsDeleted = true, DeleterId = deleterId } : f)];
+        return true;
+    }
+
+    /// <summary>Whether the message still shows a file (a message with files may have no text).</summary>
+    public static bool HasFiles(Message message) => message.Files?.Any(f => !f.IsDeleted) == true;
 
     /// <summary>
     /// Changes the body and/or subject. Only the author edits a plain message; pinned and task
     /// messages are shared and any member may edit them; a member holding the edit lock keeps
     /// others out; a deleted message stays deleted. Saving ends the editor's lock.
+    /// <paramref name="files"/>, when given, is the full new attachment list (<see cref="ReplaceFiles"/>).
+    /// An empty text is allowed while the message keeps a file: its body is then only the files.
     /// </summary>
-    public bool Edit(Message message, string? text, string? subject)
+    public bool Edit(Message message, string? text, string? subject, IReadOnlyList<MessageFile>? files = null)
     {
         if (!IsChangeable(message))
         {
@@ -66,9 +131,21 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
 
         message.LockAccountId = null;
         message.LockedUntil = null;
+        if (files is not null)
+        {
+            ReplaceFiles(message, files, ViewerId);
+        }
+
         if (text is not null)
         {
-            message.Body = string.IsNullOrWhiteSpace(text) ? throw FleepErrors.EmptyMessage() : Markup.ToXml(text);
+            message.Body = !string.IsNullOrWhiteSpace(text) ? Markup.ToXml(text)
+                : HasFiles(message) ? MessageActions.FileMessageBody
+                : throw FleepErrors.EmptyMessage();
+        }
+        else if (files is not null && !HasFiles(message) && message.Body == MessageActions.FileMessageBody)
+        {
+            // Taking the last file away from a message that is only files leaves nothing to show.
+            throw FleepErrors.EmptyMessage();
         }
 
         if (subject is not null)
@@ -76,6 +153,32 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
             message.Subject = subject.Length == 0 ? null : subject;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Gives an attachment a new name: allowed to whoever may edit the message (<see cref="Edit"/>'s
+    /// rule). A removed attachment or an unknown id is <c>not_found</c>; false when the name is the same.
+    /// </summary>
+    public bool RenameFile(Message message, string attachmentId, string name)
+    {
+        if (!IsChangeable(message))
+        {
+            throw FleepErrors.AttachmentNotFound();
+        }
+
+        if (!message.Tags.Contains(MessageTags.IsShared) && message.AccountId != ViewerId)
+        {
+            throw FleepErrors.InvalidEdit();
+        }
+
+        var file = message.Files?.FirstOrDefault(f => f.AttachmentId == attachmentId && !f.IsDeleted) ?? throw FleepErrors.AttachmentNotFound();
+        if (file.FileName == name)
+        {
+            return false;
+        }
+
+        message.Files = [.. message.Files!.Select(f => f.AttachmentId == attachmentId ? f with { FileName = name } : f)];
         return true;
     }
 
@@ -114,7 +217,7 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
         var state = message.MkMessageState;
         if (tags.Contains(MessageTags.IsDeleted))
         {
-            MarkDeleted(message);
+            MarkDeleted(message, ViewerId);
         }
         else if (tags.Contains(MessageTags.Plain))
         {

@@ -41,8 +41,12 @@ public static class AccountEvents
     private static Task<EventOutcome> Configure(EventContext c, ConfigureAccount request, CancellationToken ct) =>
         Own(c, s => s.ConfigureAsync(Me(c), request, ct));
 
-    private static async Task<EventOutcome> Own(EventContext c, Func<AccountSettings, Task<Account>> change) =>
-        EventOutcome.ForAccount(c.AccountId, ContactRecords.ForOwner(await change(c.Get<AccountSettings>())));
+    private static async Task<EventOutcome> Own(EventContext c, Func<AccountSettings, Task<Account>> change)
+    {
+        var account = await change(c.Get<AccountSettings>());
+        var used = await c.Get<Domain.Files.StorageUsage>().UsedBytesAsync(account.Id, CancellationToken.None);
+        return EventOutcome.ForAccount(c.AccountId, ContactRecords.ForOwner(account, used));
+    }
 
     /// <summary>account/sync_conversations: the headers (and init records) of the listed conversations.</summary>
     private static async Task<EventOutcome> SyncConversations(EventContext c, EventParams p, CancellationToken ct)

@@ -18,38 +18,51 @@ public static class MessageEvents
         events
             // New messages: message/send, or message/store without message_nr and with the state tag.
             .On("message:add_plain", (c, p, ct) =>
-            {
-                RefuseAttachments(p);
-                return Result(c, Messages(c).SendAsync(c.AccountId, Conversation(p), new SendMessage
+                Result(c, Messages(c).SendAsync(c.AccountId, Conversation(p), new SendMessage
                 {
                     Message = p.Text("message"),
                     Subject = p.Text("subject"),
+                    Attachments = p.Texts("attachment_urls"),
+                    AttachmentField = AttachmentUrls,
                     FromMessageNr = From(p),
                     ClientReqId = c.ClientReqId,
                     ReplyToMessageNr = p.Long("reply_to_message_nr"),
-                }, ct));
-            })
+                }, ct)))
             .On("message:add_pinned", (c, p, ct) =>
-            {
-                RefuseAttachments(p);
-                return Store(c, p, new StoreMessage { Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.Pin] }, ct);
-            })
+                Store(c, p, new StoreMessage
+                {
+                    Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.Pin],
+                    Attachments = p.Texts("attachment_urls"), AttachmentField = AttachmentUrls,
+                }, ct))
             .On("message:add_todo", (c, p, ct) =>
-            {
-                RefuseAttachments(p);
-                return Store(c, p, new StoreMessage { Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.IsTodo], AssigneeIds = p.Uuids("assignee_ids") }, ct);
-            })
+                Store(c, p, new StoreMessage
+                {
+                    Message = p.Text("message"), Subject = p.Text("subject"), Tags = [MessageTags.IsTodo], AssigneeIds = p.Uuids("assignee_ids"),
+                    Attachments = p.Texts("attachment_urls"), AttachmentField = AttachmentUrls,
+                }, ct))
 
-            // Content: message/edit (a full replace: no subject removes it), edit_subject through message/store.
+            // Content: message/edit (a full replace: no subject removes it, no attachment_urls removes
+            // the files), edit_subject through message/store, edit_attachments as message/edit of the
+            // attachment list alone.
             .On("message:edit", (c, p, ct) =>
-            {
-                RefuseAttachments(p);
-                return Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
+                Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
                 {
                     MessageNr = MessageNr(p), Message = p.Text("message"), Subject = p.Text("subject") ?? "", FromMessageNr = From(p),
-                    ClientReqId = c.ClientReqId,
-                }, ct));
-            })
+                    ClientReqId = c.ClientReqId, Attachments = p.Texts("attachment_urls") ?? [], AttachmentField = AttachmentUrls,
+                }, ct)))
+            .On("message:edit_attachments", (c, p, ct) =>
+                Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
+                {
+                    MessageNr = MessageNr(p), FromMessageNr = From(p), ClientReqId = c.ClientReqId, KeepText = true,
+                    Attachments = p.Texts("attachment_urls") ?? [], AttachmentField = AttachmentUrls,
+                }, ct)))
+            // message/delete attachment_id, for each file_url (or attachment id) given; all the files without attachment_urls.
+            .On("message:delete_attachments", (c, p, ct) =>
+                Result(c, Messages(c).DeleteAsync(c.AccountId, Conversation(p), new DeleteMessage
+                {
+                    MessageNr = MessageNr(p), FromMessageNr = From(p), ClientReqId = c.ClientReqId,
+                    AttachmentIds = AttachmentIdsOf(p), AllAttachments = p.Texts("attachment_urls") is null,
+                }, ct)))
             .On("message:edit_body", (c, p, ct) =>
                 Result(c, Messages(c).EditAsync(c.AccountId, Conversation(p), new EditMessage
                 {
@@ -139,7 +152,46 @@ public static class MessageEvents
 
     private static long? From(EventParams p) => p.Long("from_message_nr");
 
-    private static void RefuseAttachments(EventParams p) => MessageActions.RefuseAttachments(p.Texts("attachment_urls"), "attachment_urls");
+    private const string AttachmentUrls = "attachment_urls";
+
+    /// <summary>
+    /// The attachments delete_attachments names: file_urls of the message's attachments (as file
+    /// records carry them) or bare attachment ids. A file_url of another message is refused.
+    /// </summary>
+    private static List<string>? AttachmentIdsOf(EventParams p)
+    {
+        if (p.Texts(AttachmentUrls) is not { } references)
+        {
+            return null;
+        }
+
+        var conversationId = Conversation(p);
+        var messageNr = MessageNr(p);
+        var ids = new List<string>(references.Count);
+        foreach (var reference in references)
+        {
+            if (reference is null)
+            {
+                throw Errors.FleepErrors.InvalidField(AttachmentUrls, "a list of file URLs");
+            }
+
+            if (Http.FileUrls.FileOf(reference) is { } file)
+            {
+                if (file.ConversationId != conversationId || file.MessageNr != messageNr)
+                {
+                    throw Errors.FleepErrors.UnknownAttachment(AttachmentUrls, reference);
+                }
+
+                ids.Add(file.AttachmentId);
+            }
+            else
+            {
+                ids.Add(reference);
+            }
+        }
+
+        return ids;
+    }
 
     private static async Task<EventOutcome> Result(EventContext c, Task<ConvResult> action, bool identifiesMessage = true) =>
         EventOutcome.ForConversation(await action, c.PublicUrl, identifiesMessage);
