@@ -25,8 +25,10 @@ public static class FileApi
             file.MapPut(pattern, Upload).WithMetadata(new TicketInQueryAttribute());
         }
 
-        app.MapGet("/file/{conversation}/{messageNr}/{attachmentId}/{**name}", Download).WithMetadata(new SessionCookieOnlyAttribute());
-        app.MapGet("/thumb/{conversation}/{messageNr}/{attachmentId}/{thumb}", Thumbnail).WithMetadata(new SessionCookieOnlyAttribute());
+        // GET and HEAD (the headers alone, for a client that wants the size or type first).
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/file/{conversation}/{messageNr}/{attachmentId}/{**name}", read, Download).WithMetadata(new SessionCookieOnlyAttribute());
+        app.MapMethods("/thumb/{conversation}/{messageNr}/{attachmentId}/{thumb}", read, Thumbnail).WithMetadata(new SessionCookieOnlyAttribute());
         return app;
     }
 
@@ -42,9 +44,18 @@ public static class FileApi
     internal static async Task<UploadResponse> Upload(HttpContext context, CurrentSession me, FileUploads uploads, IOptions<FleepOptions> options,
         CancellationToken ct)
     {
-        AllowLargeBody(context, options.Value.Files.MaxUploadBytes);
-        var files = await uploads.UploadAsync(me.AccountId, UploadParts.ReadAsync(context.Request, ct), ct);
-        return new UploadResponse(files.Select(UploadedFileRecord.Of).ToList());
+        var maxBytes = options.Value.Files.MaxUploadBytes;
+        AllowLargeBody(context, maxBytes);
+        try
+        {
+            var files = await uploads.UploadAsync(me.AccountId, UploadParts.ReadAsync(context.Request, ct), ct);
+            return new UploadResponse(files.Select(UploadedFileRecord.Of).ToList());
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without Content-Length that ran past the request's cap: the files are too large.
+            throw Errors.FleepErrors.FileTooLarge(maxBytes);
+        }
     }
 
     /// <summary>
