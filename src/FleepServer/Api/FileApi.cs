@@ -56,6 +56,11 @@ public static class FileApi
             // A body without Content-Length that ran past the request's cap: the files are too large.
             throw Errors.FleepErrors.FileTooLarge(maxBytes);
         }
+        catch (Exception e) when (e is not OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away midway (its request body ended early): nobody is left to answer.
+            throw new OperationCanceledException(e.Message, e, context.RequestAborted);
+        }
     }
 
     /// <summary>

@@ -142,10 +142,11 @@ internal sealed class GuardedBody(Stream inner, HttpContext context, bool multip
     /// <summary>The exception to throw instead of <paramref name="e"/>; null to let it pass as it is.</summary>
     public static Exception? Translate(Exception e, HttpContext context, bool multipart) => e switch
     {
-        FleepException or BadHttpRequestException => null,
-        OperationCanceledException => null,
-        Microsoft.AspNetCore.Connections.ConnectionResetException => new OperationCanceledException(e.Message, e, context.RequestAborted),
+        FleepException or OperationCanceledException => null,
+        // Kestrel's "unexpected end of request content" too: the client stopped sending and is gone.
         IOException when context.RequestAborted.IsCancellationRequested => new OperationCanceledException(e.Message, e, context.RequestAborted),
+        Microsoft.AspNetCore.Connections.ConnectionResetException => new OperationCanceledException(e.Message, e, context.RequestAborted),
+        BadHttpRequestException => null,
         IOException or InvalidDataException when multipart => FleepErrors.BadRequest($"The multipart body is malformed: {e.Message}"),
         _ => null,
     };
