@@ -64,12 +64,13 @@ public static class FileApi
     }
 
     /// <summary>
-    /// GET /file/&lt;b64 conversation&gt;/&lt;message_nr&gt;/&lt;attachment_id&gt;/&lt;name&gt; with the
-    /// session cookie → the file's bytes. Only an account that sees the message gets them; anyone
-    /// else, and a removed attachment, gets 404 not_found. Images are shown inline, every other type
-    /// is an <c>attachment</c> download; <c>Content-Security-Policy: default-src 'none'</c> and
-    /// <c>X-Content-Type-Options: nosniff</c> keep a file from ever acting as a page; byte ranges as
-    /// RFC 9110 (206, multipart/byteranges, 416).
+    /// GET (or HEAD) /file/&lt;b64 conversation&gt;/&lt;message_nr&gt;/&lt;attachment_id&gt;/&lt;name&gt;
+    /// with the session cookie → the file's bytes. Only an account that sees the message gets them;
+    /// anyone else, and a removed attachment, gets 404 not_found; no valid session cookie is 401.
+    /// Images are shown inline, every other type is an <c>attachment</c> download;
+    /// <c>Content-Security-Policy: default-src 'none'</c> and <c>X-Content-Type-Options: nosniff</c>
+    /// keep a file from ever acting as a page. A Range header gets 206 (one range), 206
+    /// multipart/byteranges (several) or 416 with <c>Content-Range: bytes */total</c>.
     /// </summary>
     internal static async Task Download(string conversation, string messageNr, string attachmentId, CurrentSession me,
         FileDownloads downloads, HttpContext context, CancellationToken ct)

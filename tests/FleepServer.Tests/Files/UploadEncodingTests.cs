@@ -248,6 +248,7 @@ public sealed class UploadEncodingTests(FleepServerFixture server) : IClassFixtu
 
         Assert.True(response.StatusCode == 400, $"{why}: {response.StatusCode} {response.Json}");
         response.AssertError(400);
+        Assert.DoesNotContain(server.Logs.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
         await using var db = server.OpenDb();
         Assert.Empty(db.Uploads.Where(u => u.AccountId == alice.AccountId).ToList());
         Assert.Empty(Directory.GetFiles(Path.Combine(server.FilesDirectory, "tmp")));
