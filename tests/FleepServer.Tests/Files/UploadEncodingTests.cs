@@ -315,6 +315,45 @@ public sealed class UploadEncodingTests(FleepServerFixture server) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task Two_server_processes_on_one_folder_keep_the_same_bytes_at_once()
+    {
+        var peer = await server.StartPeerAsync();
+        var clients = new List<FleepTestClient>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var account = await server.NewAccountAsync($"uploader{i}");
+                // Every other client talks to the second process with the same session.
+                clients.Add(i % 2 == 0 ? account : new FleepTestClient(peer.BaseAddress) { Token = account.Token, Ticket = account.Ticket });
+                if (i % 2 == 1)
+                {
+                    account.Dispose();
+                }
+            }
+
+            var content = UploadSamples.UniquePdf(500_000);
+            var sha = UploadSamples.Sha256(content);
+            var responses = await ConcurrentCalls.RunAsync(clients.Select(client =>
+                (Func<Task<FleepResponse>>)(() => client.UploadAsync("shared.pdf", content, UploadEncoding.PutAttachment))));
+
+            server.AssertAllOk(responses);
+            var files = responses.Select(r => Assert.Single(r.Json.GetProperty("files").EnumerateArray().ToList())).ToList();
+            Assert.Equal(8, files.Count);
+            Assert.Single(files.Select(f => f.Str("file_id")).Distinct());
+            Assert.Equal(8, files.Select(f => f.Str("upload_url")).Distinct().Count());
+            var kept = Directory.GetFiles(Path.Combine(server.FilesDirectory, "content"), sha, SearchOption.AllDirectories);
+            Assert.Equal(content, await File.ReadAllBytesAsync(Assert.Single(kept)));
+            Assert.Empty(Directory.GetFiles(Path.Combine(server.FilesDirectory, "tmp")));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            await server.StopPeerAsync(peer.Services);
+        }
+    }
+
     /// <summary>A multipart/form-data body written byte by byte, for what HttpClient would not send.</summary>
     internal static byte[] Multipart(string boundary, params (string Disposition, byte[] Content)[] parts)
     {
