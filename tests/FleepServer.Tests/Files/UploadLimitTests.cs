@@ -84,6 +84,28 @@ public sealed class UploadLimitTests(SmallUploadsFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task Many_files_under_the_limit_in_a_chunked_body_past_the_request_cap_are_413()
+    {
+        using var alice = await server.NewAccountAsync("alice");
+        // Each file fits; together they run past the limit plus the 1 MiB allowed for multipart framing.
+        var files = Enumerable.Range(0, 20).Select(_ => UploadSamples.UniquePdf(Max - 1000)).ToList();
+        var body = UploadEncodingTests.Multipart("b0undary",
+            files.Select((f, i) => ($"form-data; name=\"files\"; filename=\"part{i}.pdf\"", f)).ToArray());
+        Assert.True(body.Length > Max + (1 << 20));
+        var content = new StreamContent(new MemoryStream(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b0undary");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/file/upload?ticket={Uri.EscapeDataString(alice.Ticket!)}") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        (await alice.SendAsync(request)).AssertError(413, "file_too_large");
+
+        foreach (var file in files)
+        {
+            await AssertNothingKeptAsync(alice, file);
+        }
+    }
+
+    [Fact]
     public async Task One_file_over_the_limit_refuses_the_whole_request()
     {
         using var alice = await server.NewAccountAsync("alice");
