@@ -25,8 +25,10 @@ public static class FileApi
             file.MapPut(pattern, Upload).WithMetadata(new TicketInQueryAttribute());
         }
 
-        app.MapGet("/file/{conversation}/{messageNr}/{attachmentId}/{**name}", Download).WithMetadata(new SessionCookieOnlyAttribute());
-        app.MapGet("/thumb/{conversation}/{messageNr}/{attachmentId}/{thumb}", Thumbnail).WithMetadata(new SessionCookieOnlyAttribute());
+        // GET and HEAD (the headers alone, for a client that wants the size or type first).
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/file/{conversation}/{messageNr}/{attachmentId}/{**name}", read, Download).WithMetadata(new SessionCookieOnlyAttribute());
+        app.MapMethods("/thumb/{conversation}/{messageNr}/{attachmentId}/{thumb}", read, Thumbnail).WithMetadata(new SessionCookieOnlyAttribute());
         return app;
     }
 
@@ -42,18 +44,33 @@ public static class FileApi
     internal static async Task<UploadResponse> Upload(HttpContext context, CurrentSession me, FileUploads uploads, IOptions<FleepOptions> options,
         CancellationToken ct)
     {
-        AllowLargeBody(context, options.Value.Files.MaxUploadBytes);
-        var files = await uploads.UploadAsync(me.AccountId, UploadParts.ReadAsync(context.Request, ct), ct);
-        return new UploadResponse(files.Select(UploadedFileRecord.Of).ToList());
+        var maxBytes = options.Value.Files.MaxUploadBytes;
+        AllowLargeBody(context, maxBytes);
+        try
+        {
+            var files = await uploads.UploadAsync(me.AccountId, UploadParts.ReadAsync(context.Request, ct), ct);
+            return new UploadResponse(files.Select(UploadedFileRecord.Of).ToList());
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body without Content-Length that ran past the request's cap: the files are too large.
+            throw Errors.FleepErrors.FileTooLarge(maxBytes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away midway (its request body ended early): nobody is left to answer.
+            throw new OperationCanceledException(e.Message, e, context.RequestAborted);
+        }
     }
 
     /// <summary>
-    /// GET /file/&lt;b64 conversation&gt;/&lt;message_nr&gt;/&lt;attachment_id&gt;/&lt;name&gt; with the
-    /// session cookie → the file's bytes. Only an account that sees the message gets them; anyone
-    /// else, and a removed attachment, gets 404 not_found. Images are shown inline, every other type
-    /// is an <c>attachment</c> download; <c>Content-Security-Policy: default-src 'none'</c> and
-    /// <c>X-Content-Type-Options: nosniff</c> keep a file from ever acting as a page; byte ranges as
-    /// RFC 9110 (206, multipart/byteranges, 416).
+    /// GET (or HEAD) /file/&lt;b64 conversation&gt;/&lt;message_nr&gt;/&lt;attachment_id&gt;/&lt;name&gt;
+    /// with the session cookie → the file's bytes. Only an account that sees the message gets them;
+    /// anyone else, and a removed attachment, gets 404 not_found; no valid session cookie is 401.
+    /// Images are shown inline, every other type is an <c>attachment</c> download;
+    /// <c>Content-Security-Policy: default-src 'none'</c> and <c>X-Content-Type-Options: nosniff</c>
+    /// keep a file from ever acting as a page. A Range header gets 206 (one range), 206
+    /// multipart/byteranges (several) or 416 with <c>Content-Range: bytes */total</c>.
     /// </summary>
     internal static async Task Download(string conversation, string messageNr, string attachmentId, CurrentSession me,
         FileDownloads downloads, HttpContext context, CancellationToken ct)

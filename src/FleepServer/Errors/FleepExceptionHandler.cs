@@ -69,7 +69,14 @@ public sealed class FleepExceptionHandler(ILogger<FleepExceptionHandler> logger)
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, FleepJson.Options, cancellationToken);
+        try
+        {
+            await JsonSerializer.SerializeAsync(context.Response.Body, body, FleepJson.Options, cancellationToken);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while its refusal was being written (an upload cut off midway).
+        }
     }
 
     public static Task WriteAsync(HttpContext context, FleepException error)
