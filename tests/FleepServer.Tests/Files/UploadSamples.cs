@@ -64,17 +64,10 @@ public static class UploadSamples
         return (await client.AttachAsync(conversation, url)).Str("file_url");
     }
 
-    private static byte[] Image(SKEncodedImageFormat format, int width, int height)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap))
+    private static byte[] Image(SKEncodedImageFormat format, int width, int height) =>
+        TestImages.Make(width, height, format, SKColors.CornflowerBlue, canvas =>
         {
-            canvas.Clear(SKColors.CornflowerBlue);
             using var paint = new SKPaint { Color = SKColors.OrangeRed };
             canvas.DrawRect(2, 2, width / 2f, height / 2f, paint);
-        }
-
-        using var data = bitmap.Encode(format, 90);
-        return data.ToArray();
-    }
+        });
 }
