@@ -56,13 +56,13 @@ public sealed class EventHandlers
         ConversationEvents.Register(handlers);
         MessageEvents.Register(handlers);
         ContactEvents.Register(handlers);
+        ExternalUploadEvents.Register(handlers);
         return handlers
             .NotYet("teams", "conv:add_team", "conv:remove_team")
             .NotYet("labels", "conv:set_labels", "label:sync_conversations")
             .NotYet("files", "conv:sync_files", "conv:sync_files:2")
             .NotYet("files", "message:delete_attachments", "message:edit_attachments")
 
-            .NotYet("files", "conv:upload_external", "account:upload_external")
             .NotYet("managed conversations", "conv:add_admins", "conv:remove_admins", "conv:set_managed", "conv:set_unmanaged",
                 "conv:conv_deleted_by_admin", "conv:enable_admin_write_only", "conv:disable_admin_write_only")
             .NotYet("canned responses", "contact:sync_canned");

@@ -113,6 +113,14 @@ public static class FleepServerHost
         // files: the drawer, attachment changes and storage
 
         // files: external uploads and hook files
+        services.AddScoped<ExternalUploads>();
+        services.AddScoped<ExternalFetch>();
+        services.AddSingleton<ExternalUploadSignal>();
+        services.AddHostedService<ExternalUploadWorker>();
+        services.AddHttpClient(ExternalFetch.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => ExternalFetch.Handler(fleep.Files.External))
+            .RemoveAllLoggers();
+        services.AddScoped<HookFiles>();
 
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
@@ -252,6 +260,7 @@ public static class FleepServerHost
         api.MapFileApi();
 
         // files: more endpoint groups
+        api.MapExternalUploadApi();
 
         app.MapFleepApiReference();
 
