@@ -14,7 +14,7 @@ namespace FleepServer.Bench;
 /// </summary>
 public sealed partial class BenchRun
 {
-    private long FileBytes => quick ? 10L << 20 : 100L << 20;
+    private long FileBytes => quick ? 10_000_000 : 100_000_000;
 
     private async Task FilesAsync(AppProcess server)
     {
