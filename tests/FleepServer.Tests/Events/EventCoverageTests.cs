@@ -21,8 +21,6 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
         ["label:sync_conversations"] = "labels",
         ["conv:sync_files"] = "files",
         ["conv:sync_files:2"] = "files",
-        ["conv:upload_external"] = "files",
-        ["account:upload_external"] = "files",
         ["message:delete_attachments"] = "files",
         ["message:edit_attachments"] = "files",
         ["conv:add_admins"] = "managed conversations",
@@ -76,7 +74,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(ExternalUploadChecks()));
 }
 
 /// <summary>
