@@ -7,6 +7,7 @@ using FleepServer.Records;
 using FleepServer.Streams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FleepServer.Domain.Files;
 
@@ -292,13 +293,16 @@ public sealed class ExternalFetch(
 
 /// <summary>
 /// Runs external uploads' fetches (docs/files.md, "External uploads"): wakes when a request of this
-/// process queued one (<see cref="ExternalUploadSignal"/>) and every
-/// <see cref="ExternalUploadOptions.SweepInterval"/> (uploads queued elsewhere, retries, expired
-/// leases), then keeps up to <see cref="ExternalUploadOptions.MaxConcurrency"/> fetchers claiming
-/// rows until none is due. Any number of processes may run it on one database.
+/// process queued one (<see cref="ExternalUploadSignal"/>), and every
+/// <see cref="ExternalUploadOptions.SweepInterval"/> looks whether any row is due (uploads queued
+/// elsewhere, retries, expired leases) with one query on its own pooled connection, not a database
+/// context: an idle queue costs one small command per sweep and nothing in any request's
+/// accounting. When there is work it keeps up to <see cref="ExternalUploadOptions.MaxConcurrency"/>
+/// fetchers claiming rows until none is due. Any number of processes may run it on one database.
 /// </summary>
 public sealed class ExternalUploadWorker(
-    IServiceProvider services, ExternalUploadSignal signal, IOptions<FleepOptions> options, ILogger<ExternalUploadWorker> logger) : BackgroundService
+    IServiceProvider services, ExternalUploadSignal signal, IConfiguration configuration, IOptions<FleepOptions> options,
+    ILogger<ExternalUploadWorker> logger) : BackgroundService
 {
     private readonly List<Task> runners = [];
 
@@ -311,17 +315,21 @@ public sealed class ExternalUploadWorker(
             return;
         }
 
+        var woke = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 runners.RemoveAll(r => r.IsCompleted);
-                while (runners.Count < Math.Max(1, Settings.MaxConcurrency))
+                if (woke || await AnyDueAsync(stoppingToken))
                 {
-                    runners.Add(RunAsync(stoppingToken));
+                    while (runners.Count < Math.Max(1, Settings.MaxConcurrency))
+                    {
+                        runners.Add(RunAsync(stoppingToken));
+                    }
                 }
 
-                await signal.WaitAsync(Settings.SweepInterval, stoppingToken);
+                woke = await signal.WaitAsync(Settings.SweepInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -329,6 +337,24 @@ public sealed class ExternalUploadWorker(
         }
 
         await Task.WhenAll(runners).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task<bool> AnyDueAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Fleep"));
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                "SELECT EXISTS (SELECT 1 FROM external_uploads WHERE next_attempt_time <= clock_timestamp())", connection);
+            return (bool)(await command.ExecuteScalarAsync(ct))!;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The next sweep looks again; a failed look must not stop the server.
+            logger.LogWarning(e, "Looking for external uploads failed");
+            return false;
+        }
     }
 
     /// <summary>One fetcher: claims and fetches until nothing is due.</summary>
