@@ -54,7 +54,9 @@ public sealed class QueueOnlyFixture(PostgresServer postgres) : ExternalUploadFi
 /// A real HTTP file source on 127.0.0.1: <c>/files/{name}</c> serves bytes the test put there (with
 /// their length); <c>/missing</c> answers 404; <c>/endless</c> streams bytes without a length and
 /// without end; <c>/hang</c> never answers; <c>/flaky/{name}</c> answers 503 the first time, then
-/// the file; <c>/redirect/{name}</c> redirects to the file. Every request is counted per path.
+/// the file; <c>/hang-once/{name}</c> never answers the first time (<see cref="Hanging"/> completes
+/// then), then serves the file; <c>/redirect/{name}</c> redirects to the file. Every request is
+/// counted per path.
 /// </summary>
 public sealed class FileSource : IAsyncDisposable
 {
@@ -65,6 +67,9 @@ public sealed class FileSource : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
     public ConcurrentDictionary<string, int> Hits { get; } = new();
+
+    /// <summary>Completes when a request to <c>/hang-once/…</c> is being held.</summary>
+    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task<FileSource> StartAsync()
     {
@@ -89,6 +94,17 @@ public sealed class FileSource : IAsyncDisposable
             {
                 await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
             }
+        });
+        source.app.MapGet("/hang-once/{name}", async (string name, HttpContext context) =>
+        {
+            if (source.Hits[context.Request.Path.Value!] > 1)
+            {
+                return source.Serve(name);
+            }
+
+            source.Hanging.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            return Results.Empty;
         });
         source.app.MapGet("/hang", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         await source.app.StartAsync();
@@ -441,6 +457,49 @@ public sealed class ExternalUploadQueueTests(QueueOnlyFixture server) : IClassFi
         finally
         {
             await server.StopPeerAsync(peer.Services);
+        }
+    }
+
+    [Fact]
+    public async Task A_fetch_cut_short_by_a_stop_is_handed_back_and_done_after_the_restart()
+    {
+        await using var source = await FileSource.StartAsync();
+        var content = ExternalUploadSteps.Content(30_000, 6);
+        source.Put("restart.bin", content);
+        using var alice = await server.NewAccountAsync("alice");
+        var horizon = await alice.HorizonAsync();
+        var requestId = (await alice.UploadExternalAsync(new { file_url = source.Url("/hang-once/restart.bin"), file_name = "restart.bin" }))
+            .EnsureOk().Json.GetProperty("request_id").GetGuid();
+
+        // The first process takes the upload and waits for the source (a minute) when it is stopped.
+        var first = await server.StartPeerAsync(new Dictionary<string, string?>
+        {
+            ["Fleep:Files:External:Enabled"] = "true",
+            ["Fleep:Files:External:IdleTimeout"] = "00:01:00",
+        });
+        await source.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await server.StopPeerAsync(first.Services);
+
+        await using (var db = server.OpenDb())
+        {
+            var queued = await db.ExternalUploads.SingleAsync(u => u.Id == requestId);
+            Assert.Equal(0, queued.Attempts);
+            Assert.True(await db.ExternalUploads.AnyAsync(u => u.Id == requestId && u.NextAttemptTime <= DateTimeOffset.UtcNow.AddSeconds(5)),
+                "the stopped process handed the upload back instead of holding its lease");
+        }
+
+        var second = await server.StartPeerAsync(new Dictionary<string, string?> { ["Fleep:Files:External:Enabled"] = "true" });
+        try
+        {
+            var records = await alice.UploadRecordsAsync(horizon, requestId);
+            var success = ExternalUploadSteps.Final(records);
+            Assert.Equal("success", success.Str("status"));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), success.Str("file_sha256"));
+            Assert.Equal(2, source.Hits["/hang-once/restart.bin"]);
+        }
+        finally
+        {
+            await server.StopPeerAsync(second.Services);
         }
     }
 }
