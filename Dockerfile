@@ -30,8 +30,7 @@ ENV Urls=http://0.0.0.0:8080 \
 EXPOSE 8080
 
 # The hook token key is kept in /app/secrets (docs/hooks.md), files in /app/files (docs/files.md);
-# compose mounts a volume on each, which
-# takes this folder's owner when it is first created.
+# compose mounts a volume on each, which takes its folder's owner when it is first created.
 RUN mkdir -p /app/secrets /app/files && chown "$APP_UID" /app/secrets /app/files && chmod 700 /app/secrets
 
 # The runtime image's unprivileged `app` user.

@@ -704,3 +704,50 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130091621_ExternalUploads') THEN
+    CREATE TABLE external_uploads (
+        request_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        conversation_id uuid,
+        file_url character varying(2048) NOT NULL,
+        file_name character varying(2048) NOT NULL,
+        file_size bigint NOT NULL,
+        file_origin character varying(1024),
+        upload_id character varying(1024),
+        attempts integer NOT NULL,
+        next_attempt_time timestamp with time zone NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        last_error character varying(1024),
+        CONSTRAINT pk_external_uploads PRIMARY KEY (request_id),
+        CONSTRAINT fk_external_uploads_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130091621_ExternalUploads') THEN
+    CREATE INDEX ix_external_uploads_account_id ON external_uploads (account_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130091621_ExternalUploads') THEN
+    CREATE INDEX ix_external_uploads_next_attempt_time ON external_uploads (next_attempt_time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130091621_ExternalUploads') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130091621_ExternalUploads', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -7,12 +7,32 @@ using System.Text.Json;
 //   POST /park/{key}       parks until /signal/{key} (or 10 minutes), then answers the signalled
 //                          numbers; numbers signalled while nobody waits are kept for the next park
 //   POST /signal/{key}?seq wakes every request parked on key with seq
+//   PUT  /upload/{name}    writes the body into a file of the --files folder (P14's baseline)
+//   GET  /download/{name}  serves that file
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.ClearProviders();
 // The server's one Kestrel change from the defaults (Fleep:Limits:MaxBodyBytes).
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024);
 var app = builder.Build();
 var keys = new ConcurrentDictionary<string, Parking>();
+var files = Directory.CreateDirectory(builder.Configuration["files"] ?? Path.Combine(Path.GetTempPath(), $"fleep-baseline-{Environment.ProcessId}")).FullName;
+
+app.MapPut("/upload/{name}", async (string name, HttpContext context, CancellationToken ct) =>
+{
+    // As the server does for uploads: no body cap for this request.
+    if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+    {
+        size.MaxRequestBodySize = null;
+    }
+
+    await using var file = new FileStream(Path.Combine(files, Path.GetFileName(name)), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16,
+        FileOptions.Asynchronous | FileOptions.SequentialScan);
+    await context.Request.Body.CopyToAsync(file, ct);
+    return Results.Json(new { size = file.Length });
+});
+
+app.MapGet("/download/{name}", (string name) =>
+    Results.File(Path.Combine(files, Path.GetFileName(name)), "application/octet-stream", enableRangeProcessing: true));
 
 app.MapGet("/plaintext", () => Results.Text("Hello, World!"));
 

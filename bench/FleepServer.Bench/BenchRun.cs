@@ -14,7 +14,7 @@ namespace FleepServer.Bench;
 /// beside the baseline measured in this run (README.md, "Benchmarks").
 /// </summary>
 public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? traceTool = null, IReadOnlyList<string>? serverExtra = null,
-    IReadOnlyList<string>? connectionOptions = null)
+    IReadOnlyList<string>? connectionOptions = null, string? only = null)
 {
     private readonly List<AppProcess> processes = [];
     private readonly string repo = FindRepository();
@@ -51,30 +51,26 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
             }
 
             await StartClusterAsync();
-            await KestrelBaselinesAsync(baselineDll);
-
-            var server = await StartServerAsync(serverDll, "server-a");
-            var meter = new CpuMeter(() => processes.Where(p => !p.HasExited && p != baselineProcess).Select(p => p.Pid), postmasterPid);
-            await CreateAccountsAsync(server.BaseAddress);
-            await SetUpConversationsAsync(server.BaseAddress);
-            await PgbenchBaselinesAsync(server.BaseAddress);
-
-            await PollsAsync(server, meter);
-            await SendsAsync(server, meter);
-            await DeliveryAsync(server, meter, serverDll);
-            await HooksAsync(server, meter);
-            await SyncsAsync(server, meter);
-            await HoldAsync(server, meter);
-            await LoginsAsync(server, meter);
-            await ColdStartAsync(serverDll);
+            if (only is not null)
+            {
+                await OnlyAsync(only, serverDll, baselineDll);
+            }
+            else
+            {
+                await AllAsync(serverDll, baselineDll);
+            }
 
             total.Stop();
             report.TotalSeconds = total.Elapsed.TotalSeconds;
             report.LoadAverages.Add($"end {Machine.LoadAverage()}");
-            var directory = outDirectory ?? (quick ? Path.Combine(work, "results") : Path.Combine(repo, "bench/results"));
+            var directory = outDirectory ?? (quick || only is not null ? Path.Combine(work, "results") : Path.Combine(repo, "bench/results"));
             var (json, md) = report.Write(directory);
             Console.WriteLine($"results: {json} and {md} ({total.Elapsed.TotalSeconds:0} s, load average {Machine.LoadAverage()})"
                 + (report.Comparable ? "" : $"; NOT COMPARABLE: {report.NotComparable}"));
+            if (only is not null)
+            {
+                Console.WriteLine(File.ReadAllText(md));
+            }
 
             var errors = report.Metrics.Sum(m => m.Errors) + failures;
             var lost = report.Metrics.Sum(m => m.Lost);
@@ -90,6 +86,45 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         {
             await CleanUpAsync();
         }
+    }
+
+    /// <summary>Every scenario, after every baseline.</summary>
+    private async Task AllAsync(string serverDll, string baselineDll)
+    {
+        await KestrelBaselinesAsync(baselineDll);
+
+        var server = await StartServerAsync(serverDll, "server-a");
+        var meter = new CpuMeter(() => processes.Where(p => !p.HasExited && p != baselineProcess).Select(p => p.Pid), postmasterPid);
+        await CreateAccountsAsync(server.BaseAddress);
+        await SetUpConversationsAsync(server.BaseAddress);
+        await PgbenchBaselinesAsync(server.BaseAddress);
+
+        await PollsAsync(server, meter);
+        await SendsAsync(server, meter);
+        await DeliveryAsync(server, meter, serverDll);
+        await HooksAsync(server, meter);
+        await SyncsAsync(server, meter);
+        await HoldAsync(server, meter);
+        await LoginsAsync(server, meter);
+        await FilesAsync(server);
+        await ColdStartAsync(serverDll);
+    }
+
+    /// <summary>
+    /// <c>--only P14</c>: one scenario with only what it needs (the cluster, one Kestrel baseline
+    /// process, one server), for trying a change to it; its results go to the run's temporary folder.
+    /// </summary>
+    private async Task OnlyAsync(string scenario, string serverDll, string baselineDll)
+    {
+        if (scenario != "P14")
+        {
+            throw new InvalidOperationException($"--only supports P14, not {scenario}");
+        }
+
+        var (kestrel, _) = await StartBaselineAsync(baselineDll);
+        baselineProcess = kestrel;
+        var server = await StartServerAsync(serverDll, "server-a");
+        await FilesAsync(server);
     }
 
     private readonly SemaphoreSlim cleaning = new(1, 1);
@@ -203,7 +238,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
     private async Task<(AppProcess Process, double Ms)> StartBaselineAsync(string dll)
     {
         var port = AppProcess.FreePort();
-        var process = AppProcess.Start(dll, ["--urls", $"http://127.0.0.1:{port}"], port, Path.Combine(work, "baseline.log"));
+        var process = AppProcess.Start(dll, ["--urls", $"http://127.0.0.1:{port}", "--files", Path.Combine(work, "kestrel-files")], port,
+            Path.Combine(work, "baseline.log"));
         processes.Add(process);
         using var client = new LoadClient();
         var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
@@ -352,6 +388,8 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         "--Fleep:Hooks:PostsPerWindow", "1000000",
         // Parked polls stay parked for the whole measurement instead of cycling every 55 s.
         "--Fleep:Poll:Wait", "00:10:00",
+        // P14's uploads on the run's own disk, beside the baselines' copies.
+        "--Fleep:Files:Directory", Path.Combine(work, "server-files"),
         .. serverExtra ?? [],
     ];
 

@@ -4,11 +4,14 @@ using FleepServer.Bench;
 
 // dotnet run -c Release --project bench/FleepServer.Bench -- all [--quick] [--seconds N] [--out DIR] [--profile]
 //     [--server-arg KEY=VALUE]... [--server-connection-option "Key=Value"]...
-if (args.FirstOrDefault() != "all")
+// dotnet run -c Release --project bench/FleepServer.Bench -- only P14 [--quick] [--out DIR]
+if (args.FirstOrDefault() is not ("all" or "only") || (args[0] == "only" && args.Length < 2))
 {
-    Console.Error.WriteLine("usage: FleepServer.Bench all [--quick] [--out DIR] [--profile]");
+    Console.Error.WriteLine("usage: FleepServer.Bench all [--quick] [--out DIR] [--profile] | FleepServer.Bench only P14 [--quick] [--out DIR]");
     return 2;
 }
+
+var only = args[0] == "only" ? args[1] : null;
 
 // --profile: sample the server's stacks with dotnet-trace during P7, P8 and P3 (DOTNET_TRACE, PATH or ~/.dotnet/tools).
 string? traceTool = null;
@@ -44,7 +47,7 @@ if (secondsIndex >= 0 && secondsIndex + 1 < args.Length)
 }
 
 var run = new BenchRun(sizes, outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null, traceTool, serverExtra,
-    connectionOptions);
+    connectionOptions, only);
 var watch = Stopwatch.StartNew();
 // Stopped from outside (CI's timeout, Ctrl-C): take the cluster and the servers down first.
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context));

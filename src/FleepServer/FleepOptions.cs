@@ -122,6 +122,41 @@ public sealed class FileStoreOptions
 
     /// <summary><c>max-age</c> of the private caching a download allows.</summary>
     public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Files the server fetches from a URL (<c>Fleep:Files:External</c>, docs/files.md "External uploads").</summary>
+    public ExternalUploadOptions External { get; set; } = new();
+}
+
+public sealed class ExternalUploadOptions
+{
+    /// <summary>Whether this process fetches; the queue is shared, so any process that runs the fetcher fetches for all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The longest one fetch may take in all (connect, answer, every byte).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest a fetch may wait for the source's answer or its next bytes.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fetches tried for one upload (the first included) before a transient failure is its end.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>The wait after the first transient failure; each further one doubles it, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the queue is checked for uploads no request of this process announced (other processes', retries).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Fetches this process runs at the same time.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Allows source URLs on loopback, private, link-local and unique-local addresses. Off in
+    /// production: an external upload must not reach into the server's own network.
+    /// </summary>
+    public bool AllowPrivateAddresses { get; set; }
 }
 
 public sealed class PollOptions

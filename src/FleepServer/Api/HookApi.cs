@@ -91,23 +91,42 @@ public static class HookApi
     /// <summary>
     /// POST /hook/&lt;token&gt; with a JSON, form, multipart or bare-text body (docs/hooks.md, "Plain
     /// hooks"), or a typed hook's product payload ("Typed hooks") → 200 <c>{}</c>; the message is the hook owner's, with
-    /// hook_key and sender_name. Refusals, in the order checked: a body over
-    /// <c>Fleep:Hooks:MaxBodyBytes</c> by its Content-Length → 413; an unknown, malformed or dropped
-    /// token → 404 hook_not_found; the hook's rate limit used up → 429 with Retry-After; a body that
-    /// grows past the limit while read → 413; a body with no usable message → 400 (docs/hooks.md).
+    /// hook_key and sender_name. A multipart post's file parts (<c>files</c>, or any part with a file
+    /// name) become the message's attachments, streamed into the store (docs/hooks.md, "Files").
+    /// Refusals, in the order checked: a body over <c>Fleep:Hooks:MaxBodyBytes</c> by its
+    /// Content-Length (for multipart: that plus <c>Fleep:Files:MaxUploadBytes</c>) → 413; an unknown,
+    /// malformed or dropped token → 404 hook_not_found; the hook's rate limit used up → 429 with
+    /// Retry-After; a body (or multipart text fields) that grows past the limit while read → 413, a
+    /// file over <c>Fleep:Files:MaxUploadBytes</c> → 413 file_too_large; a body with no usable
+    /// message → 400 (docs/hooks.md). Nothing of a refused post is kept.
     /// </summary>
-    internal static async Task<EmptyResponse> Post(string? token, HttpContext context, HookPosts posts, HookRateLimiter limiter,
+    internal static async Task<EmptyResponse> Post(string? token, HttpContext context, HookPosts posts, HookFiles files, HookRateLimiter limiter,
         IOptions<FleepOptions> options, CancellationToken ct)
     {
         var maxBytes = options.Value.Hooks.MaxBodyBytes;
-        if (context.Request.ContentLength > maxBytes)
+        var multipart = HookMultipart.IsMultipart(context.Request.ContentType);
+        var limit = multipart ? files.MaxMultipartBytes : maxBytes;
+        if (context.Request.ContentLength > limit)
         {
-            throw FleepErrors.BodyTooLarge(maxBytes);
+            throw FleepErrors.BodyTooLarge(limit);
         }
 
         var found = await posts.FindAsync(token, ct);
         var hook = found.Hook;
         limiter.Acquire(hook.Id);
+        if (multipart && HookFiles.TakesFiles(hook.MkHookType))
+        {
+            using var upload = await files.ReadAsync(context.Request, ct);
+            var fields = new HookPayload(ReadOnlyMemory<byte>.Empty, context.Request.ContentType)
+            {
+                MultipartFields = upload.Fields,
+                FileCount = upload.Files.Count,
+            };
+            var messages = HookPayloads.Parse(hook.MkHookType, fields);
+            await posts.PostAsync(found, messages, ct, files.Keep(upload, hook.AccountId));
+            return EmptyResponse.Instance;
+        }
+
         var payload = new HookPayload(await ReadBodyAsync(context, maxBytes, ct), context.Request.ContentType)
         {
             GitHubEvent = context.Request.Headers["X-GitHub-Event"].FirstOrDefault(),

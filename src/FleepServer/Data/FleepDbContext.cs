@@ -25,6 +25,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<HookDelivery> HookDeliveries => Set<HookDelivery>();
     public DbSet<ReminderClick> ReminderClicks => Set<ReminderClick>();
     public DbSet<Upload> Uploads => Set<Upload>();
+    public DbSet<ExternalUpload> ExternalUploads => Set<ExternalUpload>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

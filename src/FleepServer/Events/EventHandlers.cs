@@ -57,11 +57,10 @@ public sealed class EventHandlers
         MessageEvents.Register(handlers);
         ContactEvents.Register(handlers);
         FileEvents.Register(handlers);
+        ExternalUploadEvents.Register(handlers);
         return handlers
             .NotYet("teams", "conv:add_team", "conv:remove_team")
             .NotYet("labels", "conv:set_labels", "label:sync_conversations")
-
-            .NotYet("files", "conv:upload_external", "account:upload_external")
             .NotYet("managed conversations", "conv:add_admins", "conv:remove_admins", "conv:set_managed", "conv:set_unmanaged",
                 "conv:conv_deleted_by_admin", "conv:enable_admin_write_only", "conv:disable_admin_write_only")
             .NotYet("canned responses", "contact:sync_canned");

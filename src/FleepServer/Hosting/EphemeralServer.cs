@@ -30,6 +30,7 @@ public static class EphemeralServer
         ["Fleep:Hooks:PostsPerWindow"] = "0",
         ["Fleep:Hooks:TokenKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["Fleep:Hooks:Outgoing:AllowPrivateAddresses"] = "true",
+        ["Fleep:Files:External:AllowPrivateAddresses"] = "true",
         ["Fleep:ApiReference:Enabled"] = "true",
         ["Fleep:ShutdownTimeout"] = "00:00:05",
     };

@@ -100,23 +100,27 @@ public static class FleepServerHost
         services.AddHostedService<PenSweeper>();
         services.AddHttpContextAccessor();
         services.AddScoped<MessageActions>();
+
+        // Files (docs/files.md): the store, uploads, attachments, downloads, images, avatars, the
+        // drawer, storage accounting and the external-upload queue.
         services.AddSingleton<IFileStore, FolderFileStore>();
         services.AddHostedService<FileStoreSweep>();
         services.AddSingleton<FileFactsReader>();
         services.AddScoped<FileUploads>();
         services.AddScoped<FileDownloads>();
         services.AddScoped<Attachments>();
-        // files: downloads and uploads
-
-        // files: images and avatars
         services.AddSingleton<ImageThumbnailer>();
         services.AddScoped<AvatarActions>();
-
-        // files: the drawer, attachment changes and storage
         services.AddScoped<FileDrawer>();
         services.AddScoped<StorageUsage>();
-
-        // files: external uploads and hook files
+        services.AddScoped<ExternalUploads>();
+        services.AddScoped<ExternalFetch>();
+        services.AddSingleton<ExternalUploadSignal>();
+        services.AddHostedService<ExternalUploadWorker>();
+        services.AddHttpClient(ExternalFetch.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => ExternalFetch.Handler(fleep.Files.External))
+            .RemoveAllLoggers();
+        services.AddScoped<HookFiles>();
 
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
@@ -254,10 +258,9 @@ public static class FleepServerHost
         api.MapHookApi(app);
         api.MapClassificatorApi();
         api.MapFileApi();
-
-        // files: more endpoint groups
         api.MapAvatarApi();
         api.MapFileDrawerApi();
+        api.MapExternalUploadApi();
 
         app.MapFleepApiReference();
 

@@ -42,9 +42,11 @@ public sealed class RequestBodyMiddleware(RequestDelegate next, IOptions<FleepOp
     private static bool IsJsonCall(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments(Api.TestControlApi.Prefix);
 
-    // Uploads carry the file itself as the body and the ticket in the query string.
+    // Uploads carry the file itself as the body and the ticket in the query string; an external
+    // upload (api/file/upload/external) is a JSON call like any other.
     private static bool IsUpload(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api/file/upload") || request.Path.StartsWithSegments("/api/avatar/upload") ||
+        request.Path.StartsWithSegments("/api/file/upload") && !request.Path.StartsWithSegments("/api/file/upload/external") ||
+        request.Path.StartsWithSegments("/api/avatar/upload") ||
         request.ContentType is { } type &&
         (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) ||
          type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));

@@ -19,8 +19,6 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
         ["conv:remove_team"] = "teams",
         ["conv:set_labels"] = "labels",
         ["label:sync_conversations"] = "labels",
-        ["conv:upload_external"] = "files",
-        ["account:upload_external"] = "files",
         ["conv:add_admins"] = "managed conversations",
         ["conv:remove_admins"] = "managed conversations",
         ["conv:set_managed"] = "managed conversations",
@@ -72,7 +70,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks()));
 }
 
 /// <summary>

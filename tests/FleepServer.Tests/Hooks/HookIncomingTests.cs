@@ -100,7 +100,7 @@ public sealed class HookIncomingTests(FleepServerFixture server) : IClassFixture
     }
 
     [Fact]
-    public async Task Multipart_files_are_refused_with_a_clear_error_and_nothing_is_posted()
+    public async Task Multipart_files_become_attachments_of_the_posted_message()
     {
         using var hooked = await HookedConversation.CreateAsync(server);
         using var sender = server.NewClient();
@@ -112,11 +112,10 @@ public sealed class HookIncomingTests(FleepServerFixture server) : IClassFixture
             { file, "files", "report.pdf" },
         };
 
-        var response = await sender.SendAsync(new HttpRequestMessage(HttpMethod.Post, hooked.Url) { Content = content });
+        (await sender.SendAsync(new HttpRequestMessage(HttpMethod.Post, hooked.Url) { Content = content })).EnsureOk();
 
-        response.AssertError(400, "invalid_param");
-        Assert.Contains("'files'", response.Json.Str("error_message"));
-        Assert.Empty(await hooked.MessagesAsync());
+        var message = Assert.Single(await hooked.MessagesAsync());
+        Assert.Matches("^<msg><p>report attached</p><file key=\"[A-Za-z0-9_-]{22}\">report.pdf</file></msg>$", message.Str("message"));
     }
 
     [Fact]

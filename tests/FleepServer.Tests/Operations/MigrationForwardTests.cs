@@ -13,6 +13,8 @@ public sealed class QueuedDeliveriesFixture(PostgresServer postgres) : FleepServ
     {
         ["Fleep:Hooks:Outgoing:Enabled"] = "false",
         ["Fleep:Hooks:Outgoing:AllowPrivateAddresses"] = "true",
+        // Queued external uploads stay queued too.
+        ["Fleep:Files:External:Enabled"] = "false",
     };
 }
 
@@ -62,7 +64,7 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         Assert.Contains(history, m => m.Contains("written before the upgrade", StringComparison.Ordinal));
     }
 
-    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks.</summary>
+    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads.</summary>
     private async Task<(FleepTestClient Alice, Guid ConversationId)> WriteSomethingEverywhereAsync()
     {
         var alice = await server.NewAccountAsync("Alice");
@@ -75,6 +77,8 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         (await alice.ConvAsync("configure_hook", conversationId, new { hook_key = hookKey, outgoing_url = "http://127.0.0.1:9/nowhere" })).EnsureOk();
         (await bob.SendAsync(conversationId, "queued for the outgoing hook")).EnsureOk();
         (await alice.PostAsync("/api/account/click_reminder", new { reminder_id = Guid.NewGuid() })).EnsureOk();
+        await alice.UploadFileAsync("before.txt", "uploaded before the upgrade"u8.ToArray());
+        (await alice.PostAsync("/api/file/upload/external", new { file_url = "http://127.0.0.1:9/later.bin", file_name = "later.bin" })).EnsureOk();
         return (alice, conversationId);
     }
 

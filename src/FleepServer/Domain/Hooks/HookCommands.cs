@@ -73,6 +73,9 @@ public sealed record HookMessage(string Text)
     public string? SenderName { get; init; }
     public DateTimeOffset? PostedTime { get; init; }
     public string? MessageKey { get; init; }
+
+    /// <summary>The post carries files (a multipart plain-hook post): it may then have no text.</summary>
+    public bool HasFiles { get; init; }
 }
 
 /// <summary>

@@ -3,8 +3,6 @@ using System.Text.Json;
 using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace FleepServer.Domain.Hooks;
 
@@ -15,6 +13,15 @@ namespace FleepServer.Domain.Hooks;
 public sealed record HookPayload(ReadOnlyMemory<byte> Body, string? ContentType)
 {
     public string? GitHubEvent { get; init; }
+
+    /// <summary>
+    /// The text fields of a multipart post already read from the request (<see cref="HookMultipart"/>),
+    /// which streams its files into the store; null when <see cref="Body"/> holds the whole post.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? MultipartFields { get; init; }
+
+    /// <summary>How many files the multipart post carried: a post with files may have no text.</summary>
+    public int FileCount { get; init; }
 
     public static HookPayload Of(string body, string? contentType) => new(Encoding.UTF8.GetBytes(body), contentType);
 }
@@ -64,7 +71,7 @@ public static class HookPayloads
     public static string? Sender(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 
     private static HookMessage PlainMessage(Fields fields) =>
-        new(fields.Message ?? "") { SenderName = Sender(fields.User) };
+        new(fields.Message ?? "") { SenderName = Sender(fields.User), HasFiles = fields.HasFiles };
 
     /// <summary>
     /// Types whose own payloads this server does not render (gitlab, jira, …): a post in the plain
@@ -112,7 +119,7 @@ public static class HookPayloads
     /// <summary>What every message must satisfy before it is written: text, and values the database can hold.</summary>
     private static void Check(HookMessage message)
     {
-        if (string.IsNullOrWhiteSpace(message.Text))
+        if (string.IsNullOrWhiteSpace(message.Text) && !message.HasFiles)
         {
             throw FleepErrors.EmptyMessage();
         }
@@ -143,8 +150,15 @@ public static class HookPayloads
     /// <summary>The <c>message</c> and sender of a plain-format post, whichever body form carried them.</summary>
     private sealed record Fields(string? Message, string? User)
     {
+        public bool HasFiles { get; init; }
+
         public static Fields Read(HookPayload payload, bool allowBareText)
         {
+            if (payload.MultipartFields is { } read)
+            {
+                return FromMultipart(read, payload.FileCount > 0);
+            }
+
             var mediaType = MediaType(payload.ContentType);
             if (mediaType.StartsWith("multipart/", StringComparison.Ordinal))
             {
@@ -191,56 +205,22 @@ public static class HookPayloads
         private static string BareText(string text, string mediaType) =>
             mediaType is "" or "application/x-www-form-urlencoded" ? Form.Unescape(text, plusIsSpace: false) : text;
 
+        /// <summary>
+        /// A multipart post held in memory (no request to stream files from): read with the same
+        /// reader, which completes at once on a memory stream; a file part in it is refused by name.
+        /// </summary>
         private static Fields Multipart(HookPayload payload)
         {
-            var boundary = MediaTypeHeaderValue.TryParse(payload.ContentType, out var header)
-                ? HeaderUtilities.RemoveQuotes(header.Boundary).Value
-                : null;
-            if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200)
-            {
-                throw FleepErrors.BadRequest("A multipart/form-data body needs a boundary in its Content-Type.");
-            }
-
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            var sections = 0;
-            try
-            {
-                // A MemoryStream completes every read synchronously, so nothing here waits.
-                var reader = new MultipartReader(boundary, new MemoryStream(payload.Body.ToArray(), writable: false));
-                while (reader.ReadNextSectionAsync().GetAwaiter().GetResult() is { } section)
-                {
-                    sections++;
-                    if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
-                        !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-                    if (disposition.IsFileDisposition() || name == "files")
-                    {
-                        throw FleepErrors.InvalidField("files", "file parts are not accepted by hooks yet");
-                    }
-
-                    using var buffer = new MemoryStream();
-                    section.Body.CopyTo(buffer);
-                    values.TryAdd(name, Text.Decode(buffer.ToArray()));
-                }
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException)
-            {
-                throw FleepErrors.BadRequest("The multipart/form-data body could not be read.");
-            }
-
-            if (sections == 0)
-            {
-                throw FleepErrors.BadRequest("The multipart/form-data body has no parts.");
-            }
-
-            return values.TryGetValue("message", out var message)
-                ? new Fields(message, values.GetValueOrDefault("user") ?? values.GetValueOrDefault("sender_name"))
-                : throw FleepErrors.EmptyMessage();
+            using var body = new MemoryStream(payload.Body.ToArray(), writable: false);
+            var values = HookMultipart.ReadAsync(body, payload.ContentType, long.MaxValue, null, CancellationToken.None).GetAwaiter().GetResult();
+            return FromMultipart(values, hasFiles: false);
         }
+
+        /// <summary>The message and sender of multipart fields; a post with files may leave out the message.</summary>
+        private static Fields FromMultipart(IReadOnlyDictionary<string, string> values, bool hasFiles) =>
+            values.TryGetValue("message", out var message) || hasFiles
+                ? new Fields(message, values.GetValueOrDefault("user") ?? values.GetValueOrDefault("sender_name")) { HasFiles = hasFiles }
+                : throw FleepErrors.EmptyMessage();
 
         private static string? Field(IReadOnlyDictionary<string, string?> values, string name) => values.GetValueOrDefault(name);
     }

@@ -38,10 +38,13 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
     }
 
     /// <summary>
-    /// Posts the messages of a <c>/hook/&lt;token&gt;</c> call in order as one change of the owner.
-    /// A hook dropped meanwhile, or whose owner is no longer a member, answers like an unknown URL.
+    /// Posts the messages of a <c>/hook/&lt;token&gt;</c> call in order as one change of the owner;
+    /// <paramref name="files"/> (a multipart post's, already in the store) become the attachments
+    /// of its message. A hook dropped meanwhile, or whose owner is no longer a member, answers like
+    /// an unknown URL.
     /// </summary>
-    public async Task<ConvResult> PostAsync(FoundHook found, IReadOnlyList<HookMessage> messages, CancellationToken ct)
+    public async Task<ConvResult> PostAsync(FoundHook found, IReadOnlyList<HookMessage> messages, CancellationToken ct,
+        IReadOnlyList<MessageFile>? files = null)
     {
         var hook = found.Hook;
         var xml = Prepare(messages);
@@ -58,7 +61,11 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
                     throw FleepErrors.UnknownHookUrl();
                 }
 
-                await AppendAsync(change, hook, change.Viewer, messages, xml, token);
+                var appended = await AppendAsync(change, hook, change.Viewer, messages, xml, token);
+                if (files is { Count: > 0 } && appended.Count > 0)
+                {
+                    appended[0].Files = [.. files];
+                }
             }, ct);
         }
         catch (FleepException e) when (e.ErrorId is "not_found" or "member_left")
@@ -81,7 +88,7 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
 
         foreach (var message in messages)
         {
-            if (string.IsNullOrWhiteSpace(message.Text))
+            if (string.IsNullOrWhiteSpace(message.Text) && !message.HasFiles)
             {
                 throw FleepErrors.EmptyMessage();
             }
@@ -97,18 +104,18 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
             }
         }
 
-        return messages.Select(m => Markup.ToXml(m.Text)).ToList();
+        return messages.Select(m => string.IsNullOrWhiteSpace(m.Text) ? MessageActions.FileMessageBody : Markup.ToXml(m.Text)).ToList();
     }
 
     /// <summary>
     /// Appends the prepared messages to a change as <paramref name="author"/>'s (the hook's owner),
-    /// skipping keys the hook imported before or earlier in the same batch.
+    /// skipping keys the hook imported before or earlier in the same batch; answers the messages appended.
     /// </summary>
-    public async Task AppendAsync(ConversationChange change, Hook hook, ConversationMember author, IReadOnlyList<HookMessage> messages,
+    public async Task<List<Message>> AppendAsync(ConversationChange change, Hook hook, ConversationMember author, IReadOnlyList<HookMessage> messages,
         IReadOnlyList<string> xml, CancellationToken ct)
     {
         var seen = await ImportedKeysAsync(hook, messages, ct);
-        var appended = false;
+        var appended = new List<Message>();
         for (var i = 0; i < messages.Count; i++)
         {
             var post = messages[i];
@@ -126,14 +133,16 @@ public sealed class HookPosts(FleepDbContext db, ConversationWriter writer)
                 message.PostedTime = posted;
             }
 
-            appended = true;
+            appended.Add(message);
         }
 
-        if (appended && author != change.Viewer)
+        if (appended.Count > 0 && author != change.Viewer)
         {
             // The owner has read its own messages: the others learn its new read horizon.
             change.Activities.Add(ActivityRecords.Read(change.Conversation.Id, author, change.Now, penCleared: false));
         }
+
+        return appended;
     }
 
     private const int MaxNameLength = 1024;
