@@ -32,8 +32,10 @@ public sealed class FleepMetrics
         appendDuration = meter.CreateHistogram("fleep.stream.append.duration", "s",
             "Time of the statement that appends a unit of work's records to account streams.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        meter.CreateObservableGauge("fleep.hooks.outgoing.queued", outboxDepth.Observe, "{delivery}",
+        meter.CreateObservableGauge("fleep.hooks.outgoing.queued", outboxDepth.ObserveOutgoingHooks, "{delivery}",
             "Outgoing webhook deliveries waiting in the outbox (all processes; read at most every few seconds).");
+        meter.CreateObservableGauge("fleep.files.external.queued", outboxDepth.ObserveExternalUploads, "{upload}",
+            "External uploads accepted and not fetched yet (all processes; read at most every few seconds).");
         outgoingRetries = meter.CreateCounter<long>("fleep.hooks.outgoing.retries", "{delivery}",
             "Failed outgoing webhook deliveries that will be retried, by cause (http_4xx, http_5xx, timeout, refused, ...).");
         rateLimitRefusals = meter.CreateCounter<long>("fleep.rate_limit.refusals", "{request}",

@@ -5,9 +5,10 @@ using Npgsql;
 namespace FleepServer.Telemetry;
 
 /// <summary>
-/// The number of queued outgoing webhook deliveries, for the <c>fleep.hooks.outgoing.queued</c>
-/// gauge. A scrape reads the database at most once per <see cref="MaxAge"/>; scrapes in between
-/// get the remembered count. A failed read (database away) reports nothing rather than a stale or
+/// The depths of the durable queues, for the gauges <c>fleep.hooks.outgoing.queued</c> (outgoing
+/// webhook deliveries) and <c>fleep.files.external.queued</c> (external uploads not fetched yet).
+/// A scrape reads both in one command at most once per <see cref="MaxAge"/>; scrapes in between get
+/// the remembered counts. A failed read (database away) reports nothing rather than a stale or
 /// made-up number, and is not retried before <see cref="MaxAge"/> either.
 /// </summary>
 public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDepth> logger)
@@ -16,24 +17,29 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
 
     private readonly Lock gate = new();
     private long readAt = long.MinValue;
-    private long? depth;
+    private (long Hooks, long ExternalUploads)? depths;
 
-    /// <summary>The gauge's callback.</summary>
-    public IEnumerable<Measurement<long>> Observe()
+    /// <summary>The outgoing-webhook gauge's callback.</summary>
+    public IEnumerable<Measurement<long>> ObserveOutgoingHooks() => Observe(d => d.Hooks);
+
+    /// <summary>The external-upload gauge's callback.</summary>
+    public IEnumerable<Measurement<long>> ObserveExternalUploads() => Observe(d => d.ExternalUploads);
+
+    private IEnumerable<Measurement<long>> Observe(Func<(long Hooks, long ExternalUploads), long> pick)
     {
         lock (gate)
         {
             if (readAt == long.MinValue || Stopwatch.GetElapsedTime(readAt) >= MaxAge)
             {
                 readAt = Stopwatch.GetTimestamp();
-                depth = Read();
+                depths = Read();
             }
 
-            return depth is { } value ? [new Measurement<long>(value)] : [];
+            return depths is { } value ? [new Measurement<long>(pick(value))] : [];
         }
     }
 
-    private long? Read()
+    private (long Hooks, long ExternalUploads)? Read()
     {
         try
         {
@@ -45,12 +51,15 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
             }.ConnectionString;
             using var connection = new NpgsqlConnection(connectionString);
             connection.Open();
-            using var command = new NpgsqlCommand("SELECT count(*) FROM hook_deliveries", connection);
-            return (long)command.ExecuteScalar()!;
+            using var command = new NpgsqlCommand(
+                "SELECT (SELECT count(*) FROM hook_deliveries), (SELECT count(*) FROM external_uploads)", connection);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            logger.LogDebug(e, "Reading the outgoing hook outbox depth failed");
+            logger.LogDebug(e, "Reading the queue depths failed");
             return null;
         }
     }
