@@ -336,6 +336,11 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("show_message_nr");
 
+                    b.PrimitiveCollection<List<Guid>>("TeamIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("team_ids");
+
                     b.Property<string>("Topic")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -355,6 +360,11 @@ namespace FleepServer.Migrations
 
                     b.HasIndex("CreatorId")
                         .HasDatabaseName("ix_conversations_creator_id");
+
+                    b.HasIndex("TeamIds")
+                        .HasDatabaseName("ix_conversations_team_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("TeamIds"), "gin");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -393,6 +403,10 @@ namespace FleepServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("history_end_message_nr");
 
+                    b.Property<bool>("InOwnRight")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_own_right");
+
                     b.Property<bool>("IsMarkUnread")
                         .HasColumnType("boolean")
                         .HasColumnName("is_mark_unread");
@@ -408,6 +422,11 @@ namespace FleepServer.Migrations
                     b.Property<DateTimeOffset>("JoinedTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_time");
+
+                    b.PrimitiveCollection<List<Guid>>("LabelIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("label_ids");
 
                     b.Property<long?>("LeaveMessageNr")
                         .HasColumnType("bigint")
@@ -438,6 +457,11 @@ namespace FleepServer.Migrations
                     b.Property<long>("SnoozeTime")
                         .HasColumnType("bigint")
                         .HasColumnName("snooze_time");
+
+                    b.PrimitiveCollection<List<Guid>>("ViaTeamIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("via_team_ids");
 
                     b.Property<long?>("WritingMessageNr")
                         .HasColumnType("bigint")
@@ -675,6 +699,70 @@ namespace FleepServer.Migrations
                         .HasDatabaseName("ix_hook_deliveries_hook_id_delivery_id");
 
                     b.ToTable("hook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Label", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("label_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint")
+                        .HasColumnName("index");
+
+                    b.Property<bool>("IsInMuted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_in_muted");
+
+                    b.Property<bool>("IsInRecent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_in_recent");
+
+                    b.Property<bool>("IsOnLeftPane")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_on_left_pane");
+
+                    b.Property<string>("MkLabelStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_label_status");
+
+                    b.Property<string>("MkLabelSubtype")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mk_label_subtype");
+
+                    b.Property<string>("MkLabelType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_label_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("label");
+
+                    b.HasKey("Id")
+                        .HasName("pk_labels");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_labels_account_id");
+
+                    b.ToTable("labels", (string)null);
                 });
 
             modelBuilder.Entity("FleepServer.Data.Message", b =>
@@ -944,6 +1032,73 @@ namespace FleepServer.Migrations
                     b.ToTable("stream_events", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.Team", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.PrimitiveCollection<List<Guid>>("Admins")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("admins");
+
+                    b.Property<string>("AutojoinKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("autojoin_key");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<Guid>("CreatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("creator_id");
+
+                    b.Property<bool>("IsAutojoin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_autojoin");
+
+                    b.Property<bool>("IsDeleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_deleted");
+
+                    b.PrimitiveCollection<List<Guid>>("Members")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("members");
+
+                    b.Property<string>("TeamName")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("team_name");
+
+                    b.Property<long>("VersionNr")
+                        .HasColumnType("bigint")
+                        .HasColumnName("team_version_nr");
+
+                    b.HasKey("Id")
+                        .HasName("pk_teams");
+
+                    b.HasIndex("AutojoinKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_teams_autojoin_key");
+
+                    b.HasIndex("CreatorId")
+                        .HasDatabaseName("ix_teams_creator_id");
+
+                    b.HasIndex("Members")
+                        .HasDatabaseName("ix_teams_members");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Members"), "gin");
+
+                    b.ToTable("teams", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.Upload", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1086,6 +1241,16 @@ namespace FleepServer.Migrations
                         .HasConstraintName("fk_hook_deliveries_hooks_hook_id");
                 });
 
+            modelBuilder.Entity("FleepServer.Data.Label", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_labels_accounts_account_id");
+                });
+
             modelBuilder.Entity("FleepServer.Data.Message", b =>
                 {
                     b.HasOne("FleepServer.Data.Conversation", null)
@@ -1124,6 +1289,16 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_stream_events_account_streams_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Team", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("CreatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_teams_accounts_creator_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Upload", b =>

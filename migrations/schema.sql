@@ -751,3 +751,118 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    ALTER TABLE conversations ADD team_ids uuid[] NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    ALTER TABLE conversation_members ADD in_own_right boolean NOT NULL DEFAULT TRUE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    ALTER TABLE conversation_members ADD label_ids uuid[] NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    ALTER TABLE conversation_members ADD via_team_ids uuid[] NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE TABLE labels (
+        label_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        label character varying(1024) NOT NULL,
+        index bigint NOT NULL,
+        mk_label_type character varying(16) NOT NULL,
+        mk_label_subtype character varying(32) NOT NULL,
+        mk_label_status character varying(16) NOT NULL,
+        is_on_left_pane boolean NOT NULL,
+        is_in_recent boolean NOT NULL,
+        is_in_muted boolean NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_labels PRIMARY KEY (label_id),
+        CONSTRAINT fk_labels_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE TABLE teams (
+        team_id uuid NOT NULL,
+        team_name character varying(1024) NOT NULL,
+        creator_id uuid NOT NULL,
+        members uuid[] NOT NULL,
+        admins uuid[] NOT NULL,
+        is_autojoin boolean NOT NULL,
+        autojoin_key character varying(64) NOT NULL,
+        is_deleted boolean NOT NULL,
+        team_version_nr bigint NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_teams PRIMARY KEY (team_id),
+        CONSTRAINT fk_teams_accounts_creator_id FOREIGN KEY (creator_id) REFERENCES accounts (account_id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE INDEX ix_conversations_team_ids ON conversations USING gin (team_ids);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE INDEX ix_labels_account_id ON labels (account_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE UNIQUE INDEX ix_teams_autojoin_key ON teams (autojoin_key);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE INDEX ix_teams_creator_id ON teams (creator_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    CREATE INDEX ix_teams_members ON teams USING gin (members);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130101329_TeamsAndLabels', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

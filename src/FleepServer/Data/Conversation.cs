@@ -48,6 +48,9 @@ public sealed class Conversation
 
     /// <summary><c>default_call_room</c>: the video-call room name members open from the conversation; null until set.</summary>
     public string? DefaultCallRoom { get; set; }
+
+    /// <summary>The teams in the conversation (ConvInfo <c>teams</c>), in the order they were added.</summary>
+    public List<Guid> TeamIds { get; set; } = [];
 }
 
 public static class ConvTypes
@@ -118,6 +121,19 @@ public sealed class ConversationMember
     public bool HasDoneNotifications { get; set; }
 
     public DateTimeOffset JoinedTime { get; set; }
+
+    /// <summary>
+    /// Why the account is a member (docs/conversations.md, "Membership reasons"): in its own right
+    /// (added, created, joined), through teams of the conversation, or both. The membership ends
+    /// when the last reason goes.
+    /// </summary>
+    public bool InOwnRight { get; set; } = true;
+
+    /// <summary>The conversation's teams this account is a member through.</summary>
+    public List<Guid> ViaTeamIds { get; set; } = [];
+
+    /// <summary>The member's own labels on this conversation: user labels and the starred and Spam system labels.</summary>
+    public List<Guid> LabelIds { get; set; } = [];
 
     public bool IsActive => LeaveMessageNr is null;
 }

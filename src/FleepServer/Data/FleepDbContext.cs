@@ -25,6 +25,8 @@ public sealed class FleepDbContext : DbContext
     public DbSet<HookDelivery> HookDeliveries => Set<HookDelivery>();
     public DbSet<ReminderClick> ReminderClicks => Set<ReminderClick>();
     public DbSet<Upload> Uploads => Set<Upload>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Label> Labels => Set<Label>();
     public DbSet<ExternalUpload> ExternalUploads => Set<ExternalUpload>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

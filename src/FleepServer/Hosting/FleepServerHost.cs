@@ -122,6 +122,10 @@ public static class FleepServerHost
             .RemoveAllLoggers();
         services.AddScoped<HookFiles>();
 
+        // teams
+
+        // labels
+
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
@@ -261,6 +265,8 @@ public static class FleepServerHost
         api.MapAvatarApi();
         api.MapFileDrawerApi();
         api.MapExternalUploadApi();
+
+        // teams and labels: endpoint groups
 
         app.MapFleepApiReference();
 

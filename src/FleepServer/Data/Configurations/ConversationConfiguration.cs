@@ -14,6 +14,8 @@ public sealed class ConversationConfiguration : IEntityTypeConfiguration<Convers
         conv.Property(c => c.MkConvType).HasMaxLength(16);
         conv.Property(c => c.AutojoinKey).HasMaxLength(64);
         conv.HasIndex(c => c.AutojoinKey).IsUnique();
+        // A team's conversations are found by the team id in this list.
+        conv.HasIndex(c => c.TeamIds).HasMethod("gin");
         conv.HasOne<Account>().WithMany().HasForeignKey(c => c.CreatorId).OnDelete(DeleteBehavior.Restrict);
     }
 }
