@@ -122,6 +122,15 @@ public static class FleepErrors
         new(Status431, "retry_conflict", "Conversation has changed since from_message_nr; the retry was not applied.");
 
     // Hooks (docs/hooks.md).
+    /// <summary>An unknown team, a removed one, and one the caller may not see answer alike (docs/teams.md).</summary>
+    public static FleepException TeamNotFound() => new(Status430, "not_found", "Team not found.");
+
+    public static FleepException NotTeamAdmin() => new(Status431, "not_team_admin", "Only the team's admins can change it.");
+
+    /// <summary>Teams of organisations (managed, organisation-wide): this server has no organisations.</summary>
+    public static FleepException OrganisationTeamsNotSupported() =>
+        new(Status431, "not_supported", "Managed and organisation-wide teams are not supported by this server: it has no organisations.");
+
     public static FleepException HookNotFound() => new(Status430, "not_found", "Hook not found.");
 
     public static FleepException HookInactive() => new(Status431, "hook_inactive", "This hook has been removed.");

@@ -123,6 +123,8 @@ public static class FleepServerHost
         services.AddScoped<HookFiles>();
 
         // teams
+        services.AddScoped<FleepServer.Domain.Teams.TeamConversations>();
+        services.AddScoped<FleepServer.Domain.Teams.TeamActions>();
 
         // labels
 
@@ -267,6 +269,7 @@ public static class FleepServerHost
         api.MapExternalUploadApi();
 
         // teams and labels: endpoint groups
+        api.MapTeamApi();
 
         app.MapFleepApiReference();
 

@@ -30,6 +30,7 @@ public static class ConvRecords
             TopicMessageNr = c.TopicMessageNr,
             Members = all.Where(m => m.IsActive).Select(m => m.AccountId).ToList(),
             Leavers = all.Where(m => !m.IsActive).Select(m => m.AccountId).ToList(),
+            Teams = c.TeamIds,
             Passive = all.Where(m => m.IsActive && m.MkAlertLevel == Data.AlertLevels.Passive).Select(m => m.AccountId).ToList(),
             CanPost = me.IsActive,
             BeginMessageNr = me.BeginMessageNr,

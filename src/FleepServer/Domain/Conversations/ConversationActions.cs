@@ -14,7 +14,7 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-    Attachments attachments, TimeProvider time)
+    Attachments attachments, Teams.TeamConversations teams, TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -49,7 +49,9 @@ public sealed class ConversationActions(
             }
 
             invited = invited.Where(id => id != accountId).Distinct().ToList();
-            return await CreateAsync(accountId, request, convType, topic, text, files, invited, token);
+            var (addTeams, _) = await teams.ForConversationAsync(accountId, request.TeamIds, null, token);
+            var created = await CreateAsync(accountId, request, convType, topic, text, files, invited, token);
+            return await AddTeamsAsync(accountId, created, addTeams, token);
         }, ct);
     }
 
@@ -118,6 +120,24 @@ public sealed class ConversationActions(
             FwMessageNr = conversation.LastMessageNr,
             ResultMessageNr = 1,
         };
+    }
+
+    /// <summary>conversation/create with team_ids: each team joins the new conversation; the answer lists its add_teamV2 messages too.</summary>
+    private async Task<ConvResult> AddTeamsAsync(Guid accountId, ConvResult created, List<Team> addTeams, CancellationToken ct)
+    {
+        if (addTeams.Count == 0)
+        {
+            return created;
+        }
+
+        var conversationId = created.View.Conversation.Id;
+        var result = created;
+        foreach (var team in addTeams)
+        {
+            result = await writer.ChangeAsync(new(accountId, conversationId), change => change.AddTeam(team), ct);
+        }
+
+        return created with { View = result.View, Messages = [.. created.Messages, .. result.Messages], FwMessageNr = result.View.LastMessageNr };
     }
 
     public Task<ConvResult> SyncAsync(Guid accountId, Guid conversationId, string? direction, long? from, CancellationToken ct) =>
@@ -344,9 +364,31 @@ public sealed class ConversationActions(
         // Hiding and deleting from one's own list is allowed after leaving; everything else needs a member.
         var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
             IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null, DefaultCallRoom: null } && add.Count == 0
-            && remove.Count == 0;
-        return await writer.ChangeAsync(new(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId },
-            (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
+            && remove.Count == 0 && r.AddTeamIds is not { Count: > 0 } && r.RemoveTeamIds is not { Count: > 0 };
+        var target = new ConversationTarget(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId };
+        if (r.AddTeamIds is not { Count: > 0 } && r.RemoveTeamIds is not { Count: > 0 })
+        {
+            return await writer.ChangeAsync(target, (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
+        }
+
+        // Teams are locked before the conversation (docs/teams.md, lock order), in the same unit.
+        return await unit.RunAsync(async token =>
+        {
+            var (addTeams, removeTeams) = await teams.ForConversationAsync(accountId, r.AddTeamIds, r.RemoveTeamIds, token);
+            return await writer.ChangeAsync(target, async (change, inner) =>
+            {
+                await StoreAsync(change, r, level, topic, add, remove, inner);
+                foreach (var team in removeTeams)
+                {
+                    change.RemoveTeam(team);
+                }
+
+                foreach (var team in addTeams)
+                {
+                    change.AddTeam(team);
+                }
+            }, token);
+        }, idempotent: r.ClientReqId is not null, ct);
     }
 
     private static async Task StoreAsync(ConversationChange change, StoreConversation r, string? level, string? topic,

@@ -13,7 +13,7 @@ namespace FleepServer.Domain.Conversations;
 /// first, then call operations; the writer completes the change (fan-out and answer) and the unit
 /// commits it: nothing half-written.
 /// </summary>
-public sealed class ConversationChange
+public sealed partial class ConversationChange
 {
     private readonly FleepDbContext db;
     private readonly ConversationLock locked;
@@ -99,6 +99,7 @@ public sealed class ConversationChange
     {
         if (Viewer.IsActive && Viewer.JoinMessageNr > 0)
         {
+            Viewer.InOwnRight = true;
             return;
         }
 
@@ -193,6 +194,15 @@ public sealed class ConversationChange
     /// </summary>
     public async Task AddMembersAsync(IReadOnlyCollection<Guid> accountIds, CancellationToken ct)
     {
+        // Added in its own right: a member through teams alone gains that reason too (docs/conversations.md).
+        foreach (var id in accountIds)
+        {
+            if (Member(id) is { IsActive: true, InOwnRight: false } present)
+            {
+                present.InOwnRight = true;
+            }
+        }
+
         var added = accountIds.Distinct().Where(id => Member(id) is not { IsActive: true }).ToList();
         if (added.Count == 0)
         {
@@ -223,7 +233,8 @@ public sealed class ConversationChange
         }
     }
 
-    private void Join(Guid accountId, long joinAt, long readTo, long readInbox)
+    /// <param name="viaTeam">The team the account joins through; null: it joins in its own right.</param>
+    private void Join(Guid accountId, long joinAt, long readTo, long readInbox, Guid? viaTeam = null)
     {
         var member = Member(accountId);
         if (member is null)
@@ -251,6 +262,8 @@ public sealed class ConversationChange
         member.ReadInboxNr = readInbox;
         member.SendMessageNr = joinAt;
         member.IsMarkUnread = false;
+        member.InOwnRight = viaTeam is null;
+        member.ViaTeamIds = viaTeam is { } team ? [team] : [];
         if (Conversation.IsDisclose)
         {
             member.DiscloseMessageNr = 1;
@@ -288,8 +301,11 @@ public sealed class ConversationChange
         End(Viewer, message);
     }
 
+    /// <summary>Ends a membership at <paramref name="message"/>, whatever its reasons were.</summary>
     private static void End(ConversationMember member, Message message)
     {
+        member.InOwnRight = false;
+        member.ViaTeamIds = [];
         member.LeaveMessageNr = message.MessageNr;
         member.SendMessageNr = message.MessageNr;
         FlowWriter.ReadOwn(member, message);

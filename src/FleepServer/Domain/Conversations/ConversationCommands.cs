@@ -28,6 +28,9 @@ public sealed record CreateConversation : IFleepRequest<CreateConversation>
     public bool? IsInvite { get; init; }
     public List<string>? Attachments { get; init; }
     public Guid? ForkConversationId { get; init; }
+
+    /// <summary>Teams that join the new conversation (the caller must be in each; docs/teams.md).</summary>
+    public List<Guid>? TeamIds { get; init; }
 }
 
 /// <summary><c>conversation/add_members</c>, <c>remove_members</c>, <c>disclose</c>, <c>disclose_all</c>.</summary>
@@ -81,6 +84,10 @@ public sealed record StoreConversation : IFleepRequest<StoreConversation>
     public string? MkConvType { get; init; }
     public bool? HasDoneNotifications { get; init; }
     public string? DefaultCallRoom { get; init; }
+
+    /// <summary>Teams that join or leave the conversation (docs/teams.md).</summary>
+    public List<Guid>? AddTeamIds { get; init; }
+    public List<Guid>? RemoveTeamIds { get; init; }
     public Guid? ClientReqId { get; init; }
 }
 

@@ -119,4 +119,6 @@ public static class SystemTypes
     public const string Text = "text";
     public const string Hook = "hook";
     public const string Unhook = "unhook";
+    public const string AddTeam = "add_teamV2";
+    public const string KickTeam = "kick_team";
 }

@@ -15,6 +15,12 @@ public enum Access
 
     /// <summary>Join through the conversation's autojoin link: no membership needed, but the link must be on.</summary>
     Autojoin,
+
+    /// <summary>
+    /// A change a team makes (docs/teams.md): its members join or leave. No membership needed; the
+    /// caller's row when it has one, else a stand-in row that is not a member and is not saved.
+    /// </summary>
+    Team,
 }
 
 /// <summary>
@@ -115,9 +121,13 @@ public sealed class Membership(FleepDbContext db)
         var privacy = rows.Where(r => r.IsFullPrivacy).Select(r => r.Member.AccountId).ToHashSet();
         var inbox = rows.Where(r => r.InboxMessageNr is not null)
             .GroupBy(r => r.Member.ReadInboxNr + 1).ToDictionary(g => g.Key, g => g.First().InboxMessageNr!.Value);
-        var viewer = access == Access.Autojoin
-            ? members.FirstOrDefault(m => m.AccountId == accountId) ?? Joiner(conversationId, accountId, now, members)
-            : RequireViewer(members, accountId, access);
+        var viewer = access switch
+        {
+            Access.Autojoin => members.FirstOrDefault(m => m.AccountId == accountId) ?? Joiner(conversationId, accountId, now, members),
+            Access.Team => members.FirstOrDefault(m => m.AccountId == accountId)
+                ?? new ConversationMember { ConversationId = conversationId, AccountId = accountId, LeaveMessageNr = 0, JoinedTime = now },
+            _ => RequireViewer(members, accountId, access),
+        };
         return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
     }
 

@@ -65,10 +65,10 @@ public static class ConversationEvents
             .On("conv:autojoin", (c, p, ct) => Run(c, p, (a, id) => a.AutojoinAsync(c.AccountId, id.ToString(), ct)));
     }
 
-    /// <summary>conversation/create; team and managed conversations wait for those features.</summary>
+    /// <summary>conversation/create, teams included; managed conversations wait for that feature.</summary>
     private static async Task<EventOutcome> Create(EventContext c, EventParams p, CancellationToken ct)
     {
-        RefuseLaterFeatures(c, p);
+        RefuseLaterFeatures(c, p, teams: false);
         var request = new CreateConversation
         {
             Topic = p.Text("topic"),
@@ -78,6 +78,7 @@ public static class ConversationEvents
             IsList = p.Bool("is_list"),
             MkConvType = p.Text("mk_conv_type"),
             IsInvite = p.Bool("is_invite"),
+            TeamIds = p.Uuids("team_ids"),
         };
         return Outcome(c, await c.Get<ConversationActions>().CreateAsync(c.AccountId, request, ct));
     }
@@ -132,9 +133,9 @@ public static class ConversationEvents
 
     private static ChangeMembers Members(EventParams p) => new() { AccountIds = p.Uuids("account_ids") };
 
-    private static void RefuseLaterFeatures(EventContext c, EventParams p)
+    private static void RefuseLaterFeatures(EventContext c, EventParams p, bool teams = true)
     {
-        if (p.Declares("team_ids") && p.Uuids("team_ids") is { Count: > 0 })
+        if (teams && p.Declares("team_ids") && p.Uuids("team_ids") is { Count: > 0 })
         {
             throw EventErrors.NotSupportedYet(c.MkEventType, "teams");
         }
