@@ -15,8 +15,6 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     /// <summary>Events of features this server does not have yet, and the feature named in the refusal.</summary>
     private static readonly Dictionary<string, string> NotSupportedYet = new()
     {
-        ["conv:add_team"] = "teams",
-        ["conv:remove_team"] = "teams",
         ["conv:set_labels"] = "labels",
         ["label:sync_conversations"] = "labels",
         ["conv:add_admins"] = "managed conversations",
@@ -30,7 +28,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     };
 
     /// <summary>Namespaces whose events this server does not serve at all.</summary>
-    private static readonly string[] NotServedNamespaces = ["my_message", "my_section", "section", "task", "team", "organisation"];
+    private static readonly string[] NotServedNamespaces = ["my_message", "my_section", "section", "task", "organisation"];
 
     private static readonly ConcurrentDictionary<FleepServerFixture, Task<(FleepTestClient, FleepTestClient, FleepTestClient)>> Accounts = new();
 
@@ -70,7 +68,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks()).Concat(TeamChecks()));
 }
 
 /// <summary>

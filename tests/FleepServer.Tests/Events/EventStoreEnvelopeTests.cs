@@ -54,8 +54,8 @@ public sealed class EventStoreEnvelopeTests(FleepServerFixture server) : IClassF
                 new { client_req_id = Guid.NewGuid(), mk_event_type = "urn:fleep:client:conv:leave", @params = "not an object" },
                 new { client_req_id = Guid.NewGuid(), mk_event_type = "urn:fleep:client:section:task:add",
                     @params = new { conversation_id = conversation, section_name = "x" } },
-                new { client_req_id = Guid.NewGuid(), mk_event_type = "urn:fleep:client:conv:add_team",
-                    @params = new { conversation_id = conversation, team_id = Guid.NewGuid() } },
+                new { client_req_id = Guid.NewGuid(), mk_event_type = "urn:fleep:client:conv:add_admins",
+                    @params = new { conversation_id = conversation, account_ids = new[] { Guid.NewGuid() } } },
                 good.ToJson(),
             },
         };
@@ -66,7 +66,7 @@ public sealed class EventStoreEnvelopeTests(FleepServerFixture server) : IClassF
         Assert.Equal([400, 400, 400, 400, 400, 400, 431, 431, 200], statuses);
         var errors = result.Requests.Take(8).Select(r => r.Str("error_id")).ToList();
         Assert.Equal(["invalid_param", "unknown_event", "missing_param", "invalid_param", "invalid_param", "invalid_param", "not_supported", "not_supported"], errors);
-        Assert.Contains("teams", result.Requests[7].Str("error_message"));
+        Assert.Contains("managed conversations", result.Requests[7].Str("error_message"));
         Assert.Equal("after the bad ones", (await alice.HeaderAsync(conversation)).Str("topic"));
         // The refused leave (bad client_req_id, bad params) did not run.
         Assert.True((await alice.HeaderAsync(conversation)).Bool("can_post"));
