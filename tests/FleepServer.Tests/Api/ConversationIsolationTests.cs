@@ -56,17 +56,31 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         using var b = await server.NewAccountAsync();
         using var outsider = await server.NewAccountAsync();
         using var removed = await server.NewAccountAsync();
+        using var teamLeaver = await server.NewAccountAsync();
         var conv = await a.CreateConversationAsync("private", b, removed);
         (await a.SendAsync(conv, "secret text")).EnsureOk();
         (await a.ConvAsync("remove_members", conv, new { account_ids = new[] { removed.AccountId } })).EnsureOk();
+        // A member through a team only, out when the team leaves (docs/conversations.md, "Membership reasons").
+        var team = (await a.PostAsync("/api/team/create", new { team_name = "isolation", account_ids = new[] { teamLeaver.AccountId },
+            conversations = new[] { conv } })).EnsureOk().Stream()[0].GetProperty("team_id").GetGuid();
+        (await a.ConvAsync("remove_team", conv, new { team_id = team })).EnsureOk();
         var own = await outsider.CreateConversationAsync("their own", removed);
+        // A team of the callers' own: the team calls fail on the conversation, not on the team.
+        var theirs = (await outsider.PostAsync("/api/team/create", new { team_name = "theirs",
+            account_ids = new[] { removed.AccountId, teamLeaver.AccountId } })).EnsureOk().Stream()[0].GetProperty("team_id").GetGuid();
+        (string Path, object Body)[] teamCalls =
+        [
+            ("conversation/add_team", new { team_id = theirs }),
+            ("conversation/remove_team", new { team_id = theirs }),
+            ("conversation/store", new { add_team_ids = new[] { theirs } }),
+        ];
         var before = await SnapshotAsync(conv);
 
         var unknown = await outsider.ConvAsync("sync", Guid.NewGuid());
         unknown.AssertError(430, "not_found");
-        foreach (var caller in new[] { outsider, removed })
+        foreach (var caller in new[] { outsider, removed, teamLeaver })
         {
-            foreach (var (path, body) in Calls(b.AccountId, own))
+            foreach (var (path, body) in Calls(b.AccountId, own).Concat(teamCalls))
             {
                 var response = await caller.PostAsync($"/api/{path}/{conv}", body);
                 Assert.True(response.StatusCode == 430, $"{path} {System.Text.Json.JsonSerializer.Serialize(body)}: got {response.StatusCode} {response.Json}");
@@ -78,6 +92,8 @@ public sealed class ConversationIsolationTests(FleepServerFixture server) : ICla
         Assert.Equal(before, await SnapshotAsync(conv));
         var list = (await removed.PostAsync("/api/conversation/list")).EnsureOk();
         Assert.DoesNotContain(conv, list.Json.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetGuid()));
+        var teamLeaverList = (await teamLeaver.PostAsync("/api/conversation/list")).EnsureOk();
+        Assert.DoesNotContain(conv, teamLeaverList.Json.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetGuid()));
     }
 
     [Fact]
