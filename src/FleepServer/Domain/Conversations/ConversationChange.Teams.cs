@@ -75,7 +75,7 @@ public sealed partial class ConversationChange
             {
                 if (!present.ViaTeamIds.Contains(team.Id))
                 {
-                    present.ViaTeamIds = [.. present.ViaTeamIds, team.Id];
+                    present.ViaTeamIds = MembershipReasons.With(present.ViaTeamIds, team.Id);
                     ReasonsChanged = true;
                 }
             }
@@ -91,10 +91,10 @@ public sealed partial class ConversationChange
     {
         var affected = accountIds.Distinct().Select(Member).Where(m => m is { IsActive: true } && m.ViaTeamIds.Contains(team.Id))
             .Select(m => m!).ToList();
-        var leaving = affected.Where(m => !m.InOwnRight && m.ViaTeamIds.All(t => t == team.Id)).ToList();
+        var leaving = affected.Where(m => !MembershipReasons.StaysWithout(m.InOwnRight, m.ViaTeamIds, team.Id)).ToList();
         foreach (var member in affected)
         {
-            member.ViaTeamIds = member.ViaTeamIds.Where(t => t != team.Id).ToList();
+            member.ViaTeamIds = MembershipReasons.Without(member.ViaTeamIds, team.Id);
             ReasonsChanged = true;
         }
 

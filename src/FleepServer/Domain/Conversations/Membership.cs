@@ -18,7 +18,7 @@ public enum Access
 
     /// <summary>
     /// A change a team makes (docs/teams.md): its members join or leave. No membership needed; the
-    /// caller's row when it has one, else a stand-in row that is not a member and is not saved.
+    /// caller's row while it is a member, else a stand-in row that is not a member and is not saved.
     /// </summary>
     Team,
 }
@@ -124,7 +124,7 @@ public sealed class Membership(FleepDbContext db)
         var viewer = access switch
         {
             Access.Autojoin => members.FirstOrDefault(m => m.AccountId == accountId) ?? Joiner(conversationId, accountId, now, members),
-            Access.Team => members.FirstOrDefault(m => m.AccountId == accountId)
+            Access.Team => members.FirstOrDefault(m => m.AccountId == accountId && m.IsActive)
                 ?? new ConversationMember { ConversationId = conversationId, AccountId = accountId, LeaveMessageNr = 0, JoinedTime = now },
             _ => RequireViewer(members, accountId, access),
         };
