@@ -169,6 +169,9 @@ public sealed class Membership(FleepDbContext db)
             }
         }
 
+        // labels: the names of the viewers' user labels and the teams, and the Email label's members, in one command.
+        var facts = await Labels.LabelFacts.LoadAsync(db, items.Select(i => i.Conversation.Id).ToList(),
+            items.SelectMany(i => i.Viewer.LabelIds).ToList(), items.SelectMany(i => i.Conversation.TeamIds).ToList(), ct);
         var views = new List<ConvView>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -185,7 +188,11 @@ public sealed class Membership(FleepDbContext db)
                 inboxMessageNr = viewer.BeginMessageNr;
             }
 
-            views.Add(new ConvView(conversation, members, viewer, inboxMessageNr));
+            views.Add(new ConvView(conversation, members, viewer, inboxMessageNr)
+            {
+                LabelNames = facts.Names,
+                HasEmailMember = facts.WithEmailMembers.Contains(conversation.Id),
+            });
         }
 
         return views;
