@@ -125,6 +125,8 @@ public static class FleepServerHost
         // teams
 
         // labels
+        services.AddScoped<FleepServer.Domain.Labels.LabelBook>();
+        services.AddScoped<FleepServer.Domain.Labels.LabelActions>();
 
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
@@ -267,6 +269,7 @@ public static class FleepServerHost
         api.MapExternalUploadApi();
 
         // teams and labels: endpoint groups
+        api.MapLabelApi();
 
         app.MapFleepApiReference();
 

@@ -18,7 +18,7 @@ public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStre
 /// the own contact with its owner-only fields, the account's whole contact list as its own view
 /// (co-members and listed accounts, with private names, hidden flags, sort ranks and dialogs), and
 /// one <c>conv</c> header per conversation in its list (hidden ones left out with
-/// <c>skip_hidden</c>). Head and state are read in one repeatable-read transaction, so the horizon
+/// <c>skip_hidden</c>), and the account's labels (stored, system and team labels, docs/labels.md). Head and state are read in one repeatable-read transaction, so the horizon
 /// is exactly the state's. The number of commands does not grow with the number of conversations or
 /// contacts.
 /// </summary>
@@ -39,10 +39,12 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
 
         var contacts = await contactBook.ListAsync(accountId, ct);
         var used = await storage.UsedBytesAsync(accountId, ct);
+        var labels = await Domain.Labels.LabelBook.ListAsync(db, accountId, ct);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);
         List<IStreamRecord> records = [ContactRecords.ForOwner(account, used), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
+        records.AddRange(labels);
         records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
         return new Snapshot(head, account, records, used);
     }

@@ -14,7 +14,7 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-    Attachments attachments, TimeProvider time)
+    Attachments attachments, TimeProvider time, Labels.LabelBook labels)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -28,6 +28,7 @@ public sealed class ConversationActions(
     /// </summary>
     public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversation request, CancellationToken ct)
     {
+        ManagedInputs.Refuse(request.IsManaged, request.AddAdmins, request.RemoveAdmins, request.IsDeletedByAdmin);
         var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
         if (!ConvTypes.All.Contains(convType))
         {
@@ -325,6 +326,7 @@ public sealed class ConversationActions(
     /// </summary>
     public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversation r, CancellationToken ct)
     {
+        ManagedInputs.Refuse(r.IsManaged, r.AddAdmins, r.RemoveAdmins, r.IsDeletedByAdmin);
         var level = r.MkAlertLevel is null ? null : RequireAlertLevel(r.MkAlertLevel);
         if (r.MkConvType is not null && !ConvTypes.All.Contains(r.MkConvType))
         {
@@ -345,8 +347,27 @@ public sealed class ConversationActions(
         var listOnly = r is { ReadMessageNr: null, Topic: null, MkAlertLevel: null, SnoozeInterval: null, CanPost: null, IsAutojoin: null,
             IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null, DefaultCallRoom: null } && add.Count == 0
             && remove.Count == 0;
-        return await writer.ChangeAsync(new(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId },
-            (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
+        var target = new ConversationTarget(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId };
+        if (r.Labels is null && r.LabelIds is null)
+        {
+            return await writer.ChangeAsync(target, (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
+        }
+
+        // labels: the account's labels are locked first (docs/labels.md); a change of the caller's labels alone goes to the caller alone.
+        var labelsOnly = listOnly && r is { HideMessageNr: null, IsDeleted: null, HasDoneNotifications: null };
+        return await unit.RunAsync(async token =>
+        {
+            await labels.LockAsync(accountId, token);
+            var created = new List<Label>();
+            var result = await writer.ChangeAsync(target, async (change, t) =>
+            {
+                created.Clear();
+                change.Viewer.LabelIds = await labels.ResolveAsync(accountId, r.Labels, r.LabelIds, created, t);
+                change.CallerOnly = labelsOnly;
+                await StoreAsync(change, r, level, topic, add, remove, t);
+            }, token);
+            return result with { Records = [.. created.Select(Records.LabelRecords.For), .. result.Records] };
+        }, ct);
     }
 
     private static async Task StoreAsync(ConversationChange change, StoreConversation r, string? level, string? topic,

@@ -28,7 +28,7 @@ public sealed class ConversationFanOut(
     {
         var firstChanged = change.Messages.Count > 0 ? change.Messages.Min(m => m.MessageNr) : long.MaxValue;
         var recipients = change.Members
-            .Where(m => m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
+            .Where(m => change.CallerOnly ? m.AccountId == change.CallerId : m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
             .ToList();
         var views = await membership.ViewsAsync(
             recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct,
@@ -115,6 +115,9 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>False for changes that leave every header as it was (a writing pen): activity records only.</summary>
     public bool SendsHeaders { get; init; } = true;
+
+    /// <summary>Only the caller receives anything: a change of its own labels (docs/labels.md).</summary>
+    public bool CallerOnly { get; init; }
 
     /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
     public IReadOnlyList<LockRecord> Locks { get; init; } = [];

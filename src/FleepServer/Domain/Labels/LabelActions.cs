@@ -189,7 +189,7 @@ public sealed class LabelActions(
             {
                 SyncInboxTime = last.LastMessageTime.ToUnixTimeSeconds(),
                 SyncConversationId = last.Id.ToString(),
-                SyncCursor = JsonSerializer.Serialize(new LabelSyncCursor { AcvConvId = last.Id, AcvInboxTime = Micros(last.LastMessageTime) },
+                SyncCursor = JsonSerializer.Serialize(new LabelSyncCursor { AcvConvId = last.Id, AcvInboxTime = LabelSyncCursor.Format(last.LastMessageTime) },
                     FleepJson.Options),
             }
             : label with { SyncInboxTime = 0, SyncConversationId = "", SyncCursor = "{}" };
@@ -197,8 +197,6 @@ public sealed class LabelActions(
         records.AddRange(results.SelectMany(x => ConvSyncResponse.Of(x, baseUrl).AllRecords()).Cast<IStreamRecord>());
         return (synced, records);
     }
-
-    public static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     /// <summary>The cursor as JSON text (classic call) or object (event); absent, null or <c>{}</c> starts from the newest.</summary>
     public static LabelSyncCursor? ParseCursor(JsonElement? given)
@@ -212,9 +210,16 @@ public sealed class LabelActions(
         {
             var obj = e.ValueKind == JsonValueKind.String ? JsonDocument.Parse(e.GetString() is { Length: > 0 } s ? s : "{}").RootElement : e;
             var cursor = obj.Deserialize<LabelSyncCursor>(FleepJson.Options);
-            return cursor is { AcvConvId: not null, AcvInboxTime: not null } ? cursor : null;
+            if (cursor is null || (cursor.AcvConvId is null && cursor.AcvInboxTime is null))
+            {
+                return null;
+            }
+
+            return cursor is { AcvConvId: not null } && cursor.Time() is not null
+                ? cursor
+                : throw FleepErrors.InvalidField("sync_cursor", "the cursor of a label record");
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             throw FleepErrors.InvalidField("sync_cursor", "the cursor of a label record");
         }

@@ -17,11 +17,22 @@ public sealed record StoreLabel : IFleepRequest<StoreLabel>
     public bool? IsInMuted { get; init; }
 }
 
-/// <summary>The position after which <c>label/sync_conversations</c> continues: the last conversation's inbox time (microseconds) and id.</summary>
+/// <summary>
+/// The position after which <c>label/sync_conversations</c> continues: the last conversation's
+/// inbox time (ISO 8601 with microseconds, so ties of one second page exactly) and id.
+/// </summary>
 public sealed record LabelSyncCursor
 {
     public Guid? AcvConvId { get; init; }
-    public long? AcvInboxTime { get; init; }
+    public string? AcvInboxTime { get; init; }
+
+    public static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The time, or null when absent or not a time.</summary>
+    public DateTimeOffset? Time() =>
+        DateTimeOffset.TryParse(AcvInboxTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t
+            : null;
 }
 
 /// <summary><c>label/sync_conversations</c> and the event of the same name.</summary>

@@ -40,7 +40,7 @@ public static class LabelQueries
     public static Task<List<Conversation>> PageAsync(FleepDbContext db, Guid accountId, LabelRecord label, LabelSyncCursor? cursor, int take,
         CancellationToken ct)
     {
-        DateTimeOffset? after = cursor?.AcvInboxTime is { } us ? DateTimeOffset.UnixEpoch.AddTicks(us * 10) : null;
+        var after = cursor?.Time();
         var afterId = cursor?.AcvConvId ?? Guid.Empty;
         var sql = $$"""
             SELECT c.* FROM conversation_members m JOIN conversations c ON c.conversation_id = m.conversation_id
