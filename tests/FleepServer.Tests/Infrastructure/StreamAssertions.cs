@@ -42,6 +42,7 @@ public static class StreamAssertions
             "request" => $"{type}:{Field("client_req_id")}",
             "file" => $"{type}:{Field("conversation_id")}:{Field("message_nr")}:{Field("attachment_id")}",
             "upload" => $"{type}:{Field("request_id")}",
+            "label" => $"{type}:{Field("label_id")}",
             _ => $"{type}:{record.GetRawText()}",
         };
     }

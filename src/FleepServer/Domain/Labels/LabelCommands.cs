@@ -31,7 +31,7 @@ public sealed record LabelSyncCursor
     /// <summary>The time, or null when absent or not a time.</summary>
     public DateTimeOffset? Time() =>
         DateTimeOffset.TryParse(AcvInboxTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
-            ? t
+            ? t.ToUniversalTime()
             : null;
 }
 
