@@ -62,6 +62,6 @@ public static class ConvLabels
     /// <summary>Hidden until a message arrives after the hide point.</summary>
     public static bool IsArchived(ConvView view) => view.Viewer.HideMessageNr > 0 && view.LastMessageNr <= view.Viewer.HideMessageNr;
 
-    /// <summary>A one-to-one conversation: exactly two member rows ever, and no team in it.</summary>
-    public static bool IsDialog(Conversation c, int memberRows) => memberRows == 2 && c.TeamIds.Count == 0;
+    /// <summary>A one-to-one conversation, as contact:get_dialog makes them: exactly two member rows ever, no topic, no team.</summary>
+    public static bool IsDialog(Conversation c, int memberRows) => memberRows == 2 && c.Topic.Length == 0 && c.TeamIds.Count == 0;
 }

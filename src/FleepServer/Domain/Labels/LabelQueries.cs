@@ -26,7 +26,7 @@ public static class LabelQueries
         SystemLabels.Unread =>
             "((CASE WHEN m.leave_message_nr IS NULL THEN c.last_inbox_nr ELSE m.read_inbox_nr END) > m.read_inbox_nr OR m.is_mark_unread)",
         SystemLabels.OneToOne =>
-            "(cardinality(c.team_ids) = 0 AND (SELECT count(*) FROM conversation_members x WHERE x.conversation_id = c.conversation_id) = 2)",
+            "(cardinality(c.team_ids) = 0 AND c.topic = '' AND (SELECT count(*) FROM conversation_members x WHERE x.conversation_id = c.conversation_id) = 2)",
         SystemLabels.Email =>
             """
             EXISTS (SELECT 1 FROM conversation_members x JOIN accounts a ON a.account_id = x.account_id
