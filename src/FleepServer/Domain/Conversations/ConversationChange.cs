@@ -84,6 +84,7 @@ public sealed class ConversationChange
             Pokes = Pokes,
             FullPrivacy = locked.FullPrivacy,
             InboxMessageNrs = locked.InboxMessageNrs,
+            NewAccounts = Joined.Count > 0 ? null : locked.NewAccounts,
             Hooks = Hooks,
         };
     }

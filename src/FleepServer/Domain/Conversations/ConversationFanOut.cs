@@ -32,7 +32,7 @@ public sealed class ConversationFanOut(
             .ToList();
         var views = await membership.ViewsAsync(
             recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct,
-            change.InboxMessageNrs);
+            change.InboxMessageNrs, change.NewAccounts);
 
         // Accounts are needed for contacts of new members, and for privacy of activity unless the
         // change's lock read the flags already: one query at most.
@@ -133,4 +133,7 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>Message numbers of inbox numbers the change's lock read already (see <see cref="ConversationLock"/>).</summary>
     public IReadOnlyDictionary<long, long>? InboxMessageNrs { get; init; }
+
+    /// <summary>labels: the members whose accounts are still <c>new</c>, when the change's lock read them; null: the views read them.</summary>
+    public IReadOnlySet<Guid>? NewAccounts { get; init; }
 }

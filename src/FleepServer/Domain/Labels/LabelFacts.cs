@@ -16,15 +16,23 @@ public static class LabelFacts
     internal sealed record FactRow(string Kind, Guid Id, string Name);
 
     public static async Task<Facts> LoadAsync(FleepDbContext db, IReadOnlyCollection<Guid> conversationIds, IReadOnlyCollection<Guid> labelIds,
-        IReadOnlyCollection<Guid> teamIds, CancellationToken ct)
+        IReadOnlyCollection<Guid> teamIds, IReadOnlyCollection<Guid>? knownNewAccountsOf, CancellationToken ct)
     {
-        if (conversationIds.Count == 0)
+        var labels = labelIds.Distinct().ToArray();
+        if (knownNewAccountsOf is not null)
         {
-            return new Facts(new Dictionary<Guid, string>(), new HashSet<Guid>());
+            // The Email label is known already: read only when a user label or a team needs its name.
+            var system = knownNewAccountsOf.SelectMany(id => SystemLabels.IdsOf(id).Keys).ToHashSet();
+            labels = labels.Where(id => !system.Contains(id)).ToArray();
+            if (labels.Length == 0 && teamIds.Count == 0)
+            {
+                return new Facts(new Dictionary<Guid, string>(), new HashSet<Guid>());
+            }
+
+            conversationIds = [];
         }
 
         var convs = conversationIds.Distinct().ToArray();
-        var labels = labelIds.Distinct().ToArray();
         var teams = teamIds.Distinct().ToArray();
         var rows = await db.Database.SqlQuery<FactRow>($"""
             SELECT 'label' AS kind, l.label_id AS id, l.label AS name FROM labels l
