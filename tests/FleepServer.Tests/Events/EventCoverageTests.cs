@@ -17,8 +17,6 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     {
         ["conv:add_team"] = "teams",
         ["conv:remove_team"] = "teams",
-        ["conv:set_labels"] = "labels",
-        ["label:sync_conversations"] = "labels",
         ["conv:add_admins"] = "managed conversations",
         ["conv:remove_admins"] = "managed conversations",
         ["conv:set_managed"] = "managed conversations",
@@ -70,7 +68,8 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks())
+            .Concat(LabelChecks()));
 }
 
 /// <summary>
