@@ -143,6 +143,9 @@ public sealed class ConversationLabelTests(FleepServerFixture server) : IClassFi
         Assert.Contains("1:1 Conversations", await LabelsOf(dialog));
         Assert.DoesNotContain("1:1 Conversations", await LabelsOf(group));
 
+        // Every change above reached alice's stream with the labels it gave.
+        await alice.AssertStreamKeepsSyncAsync(before);
+
         // a member whose account is new (invited by address) → Email
         await using (var db = server.OpenDb())
         {
@@ -184,6 +187,8 @@ public sealed class ConversationLabelTests(FleepServerFixture server) : IClassFi
         using var bob = await server.NewAccountAsync();
         var viaEvent = await alice.CreateConversationAsync("event", bob);
         var viaCall = await alice.CreateConversationAsync("call", bob);
+        var before = (await alice.PostAsync("/api/account/sync")).EnsureOk();
+        var bobBefore = (await bob.PostAsync("/api/account/sync")).EnsureOk();
         var label = (await alice.StoreLabelAsync(new { label = "both" })).GetProperty("label_id").GetGuid();
         var starred = (await alice.SyncedLabelsAsync())["starred"].GetProperty("label_id").GetGuid();
 
@@ -198,6 +203,8 @@ public sealed class ConversationLabelTests(FleepServerFixture server) : IClassFi
         Assert.Equal(eventHeader.Ids("label_ids"), (await alice.HeaderAsync(viaEvent)).Ids("label_ids"));
 
         (await alice.EventAsync("conv:set_labels", new { conversation_id = viaEvent, label_ids = new[] { Guid.NewGuid() } })).AssertRefused(430);
+        await alice.AssertStreamKeepsSyncAsync(before);
+        Assert.Empty((await bob.PollAsync(bobBefore.Horizon())).Stream());
     }
 
     [Fact]
