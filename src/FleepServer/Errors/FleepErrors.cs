@@ -131,6 +131,17 @@ public static class FleepErrors
     public static FleepException OrganisationTeamsNotSupported() =>
         new(Status431, "not_supported", "Managed and organisation-wide teams are not supported by this server: it has no organisations.");
 
+    // labels (docs/labels.md)
+    public static FleepException LabelNotFound() => new(Status430, "not_found", "Label not found.");
+
+    public static FleepException LabelExists(string name) => new(Status431, "label_exists", $"A label named '{name}' already exists.");
+
+    public static FleepException SystemLabel(string what) => new(Status431, "system_label", $"System labels cannot be {what}.");
+
+    /// <summary>An input of a feature this server does not have yet (managed conversations need organisations).</summary>
+    public static FleepException NotSupported(string field, string feature) =>
+        new(Status431, "not_supported", $"'{field}' needs {feature}, which this server does not support yet.");
+
     public static FleepException HookNotFound() => new(Status430, "not_found", "Hook not found.");
 
     public static FleepException HookInactive() => new(Status431, "hook_inactive", "This hook has been removed.");

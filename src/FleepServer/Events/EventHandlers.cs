@@ -59,8 +59,8 @@ public sealed class EventHandlers
         FileEvents.Register(handlers);
         ExternalUploadEvents.Register(handlers);
         TeamEvents.Register(handlers);
+        LabelEvents.Register(handlers);
         return handlers
-            .NotYet("labels", "conv:set_labels", "label:sync_conversations")
             .NotYet("managed conversations", "conv:add_admins", "conv:remove_admins", "conv:set_managed", "conv:set_unmanaged",
                 "conv:conv_deleted_by_admin", "conv:enable_admin_write_only", "conv:disable_admin_write_only")
             .NotYet("canned responses", "contact:sync_canned");

@@ -127,6 +127,8 @@ public static class FleepServerHost
         services.AddScoped<FleepServer.Domain.Teams.TeamActions>();
 
         // labels
+        services.AddScoped<FleepServer.Domain.Labels.LabelBook>();
+        services.AddScoped<FleepServer.Domain.Labels.LabelActions>();
 
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
@@ -270,6 +272,7 @@ public static class FleepServerHost
 
         // teams and labels: endpoint groups
         api.MapTeamApi();
+        api.MapLabelApi();
 
         app.MapFleepApiReference();
 

@@ -32,6 +32,9 @@ public sealed record ConvRecord : IStreamRecord
     public IReadOnlyList<Guid> Pending { get; init; } = [];
     public IReadOnlyList<Guid> Teams { get; init; } = [];
     public IReadOnlyList<Guid> LabelIds { get; init; } = [];
+
+    /// <summary>The viewer's label names, in the order of <see cref="LabelIds"/> (docs/labels.md).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
     public IReadOnlyList<Guid> DefaultMembers { get; init; } = [];
 
     public required bool CanPost { get; init; }

@@ -17,6 +17,7 @@ public static class ConvRecords
         var isInit = mode.MkInitMode is not null && mode.MkInitMode != InitModes.Header;
         // One order for every answer: by join time, then id.
         var all = view.Members.OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
+        var labels = Domain.Labels.ConvLabels.For(view);
         return new ConvRecord
         {
             ConversationId = c.Id,
@@ -66,6 +67,8 @@ public static class ConvRecords
             HasDoneNotifications = me.HasDoneNotifications,
             DefaultCallRoom = c.DefaultCallRoom,
             IsDeleted = view.IsDeleted ? true : null,
+            LabelIds = labels.Select(l => l.Id).ToList(),
+            Labels = labels.Select(l => l.Name).ToList(),
         };
     }
 }

@@ -18,7 +18,9 @@ public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStre
 /// the own contact with its owner-only fields, the account's whole contact list as its own view
 /// (co-members and listed accounts, with private names, hidden flags, sort ranks and dialogs), and
 /// one <c>conv</c> header per conversation in its list (hidden ones left out with
-/// <c>skip_hidden</c>), and one <c>team</c> record per live team it is in (docs/teams.md). Head and state are read in one repeatable-read transaction, so the horizon
+/// <c>skip_hidden</c>), one <c>team</c> record per live team it is in (docs/teams.md), and the
+/// account's labels (stored, system and team labels, docs/labels.md). Head and state are read in
+/// one repeatable-read transaction, so the horizon
 /// is exactly the state's. The number of commands does not grow with the number of conversations or
 /// contacts.
 /// </summary>
@@ -41,12 +43,14 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
         var used = await storage.UsedBytesAsync(accountId, ct);
         var teams = await db.Teams.AsNoTracking().Where(t => t.Members.Contains(accountId) && !t.IsDeleted)
             .OrderBy(t => t.CreatedTime).ThenBy(t => t.Id).ToListAsync(ct);
+        var labels = await Domain.Labels.LabelBook.ListAsync(db, accountId, ct);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);
         List<IStreamRecord> records = [ContactRecords.ForOwner(account, used), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
-        records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
         records.AddRange(teams.Select(t => TeamRecords.For(t, baseUrl)));
+        records.AddRange(labels);
+        records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
         return new Snapshot(head, account, records, used);
     }
 

@@ -29,10 +29,14 @@ public sealed class ConversationApiTests(FleepServerFixture server) : IClassFixt
         Assert.Equal("readings", h.Str("topic"));
         Assert.Equal(1, h.Long("topic_message_nr"));
         Assert.Equal(new[] { a.AccountId, b.AccountId, c.AccountId }.Order(), h.Ids("members").Order());
-        foreach (var empty in new[] { "leavers", "guests", "admins", "passive", "pending", "teams", "label_ids", "default_members", "export_files" })
+        foreach (var empty in new[] { "leavers", "guests", "admins", "passive", "pending", "teams", "default_members", "export_files" })
         {
             Assert.Empty(h.GetProperty(empty).EnumerateArray());
         }
+
+        // The creator's view: listed and not archived, so under its Recent system label (docs/labels.md).
+        Assert.Equal(["Recent"], h.Strings("labels"));
+        Assert.Single(h.Ids("label_ids"));
 
         Assert.True(h.Bool("can_post"));
         foreach (var (field, value) in new (string, long)[]

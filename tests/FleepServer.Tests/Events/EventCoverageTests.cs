@@ -15,8 +15,6 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     /// <summary>Events of features this server does not have yet, and the feature named in the refusal.</summary>
     private static readonly Dictionary<string, string> NotSupportedYet = new()
     {
-        ["conv:set_labels"] = "labels",
-        ["label:sync_conversations"] = "labels",
         ["conv:add_admins"] = "managed conversations",
         ["conv:remove_admins"] = "managed conversations",
         ["conv:set_managed"] = "managed conversations",
@@ -68,7 +66,8 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     }
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
-        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks()).Concat(TeamChecks()));
+        ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks())
+            .Concat(TeamChecks()).Concat(LabelChecks()));
 }
 
 /// <summary>

@@ -11,6 +11,12 @@ public sealed record ConvView(Conversation Conversation, IReadOnlyList<Conversat
 {
     public Guid ViewerId => Viewer.AccountId;
 
+    /// <summary>Names of the viewer's user labels and of the conversation's teams, by id (docs/labels.md); read only when there are any.</summary>
+    public IReadOnlyDictionary<Guid, string> LabelNames { get; init; } = new Dictionary<Guid, string>();
+
+    /// <summary>A member's account is still <c>new</c> (invited by address, not registered): the Email label.</summary>
+    public bool HasEmailMember { get; init; }
+
     /// <summary>The last flow number the viewer may see: the conversation's, or its leave message.</summary>
     public long LastMessageNr => Viewer.LeaveMessageNr ?? Conversation.LastMessageNr;
 

@@ -14,7 +14,7 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-    Attachments attachments, Teams.TeamConversations teams, TimeProvider time)
+    Attachments attachments, Teams.TeamConversations teams, Labels.LabelBook labels, TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -28,6 +28,7 @@ public sealed class ConversationActions(
     /// </summary>
     public async Task<ConvResult> CreateAsync(Guid accountId, CreateConversation request, CancellationToken ct)
     {
+        ManagedInputs.Refuse(request.IsManaged, request.AddAdmins, request.RemoveAdmins, request.IsDeletedByAdmin);
         var convType = request.MkConvType ?? (request.IsList == true ? ConvTypes.List : ConvTypes.Default);
         if (!ConvTypes.All.Contains(convType))
         {
@@ -345,6 +346,7 @@ public sealed class ConversationActions(
     /// </summary>
     public async Task<ConvResult> StoreAsync(Guid accountId, Guid conversationId, StoreConversation r, CancellationToken ct)
     {
+        ManagedInputs.Refuse(r.IsManaged, r.AddAdmins, r.RemoveAdmins, r.IsDeletedByAdmin);
         var level = r.MkAlertLevel is null ? null : RequireAlertLevel(r.MkAlertLevel);
         if (r.MkConvType is not null && !ConvTypes.All.Contains(r.MkConvType))
         {
@@ -366,17 +368,35 @@ public sealed class ConversationActions(
             IsDisclose: null, IsUrlPreviewDisabled: null, IsList: null, MkConvType: null, DefaultCallRoom: null } && add.Count == 0
             && remove.Count == 0 && r.AddTeamIds is not { Count: > 0 } && r.RemoveTeamIds is not { Count: > 0 };
         var target = new ConversationTarget(accountId, conversationId) { Access = listOnly ? Access.Read : Access.Write, ClientReqId = r.ClientReqId };
-        if (r.AddTeamIds is not { Count: > 0 } && r.RemoveTeamIds is not { Count: > 0 })
+        var hasTeams = r.AddTeamIds is { Count: > 0 } || r.RemoveTeamIds is { Count: > 0 };
+        var hasLabels = r.Labels is not null || r.LabelIds is not null;
+        if (!hasTeams && !hasLabels)
         {
             return await writer.ChangeAsync(target, (change, token) => StoreAsync(change, r, level, topic, add, remove, token), ct);
         }
 
-        // Teams are locked before the conversation (docs/teams.md, lock order), in the same unit.
+        // In the lock order of every unit (docs/writes.md): the account's labels (docs/labels.md), the
+        // teams (docs/teams.md), then the conversation. A change of the caller's labels alone goes to
+        // the caller alone.
+        var labelsOnly = listOnly && r is { HideMessageNr: null, IsDeleted: null, HasDoneNotifications: null };
         return await unit.RunAsync(async token =>
         {
-            var (addTeams, removeTeams) = await teams.ForConversationAsync(accountId, r.AddTeamIds, r.RemoveTeamIds, token);
-            return await writer.ChangeAsync(target, async (change, inner) =>
+            if (hasLabels)
             {
+                await labels.LockAsync(accountId, token);
+            }
+
+            var (addTeams, removeTeams) = await teams.ForConversationAsync(accountId, r.AddTeamIds, r.RemoveTeamIds, token);
+            var created = new List<Label>();
+            var result = await writer.ChangeAsync(target, async (change, inner) =>
+            {
+                created.Clear();
+                if (hasLabels)
+                {
+                    change.Viewer.LabelIds = await labels.ResolveAsync(accountId, r.Labels, r.LabelIds, created, inner);
+                    change.CallerOnly = labelsOnly;
+                }
+
                 await StoreAsync(change, r, level, topic, add, remove, inner);
                 foreach (var team in removeTeams)
                 {
@@ -388,6 +408,7 @@ public sealed class ConversationActions(
                     change.AddTeam(team);
                 }
             }, token);
+            return created.Count == 0 ? result : result with { Records = [.. created.Select(Records.LabelRecords.For), .. result.Records] };
         }, idempotent: r.ClientReqId is not null, ct);
     }
 

@@ -60,6 +60,9 @@ public sealed partial class ConversationChange
     /// <summary>False when the change leaves every header as it was (a poke): the fan-out sends no headers.</summary>
     public bool SendsHeaders { get; set; } = true;
 
+    /// <summary>A change of the caller's own labels only: its header goes to the caller alone (docs/labels.md).</summary>
+    public bool CallerOnly { get; set; }
+
     /// <summary>How the answer's header is marked.</summary>
     public HeaderMode Mode { get; set; } = HeaderMode.Plain;
 
@@ -77,9 +80,11 @@ public sealed partial class ConversationChange
         {
             Joined = Joined,
             SendsHeaders = SendsHeaders,
+            CallerOnly = CallerOnly,
             Pokes = Pokes,
             FullPrivacy = locked.FullPrivacy,
             InboxMessageNrs = locked.InboxMessageNrs,
+            NewAccounts = Joined.Count > 0 ? null : locked.NewAccounts,
             Hooks = Hooks,
         };
     }

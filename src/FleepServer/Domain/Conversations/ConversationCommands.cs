@@ -31,6 +31,40 @@ public sealed record CreateConversation : IFleepRequest<CreateConversation>
 
     /// <summary>Teams that join the new conversation (the caller must be in each; docs/teams.md).</summary>
     public List<Guid>? TeamIds { get; init; }
+
+    // Managed conversations need organisations: refused with not_supported when set (docs/compatibility.md, "Labels").
+    public bool? IsManaged { get; init; }
+    public List<Guid>? AddAdmins { get; init; }
+    public List<Guid>? RemoveAdmins { get; init; }
+    public bool? IsDeletedByAdmin { get; init; }
+}
+
+/// <summary>The managed-conversation inputs this server refuses until organisations exist: a true or non-empty value is 431 not_supported; false, null and empty are accepted.</summary>
+public static class ManagedInputs
+{
+    public static void Refuse(bool? isManaged, List<Guid>? addAdmins, List<Guid>? removeAdmins, bool? isDeletedByAdmin)
+    {
+        const string feature = "managed conversations";
+        if (isManaged == true)
+        {
+            throw Errors.FleepErrors.NotSupported("is_managed", feature);
+        }
+
+        if (addAdmins is { Count: > 0 })
+        {
+            throw Errors.FleepErrors.NotSupported("add_admins", feature);
+        }
+
+        if (removeAdmins is { Count: > 0 })
+        {
+            throw Errors.FleepErrors.NotSupported("remove_admins", feature);
+        }
+
+        if (isDeletedByAdmin == true)
+        {
+            throw Errors.FleepErrors.NotSupported("is_deleted_by_admin", feature);
+        }
+    }
 }
 
 /// <summary><c>conversation/add_members</c>, <c>remove_members</c>, <c>disclose</c>, <c>disclose_all</c>.</summary>
@@ -89,6 +123,17 @@ public sealed record StoreConversation : IFleepRequest<StoreConversation>
     public List<Guid>? AddTeamIds { get; init; }
     public List<Guid>? RemoveTeamIds { get; init; }
     public Guid? ClientReqId { get; init; }
+
+    /// <summary>The caller's labels on the conversation by name, replacing its set (docs/labels.md).</summary>
+    public List<string>? Labels { get; init; }
+
+    /// <summary>The same by id.</summary>
+    public List<Guid>? LabelIds { get; init; }
+
+    public bool? IsManaged { get; init; }
+    public List<Guid>? AddAdmins { get; init; }
+    public List<Guid>? RemoveAdmins { get; init; }
+    public bool? IsDeletedByAdmin { get; init; }
 }
 
 /// <summary>

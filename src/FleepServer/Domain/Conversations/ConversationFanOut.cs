@@ -28,11 +28,11 @@ public sealed class ConversationFanOut(
     {
         var firstChanged = change.Messages.Count > 0 ? change.Messages.Min(m => m.MessageNr) : long.MaxValue;
         var recipients = change.Members
-            .Where(m => m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
+            .Where(m => change.CallerOnly ? m.AccountId == change.CallerId : m.IsActive || m.AccountId == change.CallerId || m.LeaveMessageNr >= firstChanged)
             .ToList();
         var views = await membership.ViewsAsync(
             recipients.Select(m => (change.Conversation, (IReadOnlyList<ConversationMember>)change.Members, m)).ToList(), ct,
-            change.InboxMessageNrs);
+            change.InboxMessageNrs, change.NewAccounts);
 
         // Accounts are needed for contacts of new members, and for privacy of activity unless the
         // change's lock read the flags already: one query at most.
@@ -116,6 +116,9 @@ public sealed record ConversationFanOutInput(
     /// <summary>False for changes that leave every header as it was (a writing pen): activity records only.</summary>
     public bool SendsHeaders { get; init; } = true;
 
+    /// <summary>Only the caller receives anything: a change of its own labels (docs/labels.md).</summary>
+    public bool CallerOnly { get; init; }
+
     /// <summary>Edit locks taken or released: to every current member who sees the message, the caller included.</summary>
     public IReadOnlyList<LockRecord> Locks { get; init; } = [];
 
@@ -130,4 +133,7 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>Message numbers of inbox numbers the change's lock read already (see <see cref="ConversationLock"/>).</summary>
     public IReadOnlyDictionary<long, long>? InboxMessageNrs { get; init; }
+
+    /// <summary>labels: the members whose accounts are still <c>new</c>, when the change's lock read them; null: the views read them.</summary>
+    public IReadOnlySet<Guid>? NewAccounts { get; init; }
 }

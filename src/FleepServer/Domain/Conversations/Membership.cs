@@ -39,6 +39,9 @@ public sealed record ConversationLock(
 {
     /// <summary>The caller's earlier request with the change's client_req_id, when there is one.</summary>
     public ClientRequest? Original { get; init; }
+
+    /// <summary>labels: the current members whose accounts are still <c>new</c> (the Email label), read with the privacy flags.</summary>
+    public IReadOnlySet<Guid>? NewAccounts { get; init; }
 }
 
 /// <summary>
@@ -110,6 +113,7 @@ public sealed class Membership(FleepDbContext db)
             {
                 Member = m,
                 a.IsFullPrivacy,
+                IsNew = a.Status == AccountStatus.New,
                 InboxMessageNr = db.Messages.Where(x => x.ConversationId == conversationId && x.InboxNr == m.ReadInboxNr + 1)
                     .Select(x => (long?)x.MessageNr).FirstOrDefault(),
                 Original = clientReqId == null
@@ -128,7 +132,8 @@ public sealed class Membership(FleepDbContext db)
                 ?? new ConversationMember { ConversationId = conversationId, AccountId = accountId, LeaveMessageNr = 0, JoinedTime = now },
             _ => RequireViewer(members, accountId, access),
         };
-        return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original };
+        var newAccounts = rows.Where(r => r.IsNew && r.Member.IsActive).Select(r => r.Member.AccountId).ToHashSet();
+        return new ConversationLock(conversation, members, viewer, privacy, inbox) { Original = original, NewAccounts = newAccounts };
     }
 
     /// <summary>A stranger joining through the autojoin link: a new member row, tracked for insert.</summary>
@@ -150,7 +155,7 @@ public sealed class Membership(FleepDbContext db)
     /// </summary>
     public async Task<List<ConvView>> ViewsAsync(
         IReadOnlyList<(Conversation Conversation, IReadOnlyList<ConversationMember> Members, ConversationMember Viewer)> items, CancellationToken ct,
-        IReadOnlyDictionary<long, long>? knownInboxMessageNrs = null)
+        IReadOnlyDictionary<long, long>? knownInboxMessageNrs = null, IReadOnlySet<Guid>? newAccounts = null)
     {
         var targets = items.Select(i => ViewerState.InboxTarget(i.Conversation, i.Viewer)).ToList();
         var found = new Dictionary<(Guid, long), long>();
@@ -179,6 +184,11 @@ public sealed class Membership(FleepDbContext db)
             }
         }
 
+        // labels: the names of the viewers' user labels and the teams, and the Email label's members, in one command;
+        // none when a change's lock read the new accounts already and no name is needed.
+        var facts = await Labels.LabelFacts.LoadAsync(db, items.Select(i => i.Conversation.Id).ToList(),
+            items.SelectMany(i => i.Viewer.LabelIds).ToList(), items.SelectMany(i => i.Conversation.TeamIds).ToList(),
+            newAccounts is null ? null : items.Select(i => i.Viewer.AccountId).Distinct().ToList(), ct);
         var views = new List<ConvView>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -195,7 +205,13 @@ public sealed class Membership(FleepDbContext db)
                 inboxMessageNr = viewer.BeginMessageNr;
             }
 
-            views.Add(new ConvView(conversation, members, viewer, inboxMessageNr));
+            views.Add(new ConvView(conversation, members, viewer, inboxMessageNr)
+            {
+                LabelNames = facts.Names,
+                HasEmailMember = newAccounts is null
+                    ? facts.WithEmailMembers.Contains(conversation.Id)
+                    : members.Any(m => m.IsActive && newAccounts.Contains(m.AccountId)),
+            });
         }
 
         return views;
