@@ -16,7 +16,9 @@ namespace FleepServer.Migrations
                 name: "team_ids",
                 table: "conversations",
                 type: "uuid[]",
-                nullable: false);
+                nullable: false,
+                // Rows from before teams and labels: no teams, no labels.
+                defaultValueSql: "'{}'");
 
             migrationBuilder.AddColumn<bool>(
                 name: "in_own_right",
@@ -30,13 +32,17 @@ namespace FleepServer.Migrations
                 name: "label_ids",
                 table: "conversation_members",
                 type: "uuid[]",
-                nullable: false);
+                nullable: false,
+                // Rows from before teams and labels: no teams, no labels.
+                defaultValueSql: "'{}'");
 
             migrationBuilder.AddColumn<List<Guid>>(
                 name: "via_team_ids",
                 table: "conversation_members",
                 type: "uuid[]",
-                nullable: false);
+                nullable: false,
+                // Rows from before teams and labels: no teams, no labels.
+                defaultValueSql: "'{}'");
 
             migrationBuilder.CreateTable(
                 name: "labels",

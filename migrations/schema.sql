@@ -756,7 +756,7 @@ START TRANSACTION;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
-    ALTER TABLE conversations ADD team_ids uuid[] NOT NULL;
+    ALTER TABLE conversations ADD team_ids uuid[] NOT NULL DEFAULT ('{}');
     END IF;
 END $EF$;
 
@@ -770,14 +770,14 @@ END $EF$;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
-    ALTER TABLE conversation_members ADD label_ids uuid[] NOT NULL;
+    ALTER TABLE conversation_members ADD label_ids uuid[] NOT NULL DEFAULT ('{}');
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130101329_TeamsAndLabels') THEN
-    ALTER TABLE conversation_members ADD via_team_ids uuid[] NOT NULL;
+    ALTER TABLE conversation_members ADD via_team_ids uuid[] NOT NULL DEFAULT ('{}');
     END IF;
 END $EF$;
 

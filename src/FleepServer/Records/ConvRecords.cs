@@ -15,8 +15,9 @@ public static class ConvRecords
         var me = view.Viewer;
         mode ??= HeaderMode.Plain;
         var isInit = mode.MkInitMode is not null && mode.MkInitMode != InitModes.Header;
-        // One order for every answer: by join time, then id.
-        var all = view.Members.OrderBy(m => m.JoinedTime).ThenBy(m => m.AccountId).ToList();
+        // One order for every answer: by join time, then id. Join times compare at the microseconds
+        // PostgreSQL keeps, so a row just written (finer in memory) sorts as it will when read back.
+        var all = view.Members.OrderBy(m => m.JoinedTime.UtcTicks / 10).ThenBy(m => m.AccountId).ToList();
         var labels = Domain.Labels.ConvLabels.For(view);
         return new ConvRecord
         {

@@ -32,7 +32,7 @@ public sealed record CreateConversation : IFleepRequest<CreateConversation>
     /// <summary>Teams that join the new conversation (the caller must be in each; docs/teams.md).</summary>
     public List<Guid>? TeamIds { get; init; }
 
-    // Managed conversations need organisations: refused with not_supported when set (docs/compatibility.md, "Labels").
+    // Managed conversations need organisations: refused with not_supported when set (docs/compatibility.md, "Conversation calls").
     public bool? IsManaged { get; init; }
     public List<Guid>? AddAdmins { get; init; }
     public List<Guid>? RemoveAdmins { get; init; }

@@ -179,6 +179,8 @@ public sealed class TeamActions(
         team.Members = members;
         team.Admins = admins;
         team.VersionNr++;
+        // Saved before the conversations change: their headers read the team's name (its label) from the row.
+        await db.SaveChangesAsync(ct);
 
         // The team's conversations, one by one in id order: those it leaves, those its members join or leave, those it joins.
         foreach (var conversationId in existing.Concat(addConversations).Order())
@@ -191,13 +193,14 @@ public sealed class TeamActions(
             {
                 await conversations.ChangeAsync(accountId, conversationId, Access.Write, change => change.AddTeam(team), ct);
             }
-            else if (joined.Count > 0 || left.Count > 0)
+            else if (joined.Count > 0 || left.Count > 0 || renamed)
             {
+                // A rename changes no membership, but the members' headers name the team's label: they get new headers.
                 await conversations.ChangeAsync(accountId, conversationId, Access.Team, change =>
                 {
                     change.TeamMembersLeft(team, left);
                     change.TeamMembersJoined(team, joined);
-                }, ct);
+                }, ct, headersChanged: renamed);
             }
         }
 

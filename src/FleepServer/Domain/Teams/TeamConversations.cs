@@ -54,13 +54,15 @@ public sealed class TeamConversations(FleepDbContext db, Membership membership, 
     /// operation applied, every recipient's records queued by the conversation fan-out. With
     /// <see cref="Access.Team"/> the caller need not be a member (it authors the system message).
     /// </summary>
-    public async Task ChangeAsync(Guid callerId, Guid conversationId, Access access, Action<ConversationChange> apply, CancellationToken ct)
+    /// <param name="headersChanged">True when something the headers show changed without a change of the flow or of reasons (the team's name, its label): the members get new headers anyway.</param>
+    public async Task ChangeAsync(Guid callerId, Guid conversationId, Access access, Action<ConversationChange> apply, CancellationToken ct,
+        bool headersChanged = false)
     {
         var now = time.GetUtcNow();
         var locked = await membership.LockAsync(conversationId, callerId, access, now, ct);
         var change = new ConversationChange(db, locked, now);
         apply(change);
-        if (change.Changed.Count == 0 && !change.ReasonsChanged)
+        if (change.Changed.Count == 0 && !change.ReasonsChanged && !headersChanged)
         {
             return;
         }
