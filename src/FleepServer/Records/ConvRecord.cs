@@ -38,6 +38,12 @@ public sealed record ConvRecord : IStreamRecord
     public IReadOnlyList<Guid> DefaultMembers { get; init; } = [];
 
     public required bool CanPost { get; init; }
+
+    /// <summary>
+    /// True on the header of an account whose membership someone else ended (removed, or a team it
+    /// was in only through left): the client drops what it cached of the conversation. Absent otherwise.
+    /// </summary>
+    public bool? IsReset { get; init; }
     public required long BeginMessageNr { get; init; }
     public required long JoinMessageNr { get; init; }
     public long? BwMessageNr { get; init; }

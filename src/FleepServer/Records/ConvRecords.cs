@@ -35,6 +35,7 @@ public static class ConvRecords
             Teams = c.TeamIds,
             Passive = all.Where(m => m.IsActive && m.MkAlertLevel == Data.AlertLevels.Passive).Select(m => m.AccountId).ToList(),
             CanPost = me.IsActive,
+            IsReset = !me.IsActive && me.IsRemoved ? true : null,
             BeginMessageNr = me.BeginMessageNr,
             JoinMessageNr = me.JoinMessageNr,
             BwMessageNr = bw,

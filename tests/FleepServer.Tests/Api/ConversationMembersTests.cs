@@ -114,6 +114,8 @@ public sealed class ConversationMembersTests(FleepServerFixture server) : IClass
         Assert.Equal(a.AccountId, leave.GetProperty("account_id").GetGuid());
         var h = response.Header();
         Assert.False(h.Bool("can_post"));
+        // Leaving by oneself keeps the conversation readable: no reset.
+        Assert.False(h.Has("is_reset"));
         Assert.Empty(h.Ids("members"));
         Assert.Equal([a.AccountId], h.Ids("leavers"));
         foreach (var field in new[] { "read_message_nr", "send_message_nr", "show_message_nr", "last_message_nr" })

@@ -74,6 +74,7 @@ public sealed class MembershipReasonTests(FleepServerFixture server) : IClassFix
         var leaveSeen = await bob.SeenSinceAsync(horizon);
         var last = leaveSeen.Convs(conversation).Last();
         Assert.False(last.Bool("can_post"));
+        Assert.True(last.Bool("is_reset"));
         Assert.Contains(bob.AccountId, last.Ids("leavers"));
         Assert.Contains(leaveSeen, r => r.Str("mk_rec_type") == "message" && r.Str("mk_message_type") == "kick_team");
 
