@@ -12,9 +12,6 @@ namespace FleepServer.Records;
 /// </summary>
 public static class FileRecords
 {
-    /// <summary>Thumbnail sizes, smallest first; each has its <c>thumb_url_NN</c>.</summary>
-    public static readonly int[] ThumbSizes = [50, 100, 575, 700];
-
     public static IEnumerable<FileRecord> For(Message m) =>
         m.Files is not { Count: > 0 } files ? [] : files.Select(f => For(m, f));
 

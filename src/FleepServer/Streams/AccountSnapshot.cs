@@ -43,7 +43,8 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
         var used = await storage.UsedBytesAsync(accountId, ct);
         var teams = await db.Teams.AsNoTracking().Where(t => t.Members.Contains(accountId) && !t.IsDeleted)
             .OrderBy(t => t.CreatedTime).ThenBy(t => t.Id).ToListAsync(ct);
-        var labels = await Domain.Labels.LabelBook.ListAsync(db, accountId, ct);
+        // The team labels are made from the teams just read.
+        var labels = Domain.Labels.LabelBook.Records(accountId, await Domain.Labels.LabelBook.StoredAsync(db, accountId, ct), teams);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);

@@ -135,16 +135,11 @@ public sealed class ExternalFetch(
             }
 
             await using var body = new ArmedStream(await response.Content.ReadAsStreamAsync(timer.Token), Arm);
-            var staged = await store.StageAsync(body, cap, timer.Token);
-            try
+            var (staged, facts) = await factsReader.StageAsync(body, cap, timer.Token);
+            using (staged)
             {
-                var facts = await factsReader.ReadAsync(staged, timer.Token);
                 store.Keep(staged);
                 return Outcome.Fetched(facts);
-            }
-            finally
-            {
-                staged.Dispose();
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -65,9 +65,3 @@ public sealed class FileDownloads(FleepDbContext db, IFileStore store)
         return (found.Message, file);
     }
 }
-
-/// <summary>Names of the thumbnails the content store keeps for an image.</summary>
-public static class Thumbnails
-{
-    public static string ObjectName(string fileSha256, int size) => $"thumb/{fileSha256[..2]}/{fileSha256}/{size}.png";
-}

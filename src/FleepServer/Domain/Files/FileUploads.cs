@@ -26,16 +26,8 @@ public sealed class FileUploads(FleepDbContext db, UnitOfWork unit, IFileStore s
         {
             await foreach (var part in parts.WithCancellation(ct))
             {
-                var file = await store.StageAsync(part.Body, options.Value.Files.MaxUploadBytes, ct);
-                try
-                {
-                    staged.Add((part.FileName, file, await facts.ReadAsync(file, ct)));
-                }
-                catch
-                {
-                    file.Dispose();
-                    throw;
-                }
+                var (file, read) = await facts.StageAsync(part.Body, options.Value.Files.MaxUploadBytes, ct);
+                staged.Add((part.FileName, file, read));
             }
 
             if (staged.Count == 0)
@@ -81,8 +73,27 @@ public sealed class FileUploads(FleepDbContext db, UnitOfWork unit, IFileStore s
 /// <c>orientation</c> is its EXIF orientation, which the thumbnails already apply (docs/files.md,
 /// "Images and thumbnails"). A broken, oversized or too slow image is refused with 400 invalid_image.
 /// </summary>
-public sealed class FileFactsReader(IOptions<FleepOptions> options, ImageThumbnailer thumbnails)
+public sealed class FileFactsReader(IFileStore store, IOptions<FleepOptions> options, ImageThumbnailer thumbnails)
 {
+    /// <summary>
+    /// Streams <paramref name="content"/> into the store's temporary area and reads its facts: how
+    /// uploads, hook files and external uploads take a file in. Content over
+    /// <paramref name="maxBytes"/>, or content the facts refuse, leaves nothing behind.
+    /// </summary>
+    public async Task<(StagedFile File, FileFacts Facts)> StageAsync(Stream content, long maxBytes, CancellationToken ct)
+    {
+        var file = await store.StageAsync(content, maxBytes, ct);
+        try
+        {
+            return (file, await ReadAsync(file, ct));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The facts of an attachment: an image's <see cref="FileFacts.ThumbSizes"/> are its thumbnails, made here.</summary>
     public async Task<FileFacts> ReadAsync(StagedFile file, CancellationToken ct) => (await ReadAsync(file, avatar: false, ct)).Facts;
 

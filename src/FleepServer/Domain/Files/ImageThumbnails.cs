@@ -207,3 +207,9 @@ public sealed class ImageThumbnailer(IFileStore store, IOptions<FleepOptions> op
         _ => SKMatrix.Identity,
     };
 }
+
+/// <summary>Names of the thumbnails the content store keeps for an image.</summary>
+public static class Thumbnails
+{
+    public static string ObjectName(string fileSha256, int size) => $"thumb/{fileSha256[..2]}/{fileSha256}/{size}.png";
+}

@@ -137,16 +137,8 @@ public sealed class HookFiles(IFileStore store, FileFactsReader factsReader, IOp
                     throw FleepErrors.InvalidField("files", $"at most {Attachments.MaxPerMessage} files");
                 }
 
-                var staged = await store.StageAsync(body, options.Value.Files.MaxUploadBytes, token);
-                try
-                {
-                    files.Add((name, staged, await factsReader.ReadAsync(staged, token)));
-                }
-                catch
-                {
-                    staged.Dispose();
-                    throw;
-                }
+                var (staged, facts) = await factsReader.StageAsync(body, options.Value.Files.MaxUploadBytes, token);
+                files.Add((name, staged, facts));
             }, ct);
             var upload = new HookUpload { Fields = fields };
             upload.Files.AddRange(files);

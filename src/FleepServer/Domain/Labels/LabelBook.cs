@@ -24,10 +24,14 @@ public sealed class LabelBook(FleepDbContext db, StreamAppender streams, TimePro
     /// </summary>
     public static async Task<List<LabelRecord>> ListAsync(FleepDbContext db, Guid accountId, CancellationToken ct)
     {
-        var rows = await db.Labels.AsNoTracking().Where(l => l.AccountId == accountId && l.MkLabelStatus == LabelStatuses.Active).ToListAsync(ct);
+        var rows = await StoredAsync(db, accountId, ct);
         var teams = await db.Teams.AsNoTracking().Where(t => !t.IsDeleted && t.Members.Contains(accountId)).ToListAsync(ct);
         return Records(accountId, rows, teams);
     }
+
+    /// <summary>The account's active stored labels (user labels, and system labels once changed), in one command.</summary>
+    public static Task<List<Label>> StoredAsync(FleepDbContext db, Guid accountId, CancellationToken ct) =>
+        db.Labels.AsNoTracking().Where(l => l.AccountId == accountId && l.MkLabelStatus == LabelStatuses.Active).ToListAsync(ct);
 
     public static List<LabelRecord> Records(Guid accountId, IReadOnlyList<Label> rows, IReadOnlyList<Team> teams)
     {
