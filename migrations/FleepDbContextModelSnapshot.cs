@@ -834,6 +834,12 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("locked_until");
 
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
                     b.Property<string>("MessageKey")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -905,6 +911,9 @@ namespace FleepServer.Migrations
                     b.HasKey("ConversationId", "MessageNr")
                         .HasName("pk_messages");
 
+                    b.HasAlternateKey("MessageId")
+                        .HasName("ak_messages_message_id");
+
                     b.HasIndex("ConversationId", "FlowMessageNr")
                         .HasDatabaseName("ix_messages_conversation_id_flow_message_nr");
 
@@ -921,6 +930,111 @@ namespace FleepServer.Migrations
                         .HasFilter("message_key IS NOT NULL");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.MyMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("CannedName")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("canned_name");
+
+                    b.Property<string>("Files")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("files");
+
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_archived");
+
+                    b.Property<bool>("IsDeleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_deleted");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MkMessageState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_message_state");
+
+                    b.Property<DateTimeOffset>("PostedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_time");
+
+                    b.Property<Guid?>("SectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("section_id");
+
+                    b.Property<DateTimeOffset>("StoreTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("store_time");
+
+                    b.Property<double?>("TaskWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("task_weight");
+
+                    b.HasKey("Id")
+                        .HasName("pk_my_messages");
+
+                    b.HasIndex("AccountId", "Kind", "StoreTime", "Id")
+                        .HasDatabaseName("ix_my_messages_account_id_kind_store_time_message_id");
+
+                    b.ToTable("my_messages", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.MyTaskPlace", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_archived");
+
+                    b.Property<Guid?>("SectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("section_id");
+
+                    b.Property<DateTimeOffset>("StoreTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("store_time");
+
+                    b.Property<double?>("TaskWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("task_weight");
+
+                    b.HasKey("AccountId", "MessageId")
+                        .HasName("pk_my_task_places");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_my_task_places_message_id");
+
+                    b.ToTable("my_task_places", (string)null);
                 });
 
             modelBuilder.Entity("FleepServer.Data.ReminderClick", b =>
@@ -941,6 +1055,72 @@ namespace FleepServer.Migrations
                         .HasName("pk_reminder_clicks");
 
                     b.ToTable("reminder_clicks", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Section", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("section_id");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_time");
+
+                    b.Property<bool>("IsDeleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_deleted");
+
+                    b.Property<string>("MkSectionSubtype")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_section_subtype");
+
+                    b.Property<string>("MkSectionType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mk_section_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("StoreTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("store_time");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("weight");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sections");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_sections_account_id")
+                        .HasFilter("account_id IS NOT NULL");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_sections_conversation_id")
+                        .HasFilter("conversation_id IS NOT NULL");
+
+                    b.ToTable("sections", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sections_one_board", "(conversation_id IS NULL) <> (account_id IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("FleepServer.Data.Session", b =>
@@ -1261,6 +1441,34 @@ namespace FleepServer.Migrations
                         .HasConstraintName("fk_messages_conversations_conversation_id");
                 });
 
+            modelBuilder.Entity("FleepServer.Data.MyMessage", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_my_messages_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.MyTaskPlace", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_my_task_places_accounts_account_id");
+
+                    b.HasOne("FleepServer.Data.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .HasPrincipalKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_my_task_places_messages_message_id");
+                });
+
             modelBuilder.Entity("FleepServer.Data.ReminderClick", b =>
                 {
                     b.HasOne("FleepServer.Data.Account", null)
@@ -1269,6 +1477,21 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reminder_clicks_accounts_account_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Section", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_sections_accounts_account_id");
+
+                    b.HasOne("FleepServer.Data.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_sections_conversations_conversation_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.Session", b =>

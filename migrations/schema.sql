@@ -866,3 +866,177 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    ALTER TABLE messages ADD message_id uuid NOT NULL DEFAULT (gen_random_uuid());
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    ALTER TABLE messages ADD CONSTRAINT ak_messages_message_id UNIQUE (message_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE EXTENSION IF NOT EXISTS btree_gin;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE OR REPLACE FUNCTION fleep_search_config() RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'simple'::regconfig $$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE OR REPLACE FUNCTION fleep_search_text(xml text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT replace(replace(replace(replace(replace(replace(
+        regexp_replace(coalesce(xml, ''), '<[^>]*>', ' ', 'g'),
+        '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&apos;', ''''), '&#39;', ''''), '&amp;', '&')
+    $$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE OR REPLACE FUNCTION fleep_search_document(mk_message_type text, subject text, message text, files jsonb)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT CASE WHEN mk_message_type IN ('text', 'email') THEN
+          setweight(to_tsvector(fleep_search_config(), coalesce(subject, '')), 'A')
+          || setweight(to_tsvector(fleep_search_config(), fleep_search_text(message)), 'B')
+          || setweight(to_tsvector(fleep_search_config(), coalesce((
+               SELECT string_agg(f ->> 'FileName', ' ')
+               FROM jsonb_array_elements(CASE WHEN jsonb_typeof(files) = 'array' THEN files ELSE '[]'::jsonb END) f
+               WHERE NOT coalesce((f ->> 'IsDeleted')::boolean, false)), '')), 'C')
+        ELSE ''::tsvector END
+    $$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    ALTER TABLE messages ADD COLUMN search_vector tsvector
+      GENERATED ALWAYS AS (fleep_search_document(mk_message_type, subject, message, files)) STORED;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE INDEX ix_messages_search ON messages USING gin (conversation_id, search_vector);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE TABLE my_messages (
+        message_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        kind character varying(16) NOT NULL,
+        message text NOT NULL,
+        canned_name character varying(1024),
+        files jsonb,
+        section_id uuid,
+        task_weight double precision,
+        mk_message_state character varying(16) NOT NULL,
+        is_archived boolean NOT NULL,
+        is_deleted boolean NOT NULL,
+        posted_time timestamp with time zone NOT NULL,
+        store_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_my_messages PRIMARY KEY (message_id),
+        CONSTRAINT fk_my_messages_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE TABLE my_task_places (
+        account_id uuid NOT NULL,
+        message_id uuid NOT NULL,
+        section_id uuid,
+        task_weight double precision,
+        is_archived boolean NOT NULL,
+        store_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_my_task_places PRIMARY KEY (account_id, message_id),
+        CONSTRAINT fk_my_task_places_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE,
+        CONSTRAINT fk_my_task_places_messages_message_id FOREIGN KEY (message_id) REFERENCES messages (message_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE TABLE sections (
+        section_id uuid NOT NULL,
+        conversation_id uuid,
+        account_id uuid,
+        name character varying(1024) NOT NULL,
+        mk_section_type character varying(16) NOT NULL,
+        mk_section_subtype character varying(16) NOT NULL,
+        weight double precision NOT NULL,
+        is_deleted boolean NOT NULL,
+        created_time timestamp with time zone NOT NULL,
+        store_time timestamp with time zone NOT NULL,
+        CONSTRAINT pk_sections PRIMARY KEY (section_id),
+        CONSTRAINT ck_sections_one_board CHECK ((conversation_id IS NULL) <> (account_id IS NULL)),
+        CONSTRAINT fk_sections_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE,
+        CONSTRAINT fk_sections_conversations_conversation_id FOREIGN KEY (conversation_id) REFERENCES conversations (conversation_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE INDEX ix_my_messages_account_id_kind_store_time_message_id ON my_messages (account_id, kind, store_time, message_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE INDEX ix_my_task_places_message_id ON my_task_places (message_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE INDEX ix_sections_account_id ON sections (account_id) WHERE account_id IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    CREATE INDEX ix_sections_conversation_id ON sections (conversation_id) WHERE conversation_id IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120318_SearchAndBoards') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130120318_SearchAndBoards', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

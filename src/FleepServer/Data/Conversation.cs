@@ -209,6 +209,12 @@ public sealed class Message
     /// <summary>The client_req_id the message was posted with, if any.</summary>
     public Guid? ClientReqId { get; set; }
 
+    /// <summary>
+    /// <c>message_id</c>: a stable id of the message across conversations, by which the personal
+    /// board (task:set_position, task:archive) names conversation tasks. Set when it is appended.
+    /// </summary>
+    public Guid MessageId { get; set; }
+
     /// <summary>The key of the hook the message was posted through (<c>hook_key</c>); null for other messages.</summary>
     public string? HookKey { get; set; }
 

@@ -28,6 +28,9 @@ public sealed class FleepDbContext : DbContext
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Label> Labels => Set<Label>();
     public DbSet<ExternalUpload> ExternalUploads => Set<ExternalUpload>();
+    public DbSet<Section> Sections => Set<Section>();
+    public DbSet<MyMessage> MyMessages => Set<MyMessage>();
+    public DbSet<MyTaskPlace> MyTaskPlaces => Set<MyTaskPlace>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

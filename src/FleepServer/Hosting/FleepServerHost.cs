@@ -130,6 +130,12 @@ public static class FleepServerHost
         services.AddScoped<FleepServer.Domain.Labels.LabelBook>();
         services.AddScoped<FleepServer.Domain.Labels.LabelActions>();
 
+        // search: services
+
+        // boards: services
+
+        // personal board: services
+
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();
         services.AddScoped<EventLog>();
@@ -273,6 +279,8 @@ public static class FleepServerHost
         // teams and labels: endpoint groups
         api.MapTeamApi();
         api.MapLabelApi();
+
+        // search, boards and the personal board: endpoint groups
 
         app.MapFleepApiReference();
 

@@ -42,6 +42,7 @@ public static class FlowWriter
             InboxNr = inboxNr,
             PrevMessageNr = c.ShowMessageNr,
             PostedTime = now,
+            MessageId = Guid.CreateVersion7(now),
         };
         c.ShowMessageNr = nr;
         c.LastMessageTime = now;
