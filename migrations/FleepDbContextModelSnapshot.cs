@@ -294,6 +294,18 @@ namespace FleepServer.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("has_outgoing_hooks");
 
+                    b.Property<bool>("HasPinboard")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_pinboard");
+
+                    b.Property<bool>("HasTaskArchive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_task_archive");
+
+                    b.Property<bool>("HasTaskboard")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_taskboard");
+
                     b.Property<bool>("IsAutojoin")
                         .HasColumnType("boolean")
                         .HasColumnName("is_autojoin");

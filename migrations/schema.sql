@@ -1040,3 +1040,48 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120648_BoardFlags') THEN
+    ALTER TABLE conversations ADD has_pinboard boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120648_BoardFlags') THEN
+    ALTER TABLE conversations ADD has_task_archive boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120648_BoardFlags') THEN
+    ALTER TABLE conversations ADD has_taskboard boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120648_BoardFlags') THEN
+    UPDATE conversations c SET
+      has_pinboard = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.conversation_id
+        AND 'pin' = ANY (m.tags) AND m.mk_message_state <> 'deleted'),
+      has_taskboard = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.conversation_id
+        AND 'is_task' = ANY (m.tags) AND NOT 'is_archived' = ANY (m.tags) AND m.mk_message_state <> 'deleted'),
+      has_task_archive = EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.conversation_id
+        AND 'is_task' = ANY (m.tags) AND 'is_archived' = ANY (m.tags) AND m.mk_message_state <> 'deleted');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130120648_BoardFlags') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130120648_BoardFlags', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -41,6 +41,16 @@ public sealed class Conversation
     public required string AutojoinKey { get; set; }
 
     public bool IsDisclose { get; set; }
+
+    /// <summary>
+    /// ConvInfo <c>has_pinboard</c>, <c>has_taskboard</c>, <c>has_task_archive</c>: the pinboard has
+    /// a pin, the taskboard an open (unarchived) task, the Archived section a task (docs/boards.md).
+    /// Kept by the pin and task changes in their own transaction, so no read has to count.
+    /// </summary>
+    public bool HasPinboard { get; set; }
+
+    public bool HasTaskboard { get; set; }
+    public bool HasTaskArchive { get; set; }
     public bool IsUrlPreviewDisabled { get; set; }
 
     /// <summary>True while some active hook of the conversation has an outgoing URL: a new message then queues deliveries.</summary>
