@@ -155,6 +155,20 @@ public static class FleepErrors
         new(StatusCodes.Status400BadRequest, "unsupported_hook_type",
             $"This server does not read {hookType} payloads; post {{\"message\": …, \"user\": …}} as to a plain hook.");
 
+    // personal board and canned responses (docs/boards.md)
+    public static FleepException SectionNotFound(string field = "section_id") =>
+        new(Status430, "not_found", $"Section not found ('{field}').");
+
+    public static FleepException DefaultSection() =>
+        new(Status431, "default_section", "To Do and Archived belong to every board and cannot be deleted.");
+
+    /// <summary>A visible conversation message that is not a task assigned to the caller, on a personal board call.</summary>
+    public static FleepException NotOnBoard() => new(Status431, "not_on_board", "This task is not on your board.");
+
+    public static FleepException NotATask() => new(Status431, "not_a_task", "This message is not a task.");
+
+    public static FleepException NotCanned() => new(Status431, "not_canned", "This message is not a canned response.");
+
     /// <summary>Fleep's ERR_FATAL, which the live server used for results like "Message not found.".</summary>
     public const int Status430 = 430;
 

@@ -135,6 +135,7 @@ public static class FleepServerHost
         // boards: services
 
         // personal board: services
+        services.AddScoped<FleepServer.Domain.MyBoard.MyBoardActions>();
 
         services.AddScoped<MessageBoards>();
         services.AddScoped<EventBatch>();

@@ -9,6 +9,9 @@ public sealed record MessageRecord : IStreamRecord
     public string MkRecType => "message";
     public required Guid ConversationId { get; init; }
     public required long MessageNr { get; init; }
+
+    /// <summary>The message's stable uuid, by which the personal board names it (docs/boards.md).</summary>
+    public required Guid MessageId { get; init; }
     public required Guid ProfileId { get; init; }
     public required Guid AccountId { get; init; }
     public required string MkMessageType { get; init; }

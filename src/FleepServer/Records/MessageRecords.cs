@@ -13,6 +13,7 @@ public static class MessageRecords
     {
         ConversationId = m.ConversationId,
         MessageNr = m.MessageNr,
+        MessageId = m.MessageId,
         ProfileId = viewerId,
         AccountId = m.AccountId,
         MkMessageType = m.MkMessageType,

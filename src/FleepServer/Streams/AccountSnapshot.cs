@@ -19,7 +19,7 @@ public sealed record Snapshot(long Horizon, Account Account, IReadOnlyList<IStre
 /// (co-members and listed accounts, with private names, hidden flags, sort ranks and dialogs), and
 /// one <c>conv</c> header per conversation in its list (hidden ones left out with
 /// <c>skip_hidden</c>), one <c>team</c> record per live team it is in (docs/teams.md), and the
-/// account's labels (stored, system and team labels, docs/labels.md). Head and state are read in
+/// account's labels (stored, system and team labels, docs/labels.md) and its personal board's sections (docs/boards.md). Head and state are read in
 /// one repeatable-read transaction, so the horizon
 /// is exactly the state's. The number of commands does not grow with the number of conversations or
 /// contacts.
@@ -45,12 +45,14 @@ public sealed class AccountSnapshot(FleepDbContext db, ConversationReader conver
             .OrderBy(t => t.CreatedTime).ThenBy(t => t.Id).ToListAsync(ct);
         // The team labels are made from the teams just read.
         var labels = Domain.Labels.LabelBook.Records(accountId, await Domain.Labels.LabelBook.StoredAsync(db, accountId, ct), teams);
+        var mySections = await Domain.MyBoard.MySections.ListAsync(db, accountId, tracked: false, ct);
         await transaction.CommitAsync(ct);
 
         var baseUrl = PublicUrl.Of(http.HttpContext);
         List<IStreamRecord> records = [ContactRecords.ForOwner(account, used), .. contacts.Select(c => ContactRecords.ForContact(c.Account, c.Entry))];
         records.AddRange(teams.Select(t => TeamRecords.For(t, baseUrl)));
         records.AddRange(labels);
+        records.AddRange(mySections.Where(s => !s.IsDeleted).Select(SectionRecords.For));
         records.AddRange(views.Select(v => ConvRecords.For(v, baseUrl)));
         return new Snapshot(head, account, records, used);
     }
