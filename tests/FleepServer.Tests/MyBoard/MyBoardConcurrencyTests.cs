@@ -66,6 +66,6 @@ public sealed class MyBoardConcurrencyTests(FleepServerFixture server) : IClassF
         var phoneSaw = await phone.PollToEndAsync(at);
         var aliceSaw = await alice.PollToEndAsync(at);
         Assert.Equal(phoneSaw.Select(r => r.GetRawText()), aliceSaw.Select(r => r.GetRawText()));
-        Assert.Equal(20, phoneSaw.MyMessages().Count(r => r.Str("message").Contains("new")));
+        Assert.Equal(20, phoneSaw.MyMessages().Count(r => r.TryGetProperty("message", out var m) && m.GetString()!.Contains("new")));
     }
 }

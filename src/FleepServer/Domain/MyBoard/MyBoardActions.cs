@@ -387,7 +387,7 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
                 throw FleepErrors.NotATask();
             }
 
-            change(item, board, now);
+            change(item, board, item.Kind == MyItems.Canned ? await CannedTimeAsync(me, now, ct) : now);
             records.Add(MyMessageRecords.For(item));
         }, ct);
 
@@ -395,11 +395,22 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
         unit.RunAsync(async token =>
         {
             await MyBoard.LockAsync(db, me, token);
-            var item = await change(MyItems.Now(time));
+            var item = await change(await CannedTimeAsync(me, MyItems.Now(time), token));
             List<IStreamRecord> records = [MyMessageRecords.For(item)];
             streams.Add(records.Select(r => new StreamAppend(me, r)));
             return records;
         }, ct);
+
+    /// <summary>
+    /// The store time of a canned response changed now: later than every other response's, so
+    /// store times only grow under the board lock (even when the clock does not move) and a page's
+    /// cursor never skips a response committed after it.
+    /// </summary>
+    private async Task<DateTimeOffset> CannedTimeAsync(Guid me, DateTimeOffset now, CancellationToken ct)
+    {
+        var last = await db.MyMessages.Where(m => m.AccountId == me && m.Kind == MyItems.Canned).MaxAsync(m => (DateTimeOffset?)m.StoreTime, ct);
+        return last is { } l && l >= now ? l.AddTicks(10) : now;
+    }
 
     /// <summary>
     /// A task of the board by message_id. A message the account cannot see (or no message at all)
