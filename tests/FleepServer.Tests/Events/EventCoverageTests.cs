@@ -22,11 +22,10 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
         ["conv:conv_deleted_by_admin"] = "managed conversations",
         ["conv:enable_admin_write_only"] = "managed conversations",
         ["conv:disable_admin_write_only"] = "managed conversations",
-        ["contact:sync_canned"] = "canned responses",
     };
 
     /// <summary>Namespaces whose events this server does not serve at all.</summary>
-    private static readonly string[] NotServedNamespaces = ["my_message", "my_section", "section", "task", "organisation"];
+    private static readonly string[] NotServedNamespaces = ["section", "organisation"];
 
     private static readonly ConcurrentDictionary<FleepServerFixture, Task<(FleepTestClient, FleepTestClient, FleepTestClient)>> Accounts = new();
 
@@ -67,7 +66,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
         ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks())
-            .Concat(TeamChecks()).Concat(LabelChecks()));
+            .Concat(TeamChecks()).Concat(LabelChecks()).Concat(MyBoardChecks()));
 }
 
 /// <summary>
