@@ -605,7 +605,7 @@ public sealed class MessageEventTests(FleepServerFixture server) : IClassFixture
     private static string Normalize(JsonElement record)
     {
         var node = JsonNode.Parse(record.GetRawText())!.AsObject();
-        foreach (var name in new[] { "conversation_id", "section_id", "posted_time", "edited_time", "activity_time" })
+        foreach (var name in new[] { "conversation_id", "message_id", "section_id", "posted_time", "edited_time", "activity_time" })
         {
             node.Remove(name);
         }
