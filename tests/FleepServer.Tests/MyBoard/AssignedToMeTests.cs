@@ -111,4 +111,32 @@ public sealed class AssignedToMeTests(FleepServerFixture server) : IClassFixture
         (await alice.ConvAsync("store", conv, new { add_account_ids = new[] { bob.AccountId } })).EnsureOk();
         (await bob.EventAsync("task:archive", new { message_id = task.Id() })).AssertRefused(430, "not_found");
     }
+
+    [Fact]
+    public async Task Done_in_the_conversation_is_done_on_the_board_and_an_unassigned_or_deleted_task_leaves_it()
+    {
+        using var alice = await server.NewAccountAsync();
+        using var bob = await server.NewAccountAsync();
+        var (toDo, archived) = await bob.DefaultSectionsAsync();
+        var (conv, done) = await alice.AssignedTaskAsync(bob, "finish me");
+        var unassigned = (await alice.OkAsync("message:add_todo", new { conversation_id = conv, message = "not yours", assignee_ids = new[] { bob.AccountId } }))
+            .OfType("message").Last();
+        var deleted = (await alice.OkAsync("message:add_todo", new { conversation_id = conv, message = "gone", assignee_ids = new[] { bob.AccountId } }))
+            .OfType("message").Last();
+        Assert.Equal([done.Id(), unassigned.Id(), deleted.Id()], (await bob.SyncSectionAsync(toDo)).Items.Select(i => i.Id()));
+
+        await alice.OkAsync("message:set_done", new { conversation_id = conv, message_nr = done.Long("message_nr") });
+        await alice.OkAsync("message:set_assignees", new { conversation_id = conv, message_nr = unassigned.Long("message_nr"), assignee_ids = new[] { alice.AccountId } });
+        await alice.OkAsync("message:delete", new { conversation_id = conv, message_nr = deleted.Long("message_nr") });
+
+        var (items, messages, _) = await bob.SyncSectionAsync(toDo);
+        Assert.Equal(done.Id(), Assert.Single(items).Id());
+        Assert.Equal("done", items[0].State());
+        Assert.Equal("urn:fleep:message:mk_message_state:done", Assert.Single(messages).Str("mk_message_state"));
+
+        var archivedDone = (await bob.OkAsync("my_section:task:archive_done", new { section_id = toDo })).Records.MyMessages();
+        Assert.Equal(done.Id(), Assert.Single(archivedDone).Id());
+        Assert.Equal(done.Id(), Assert.Single((await bob.SyncSectionAsync(archived)).Items).Id());
+        (await bob.EventAsync("task:archive", new { message_id = unassigned.Id() })).AssertRefused(431, "not_on_board");
+    }
 }
