@@ -21,6 +21,9 @@ public static class AccountApi
         // No session needed: these create one. A stale cookie sent along is ignored.
         api.MapPost("/register", Register).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
         api.MapPost("/login", Login).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        // Mailed links (docs/mail.md): rate-limited like login, per client IP and per address.
+        api.MapPost("/reset_password", ResetPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/confirm_password", ConfirmPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
 
         api.MapPost("/logout", Logout);
         api.MapPost("/sync", Sync);
@@ -60,6 +63,27 @@ public static class AccountApi
         var account = session.Account;
         return new LoginResponse(account.Id, account.DisplayName, session.Ticket,
             [ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct))], account.Email, account.Status);
+    }
+
+    /// <summary>
+    /// POST api/account/reset_password {email} → {}: mails a single-use link to set a new password.
+    /// An address without an active account, or one that asked more than the hourly limit allows: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> ResetPassword(ResetPasswordRequest request, PasswordResets resets, HttpContext context,
+        CancellationToken ct)
+    {
+        await resets.RequestAsync(request.Email, PublicUrl.Of(context), ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/confirm_password {notification_id, password} → {}: the new password of the
+    /// mailed link's account; every session of the account ends. A used, expired or unknown id: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> ConfirmPassword(ConfirmPasswordRequest request, PasswordResets resets, CancellationToken ct)
+    {
+        await resets.ConfirmAsync(request.NotificationId, request.Password, ct);
+        return EmptyResponse.Instance;
     }
 
     /// <summary>

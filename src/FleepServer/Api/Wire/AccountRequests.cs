@@ -18,6 +18,14 @@ public sealed record RegisterRequest(
     [property: Required, MaxLength(128)] string? Password,
     [property: MaxLength(128)] string? DisplayName) : IFleepRequest<RegisterRequest>;
 
+/// <summary><c>api/account/reset_password</c>.</summary>
+public sealed record ResetPasswordRequest([property: Required, MaxLength(1024)] string? Email) : IFleepRequest<ResetPasswordRequest>;
+
+/// <summary><c>api/account/confirm_password</c>: the notification id of the mailed link and the new password.</summary>
+public sealed record ConfirmPasswordRequest(
+    [property: Required, MaxLength(128)] string? NotificationId,
+    [property: Required, MaxLength(128)] string? Password) : IFleepRequest<ConfirmPasswordRequest>;
+
 /// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
 public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,
