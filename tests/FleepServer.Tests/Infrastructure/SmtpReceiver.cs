@@ -45,6 +45,9 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>How long the receiver takes before it answers each mail's DATA (a slow mail server).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     public static async Task<SmtpReceiver> StartAsync()
     {
         var receiver = new SmtpReceiver(FreePort.Next());
@@ -157,7 +160,14 @@ public sealed class SmtpReceiver : IAsyncDisposable
             ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             await using var stream = new MemoryStream(buffer.ToArray());
-            receiver.Add(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            if (receiver.AnswerDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.AnswerDelay, cancellationToken);
+            }
+
+            // Received once it is acknowledged: a mail whose sender hung up before the answer was never delivered.
+            receiver.Add(message);
             return SmtpResponse.Ok;
         }
     }
