@@ -47,6 +47,13 @@ public sealed class RegistrationOptions
 
     public int MinPasswordLength { get; set; } = 8;
 
+    /// <summary>
+    /// Whether <c>account/register</c> makes an unconfirmed account and mails a confirmation link
+    /// (docs/mail.md, "Registration"). Unset: only when an SMTP server is configured; without one
+    /// a registered account is active at once.
+    /// </summary>
+    public bool? ConfirmEmail { get; set; }
+
     public bool IsOpen => string.Equals(Mode, "open", StringComparison.OrdinalIgnoreCase);
 }
 
@@ -328,6 +335,6 @@ public sealed class MailOptions
     /// <summary>How long a registration code, an alias confirmation or an invitation works.</summary>
     public TimeSpan ConfirmLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Password resets one address may ask for in an hour; the next one is refused (431).</summary>
-    public int ResetsPerHour { get; set; } = 4;
+    /// <summary>Mails of one kind (password resets, registration codes, …) one address may be sent in an hour; the next request is refused (431).</summary>
+    public int PerAddressPerHour { get; set; } = 4;
 }

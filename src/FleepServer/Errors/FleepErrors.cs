@@ -72,6 +72,10 @@ public static class FleepErrors
 
     public static FleepException BusinessRule(string errorId, string message) => new(Status431, errorId, message);
 
+    /// <summary>Login of a registered account whose address is not confirmed yet.</summary>
+    public static FleepException NotConfirmed() =>
+        new(Status431, "account_not_confirmed", "Please confirm your email address first: open the link we mailed you.");
+
     /// <summary>A mailed link or code that is unknown, used, expired or for something else.</summary>
     public static FleepException InvalidNotification() =>
         new(Status431, "invalid_notification", "This link is not valid any more. Please ask for a new one.");

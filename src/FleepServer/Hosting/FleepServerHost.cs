@@ -139,6 +139,7 @@ public static class FleepServerHost
         services.AddScoped<MailDelivery>();
         services.AddScoped<Notifications>();
         services.AddScoped<PasswordResets>();
+        services.AddScoped<EmailRegistrations>();
         if (fleep.Smtp.IsConfigured)
         {
             services.AddSingleton<IMailTransport, SmtpMailTransport>();

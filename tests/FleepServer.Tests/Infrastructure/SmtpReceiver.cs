@@ -175,7 +175,9 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
 /// <summary>
 /// A server that sends its mail to a <see cref="SmtpReceiver"/> of its own on 127.0.0.1, with short
-/// real retry delays (200 ms doubling to 1 s) and a 1 s sweep.
+/// real retry delays (200 ms doubling to 1 s) and a 1 s sweep. Registration is active at once (no
+/// address confirmation), so the tests' accounts are made the usual way; <see cref="ConfirmingMailFixture"/>
+/// confirms addresses as a server with mail does by default.
 /// </summary>
 public class MailServerFixture(PostgresServer postgres) : FleepServerFixture(postgres)
 {
@@ -185,6 +187,7 @@ public class MailServerFixture(PostgresServer postgres) : FleepServerFixture(pos
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
+        ["Fleep:Registration:ConfirmEmail"] = "false",
         ["Fleep:Smtp:Host"] = "127.0.0.1",
         ["Fleep:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Fleep:Smtp:Security"] = "None",
@@ -202,4 +205,11 @@ public class MailServerFixture(PostgresServer postgres) : FleepServerFixture(pos
             await smtp.DisposeAsync();
         }
     }
+}
+
+/// <summary>A mail server with its default registration rule: addresses are confirmed from a mailed link.</summary>
+public sealed class ConfirmingMailFixture(PostgresServer postgres) : MailServerFixture(postgres)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        base.Settings.Where(s => s.Key != "Fleep:Registration:ConfirmEmail").ToDictionary();
 }

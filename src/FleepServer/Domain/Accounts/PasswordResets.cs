@@ -36,7 +36,7 @@ public sealed class PasswordResets(
                           ?? throw FleepErrors.UnknownEmail();
             // Serialises the requests of one account, so two at once cannot both pass the count.
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM accounts WHERE account_id = {account.Id} FOR UPDATE", token);
-            if (await notifications.CountRecentAsync(address, NotificationPurposes.ResetPassword, TimeSpan.FromHours(1), token) >= mail.ResetsPerHour)
+            if (await notifications.CountRecentAsync(address, NotificationPurposes.ResetPassword, TimeSpan.FromHours(1), token) >= mail.PerAddressPerHour)
             {
                 throw FleepErrors.TooManyMails();
             }

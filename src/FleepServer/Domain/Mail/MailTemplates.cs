@@ -36,6 +36,58 @@ public static class MailTemplates
                 + "<p>If you did not ask for this, ignore this mail: your password stays as it is.</p>"));
     }
 
+    public const string ConfirmationCodeKind = "confirmation_code";
+    public const string ConfirmAccountKind = "confirm_account";
+
+    /// <summary>The page of a registration link: the web client finishes the registration there.</summary>
+    public static string RegisterLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/register?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>The page of an account confirmation link.</summary>
+    public static string ConfirmLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/confirm?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>register/v2: the code to type (subject <c>Fleep confirmation code: NNN-NNN</c>, as Fleep's) and a link that needs no typing.</summary>
+    public static MailDraft ConfirmationCode(string to, string publicUrl, string code, string notificationId, TimeSpan lifetime)
+    {
+        var link = RegisterLink(publicUrl, notificationId);
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            Your confirmation code is {code}
+
+            Type it where you registered, or open this link to finish creating your account {to}:
+
+            {link}
+
+            The code and the link work once, for {days} day(s). If you did not ask for an account, ignore this mail.
+            """;
+        return new MailDraft(ConfirmationCodeKind, to, null, $"Fleep confirmation code: {code}", text,
+            Html("Your confirmation code",
+                $"<p>Your confirmation code is <strong>{Encode(code)}</strong></p>"
+                + $"<p>Type it where you registered, or <a href=\"{Encode(link)}\">finish creating your account</a> {Encode(to)}.</p>"
+                + $"<p>The code and the link work once, for {days} day(s). If you did not ask for an account, ignore this mail.</p>"));
+    }
+
+    /// <summary>account/register with confirmation: the link that activates the account and logs in.</summary>
+    public static MailDraft ConfirmAccount(string to, string? name, string publicUrl, string notificationId, TimeSpan lifetime)
+    {
+        var link = ConfirmLink(publicUrl, notificationId);
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            Hello{(string.IsNullOrWhiteSpace(name) ? "" : " " + name)},
+
+            Open this link to confirm your address {to} and start chatting; it works once, for {days} day(s):
+
+            {link}
+
+            If you did not register, ignore this mail: no account is made without it.
+            """;
+        return new MailDraft(ConfirmAccountKind, to, name, "Confirm your address", text,
+            Html("Confirm your address",
+                $"<p><a href=\"{Encode(link)}\">Confirm your address {Encode(to)}</a> and start chatting (the link works once, for {days} day(s)).</p>"
+                + "<p>If you did not register, ignore this mail: no account is made without it.</p>"));
+    }
+
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
     private static string Html(string title, string body) =>
