@@ -140,6 +140,8 @@ public static class FleepServerHost
         services.AddScoped<Notifications>();
         services.AddScoped<PasswordResets>();
         services.AddScoped<EmailRegistrations>();
+        services.AddScoped<Invitations>();
+        services.AddScoped<SigninMessages>();
         if (fleep.Smtp.IsConfigured)
         {
             services.AddSingleton<IMailTransport, SmtpMailTransport>();

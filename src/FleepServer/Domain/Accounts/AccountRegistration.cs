@@ -24,7 +24,8 @@ public sealed class AccountRegistration(
     IOptions<FleepOptions> options,
     ContactFanOut contacts,
     Notifications notifications,
-    MailOutbox outbox)
+    MailOutbox outbox,
+    SigninMessages signins)
 {
     /// <summary>Addresses per placeholder insert: one command each.</summary>
     private const int PlaceholderBatch = 1000;
@@ -91,6 +92,7 @@ public sealed class AccountRegistration(
             details?.Invoke(existing);
             await db.SaveChangesAsync(token);
             await contacts.AccountChangedAsync(existing, publicFieldsChanged: true, token);
+            await signins.AnnounceAsync(existing.Id, token);
             return existing;
         }, ct);
 
@@ -225,6 +227,7 @@ public sealed class AccountRegistration(
             claimed.PasswordHash = passwordHash;
             await db.SaveChangesAsync(token);
             await contacts.AccountChangedAsync(claimed, publicFieldsChanged: true, token);
+            await signins.AnnounceAsync(claimed.Id, token);
             return claimed;
         }, ct);
     }

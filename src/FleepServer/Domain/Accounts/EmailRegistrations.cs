@@ -37,6 +37,9 @@ public sealed class EmailRegistrations(
     TimeProvider time,
     IOptions<FleepOptions> options)
 {
+    /// <summary>The ids a registration can be finished with: a register/v2 link or code, or an invitation.</summary>
+    private static readonly string[] Registering = [NotificationPurposes.Confirm, NotificationPurposes.Invite];
+
     /// <summary>register/v2: mails a code and a link to an address that has no active account.</summary>
     public Task RequestCodeAsync(string? email, string publicUrl, CancellationToken ct)
     {
@@ -76,7 +79,7 @@ public sealed class EmailRegistrations(
         {
             return unit.RunAsync(async token =>
             {
-                await notifications.PeekAsync(notificationId, NotificationPurposes.Confirm, token);
+                await notifications.PeekAsync(notificationId, Registering, token);
                 return notificationId.Trim().ToLowerInvariant();
             }, ct);
         }
@@ -115,7 +118,7 @@ public sealed class EmailRegistrations(
         var hash = hasher.HashPassword(null!, request.Password);
         return await unit.RunAsync(async token =>
         {
-            var notification = await notifications.UseAsync(request.NotificationId, NotificationPurposes.Confirm, token);
+            var notification = await notifications.UseAsync(request.NotificationId, Registering, token);
             var name = string.IsNullOrWhiteSpace(request.DisplayName)
                 ? notification.Email[..notification.Email.IndexOf('@')]
                 : AccountRules.RequireDisplayName(request.DisplayName);

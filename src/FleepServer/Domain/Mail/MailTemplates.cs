@@ -88,6 +88,28 @@ public static class MailTemplates
                 + "<p>If you did not register, ignore this mail: no account is made without it.</p>"));
     }
 
+    public const string InvitationKind = "invitation";
+
+    /// <summary>An invitation into a conversation: who invites, to what, and the link to register with.</summary>
+    public static MailDraft Invitation(string to, string inviterName, string inviterEmail, string topic, string publicUrl, string notificationId,
+        TimeSpan lifetime)
+    {
+        var link = RegisterLink(publicUrl, notificationId);
+        var about = string.IsNullOrWhiteSpace(topic) ? "a conversation" : $"the conversation \"{topic}\"";
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            {inviterName} ({inviterEmail}) invited you to {about}.
+
+            Open this link to create your account {to} and join in; it works once, for {days} day(s):
+
+            {link}
+            """;
+        return new MailDraft(InvitationKind, to, null, $"{inviterName} invited you to chat", text,
+            Html("You are invited",
+                $"<p>{Encode(inviterName)} ({Encode(inviterEmail)}) invited you to {Encode(about)}.</p>"
+                + $"<p><a href=\"{Encode(link)}\">Create your account {Encode(to)} and join in</a> (the link works once, for {days} day(s)).</p>"));
+    }
+
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
     private static string Html(string title, string body) =>

@@ -24,7 +24,7 @@ public sealed record IssuedNotification(string Id, Notification Row);
 /// The single-use ids mailed links carry (docs/mail.md, "Notifications"): 128 random bits as 32
 /// hex characters, of which only the SHA-256 is stored, bound to a purpose and an address and
 /// expiring. <see cref="Issue"/> adds the row to the current unit of work;
-/// <see cref="UseAsync"/> takes it (row-locked, so two calls with one id cannot both succeed) and
+/// <see cref="UseAsync(string?, string, CancellationToken)"/> takes it (row-locked, so two calls with one id cannot both succeed) and
 /// marks it used.
 /// </summary>
 public sealed class Notifications(FleepDbContext db, TimeProvider time)
@@ -60,16 +60,19 @@ public sealed class Notifications(FleepDbContext db, TimeProvider time)
     /// The live notification of <paramref name="purpose"/> with this id, locked for the rest of the
     /// unit of work, and marked used; an unknown, used, expired or other-purpose id is refused alike.
     /// </summary>
-    public async Task<Notification> UseAsync(string? id, string purpose, CancellationToken ct)
+    public async Task<Notification> UseAsync(string? id, string purpose, CancellationToken ct) => await UseAsync(id, [purpose], ct);
+
+    /// <summary>As <see cref="UseAsync(string?, string, CancellationToken)"/>, for an id that may have been made for any of <paramref name="purposes"/>.</summary>
+    public async Task<Notification> UseAsync(string? id, string[] purposes, CancellationToken ct)
     {
-        var row = await FindLiveAsync(id, purpose, ct) ?? throw FleepErrors.InvalidNotification();
+        var row = await FindLiveAsync(id, purposes, ct) ?? throw FleepErrors.InvalidNotification();
         row.UsedTime = time.GetUtcNow();
         return row;
     }
 
-    /// <summary>As <see cref="UseAsync"/>, without using it up (a registration's prepare step).</summary>
-    public async Task<Notification> PeekAsync(string? id, string purpose, CancellationToken ct) =>
-        await FindLiveAsync(id, purpose, ct) ?? throw FleepErrors.InvalidNotification();
+    /// <summary>As <see cref="UseAsync(string?, string, CancellationToken)"/>, without using it up (a registration's prepare step).</summary>
+    public async Task<Notification> PeekAsync(string? id, string[] purposes, CancellationToken ct) =>
+        await FindLiveAsync(id, purposes, ct) ?? throw FleepErrors.InvalidNotification();
 
     /// <summary>The live registration notification of an address whose mailed code matches.</summary>
     public async Task<Notification> FindByCodeAsync(string? email, string? code, CancellationToken ct)
@@ -89,7 +92,7 @@ public sealed class Notifications(FleepDbContext db, TimeProvider time)
                ?? throw FleepErrors.InvalidNotification();
     }
 
-    private async Task<Notification?> FindLiveAsync(string? id, string purpose, CancellationToken ct)
+    private async Task<Notification?> FindLiveAsync(string? id, string[] purposes, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
         {
@@ -99,7 +102,7 @@ public sealed class Notifications(FleepDbContext db, TimeProvider time)
         var hash = Hash(id.Trim().ToLowerInvariant());
         var now = time.GetUtcNow();
         var row = await db.Notifications.FromSql($"SELECT * FROM notifications WHERE id_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(ct);
-        return row is { UsedTime: null } && row.Purpose == purpose && row.ExpiresTime > now ? row : null;
+        return row is { UsedTime: null } && purposes.Contains(row.Purpose) && row.ExpiresTime > now ? row : null;
     }
 
     /// <summary>A registration code as mailed (<c>123-456</c>) or typed (<c>123456</c>, <c>123 456</c>): digits only.</summary>
