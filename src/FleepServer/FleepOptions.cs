@@ -17,6 +17,12 @@ public sealed class FleepOptions
     public TelemetryOptions Telemetry { get; set; } = new();
     public FileStoreOptions Files { get; set; } = new();
 
+    /// <summary>The SMTP server mail goes out through (<c>Fleep:Smtp</c>, docs/mail.md); no host: mail is written to the log.</summary>
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>The mail outbox and the notifications mailed links carry (<c>Fleep:Mail</c>, docs/mail.md).</summary>
+    public MailOptions Mail { get; set; } = new();
+
     /// <summary>
     /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
     /// server puts into records (<c>hook_url</c>, <c>autojoin_url</c>). Empty: the scheme and host of
@@ -40,6 +46,13 @@ public sealed class RegistrationOptions
     public string Mode { get; set; } = "open";
 
     public int MinPasswordLength { get; set; } = 8;
+
+    /// <summary>
+    /// Whether <c>account/register</c> makes an unconfirmed account and mails a confirmation link
+    /// (docs/mail.md, "Registration"). Unset: only when an SMTP server is configured; without one
+    /// a registered account is active at once.
+    /// </summary>
+    public bool? ConfirmEmail { get; set; }
 
     public bool IsOpen => string.Equals(Mode, "open", StringComparison.OrdinalIgnoreCase);
 }
@@ -259,4 +272,69 @@ public sealed class MetricsEndpointOptions
     public int Port { get; set; } = 9464;
 
     public string Path { get; set; } = "/metrics";
+}
+
+/// <summary>How the connection to the SMTP server is secured.</summary>
+public enum SmtpSecurity
+{
+    /// <summary>Plain SMTP, no TLS.</summary>
+    None,
+
+    /// <summary>Connect in plain text and require STARTTLS.</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (usually port 465).</summary>
+    SslOnConnect,
+
+    /// <summary>TLS on port 465, else STARTTLS when the server offers it.</summary>
+    Auto,
+}
+
+public sealed class SmtpOptions
+{
+    /// <summary>The SMTP server; empty: no mail is sent, each one is written to the log at Information level instead.</summary>
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>Empty: no authentication.</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The sender address, e.g. <c>Fleep &lt;chat@example.org&gt;</c>.</summary>
+    public string From { get; set; } = "FleepServer <fleep@localhost>";
+
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
+
+    /// <summary>The longest one connection (connect, authenticate, send) may take before the attempt counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}
+
+public sealed class MailOptions
+{
+    /// <summary>Whether this process sends from the outbox; the outbox is shared, so any process that sends sends for all.</summary>
+    public bool SenderEnabled { get; set; } = true;
+
+    /// <summary>How often the sender looks for mail queued by other processes or left by one that stopped.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first retry delay after a failed send; each further failure doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A mail not accepted after this long is dropped (and logged as a warning).</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a password reset link works.</summary>
+    public TimeSpan ResetLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a registration code, an alias confirmation or an invitation works.</summary>
+    public TimeSpan ConfirmLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Mails of one kind (password resets, registration codes, …) one address may be sent in an hour; the next request is refused (431).</summary>
+    public int PerAddressPerHour { get; set; } = 4;
 }

@@ -21,6 +21,13 @@ public static class AccountApi
         // No session needed: these create one. A stale cookie sent along is ignored.
         api.MapPost("/register", Register).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
         api.MapPost("/login", Login).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        // Mailed codes and links (docs/mail.md): rate-limited like login, per client IP and per address.
+        api.MapPost("/register/v2", RegisterV2).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/prepare/v2", PrepareV2).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/confirm/v2", ConfirmV2).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/confirm", Confirm).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/reset_password", ResetPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/confirm_password", ConfirmPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
 
         api.MapPost("/logout", Logout);
         api.MapPost("/sync", Sync);
@@ -37,12 +44,14 @@ public static class AccountApi
 
     /// <summary>
     /// POST api/account/register {email, password, display_name?} → {account_id, display_name,
-    /// mk_account_status}. Fleep mailed a confirmation; this server has no mailer, so the account
-    /// is active at once. Refused with 431 while registration is closed.
+    /// mk_account_status}. With address confirmation (docs/mail.md, "Registration") the account is
+    /// <c>new</c> until the mailed link is opened (account/confirm); without it, active at once.
+    /// Refused with 431 while registration is closed.
     /// </summary>
-    internal static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, CancellationToken ct)
+    internal static async Task<RegisterResponse> Register(RegisterRequest request, AccountRegistration registration, HttpContext context,
+        CancellationToken ct)
     {
-        var account = await registration.RegisterAsync(request.Email, request.Password, request.DisplayName, ct);
+        var account = await registration.RegisterAsync(request.Email, request.Password, request.DisplayName, PublicUrl.Of(context), ct);
         return new RegisterResponse(account.Id, account.DisplayName, account.Status);
     }
 
@@ -55,11 +64,79 @@ public static class AccountApi
         LoginRequest request, Logins logins, StorageUsage storage, HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
     {
         var remember = request.RememberMe ?? false;
-        var session = await logins.LoginAsync(request.Email!, request.Password!, remember, ct);
-        TokenCookie.Write(context, session.Token, remember ? options.Value.Login.RememberedSessionLifetime : null);
+        return await LoggedInAsync(await logins.LoginAsync(request.Email!, request.Password!, remember, ct), storage, context, options, ct);
+    }
+
+    /// <summary>
+    /// POST api/account/register/v2 {email, referer?, landing?} → {}: mails a confirmation code
+    /// (subject "Fleep confirmation code: NNN-NNN") and a link. An address with an active account: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> RegisterV2(RegisterV2Request request, EmailRegistrations registrations, HttpContext context,
+        CancellationToken ct)
+    {
+        await registrations.RequestCodeAsync(request.Email, PublicUrl.Of(context), ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/prepare/v2 {registration_mail, registration_code} or {notification_id} →
+    /// {notification_id} for confirm/v2. A wrong, used or expired code or id: 431 invalid_notification.
+    /// </summary>
+    internal static async Task<PrepareV2Response> PrepareV2(PrepareV2Request request, EmailRegistrations registrations, CancellationToken ct) =>
+        new(await registrations.PrepareAsync(request.RegistrationMail, request.RegistrationCode, request.NotificationId, ct));
+
+    /// <summary>
+    /// POST api/account/confirm/v2 {notification_id, display_name?, password, fleep_address?,
+    /// phone_nr?, is_newsletter_disabled?} → as login: the account is active and this is its session.
+    /// </summary>
+    internal static async Task<LoginResponse> ConfirmV2(ConfirmV2Request request, EmailRegistrations registrations, StorageUsage storage,
+        HttpContext context, IOptions<FleepOptions> options, CancellationToken ct)
+    {
+        var session = await registrations.ConfirmV2Async(new ConfirmRegistration
+        {
+            NotificationId = request.NotificationId, DisplayName = request.DisplayName, Password = request.Password,
+            FleepAddress = request.FleepAddress, PhoneNr = request.PhoneNr, IsNewsletterDisabled = request.IsNewsletterDisabled,
+        }, ct);
+        return await LoggedInAsync(session, storage, context, options, ct);
+    }
+
+    /// <summary>
+    /// POST api/account/confirm {notification_id} → as login: the mailed link of a registration
+    /// with address confirmation activates the account and logs it in.
+    /// </summary>
+    internal static async Task<LoginResponse> Confirm(ConfirmRequest request, EmailRegistrations registrations, StorageUsage storage,
+        HttpContext context, IOptions<FleepOptions> options, CancellationToken ct) =>
+        await LoggedInAsync(await registrations.ConfirmAsync(request.NotificationId, ct), storage, context, options, ct);
+
+    /// <summary>The answer of every call that starts a session: the cookie first, then the owner's record and the ticket.</summary>
+    private static async Task<LoginResponse> LoggedInAsync(StartedSession session, StorageUsage storage, HttpContext context,
+        IOptions<FleepOptions> options, CancellationToken ct)
+    {
+        TokenCookie.Write(context, session.Token, session.RememberMe ? options.Value.Login.RememberedSessionLifetime : null);
         var account = session.Account;
         return new LoginResponse(account.Id, account.DisplayName, session.Ticket,
             [ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct))], account.Email, account.Status);
+    }
+
+    /// <summary>
+    /// POST api/account/reset_password {email} → {}: mails a single-use link to set a new password.
+    /// An address without an active account, or one that asked more than the hourly limit allows: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> ResetPassword(ResetPasswordRequest request, PasswordResets resets, HttpContext context,
+        CancellationToken ct)
+    {
+        await resets.RequestAsync(request.Email, PublicUrl.Of(context), ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/confirm_password {notification_id, password} → {}: the new password of the
+    /// mailed link's account; every session of the account ends. A used, expired or unknown id: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> ConfirmPassword(ConfirmPasswordRequest request, PasswordResets resets, CancellationToken ct)
+    {
+        await resets.ConfirmAsync(request.NotificationId, request.Password, ct);
+        return EmptyResponse.Instance;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace FleepServer.Auth;
 
-/// <summary>Marks the endpoints whose cost is a password hash: account/login and account/register.</summary>
+/// <summary>Marks the endpoints whose cost is a password hash or a mailed secret: login, the registration calls, password reset.</summary>
 public sealed class PasswordEndpointAttribute : Attribute;
 
 /// <summary>
@@ -26,7 +26,7 @@ public static class LoginRateLimits
                         "ip:" + context.Connection.RemoteIpAddress, _ => Window(login.PermitsPerIp, login.Window))
                     : RateLimitPartition.GetNoLimiter("")),
             PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsPasswordEndpoint(context) && RequestBody.Of(context)?.GetString("email") is { Length: > 0 } email
+                IsPasswordEndpoint(context) && AddressOf(context) is { Length: > 0 } email
                     ? RateLimitPartition.GetFixedWindowLimiter(
                         "email:" + email.Trim().ToLowerInvariant(), _ => Window(login.PermitsPerAccount, login.Window))
                     : RateLimitPartition.GetNoLimiter("")));
@@ -40,6 +40,10 @@ public static class LoginRateLimits
             return new ValueTask(FleepExceptionHandler.WriteAsync(rejected.HttpContext, FleepErrors.TooManyRequests(retryAfter)));
         };
     }
+
+    /// <summary>The address a call is about: <c>email</c>, or prepare/v2's <c>registration_mail</c>.</summary>
+    private static string? AddressOf(HttpContext context) =>
+        RequestBody.Of(context) is { } body ? body.GetString("email") ?? body.GetString("registration_mail") : null;
 
     private static bool IsPasswordEndpoint(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<PasswordEndpointAttribute>() is not null;

@@ -31,6 +31,8 @@ public sealed class FleepDbContext : DbContext
     public DbSet<Section> Sections => Set<Section>();
     public DbSet<MyMessage> MyMessages => Set<MyMessage>();
     public DbSet<MyTaskPlace> MyTaskPlaces => Set<MyTaskPlace>();
+    public DbSet<OutgoingMail> OutgoingMails => Set<OutgoingMail>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

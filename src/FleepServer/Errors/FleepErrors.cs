@@ -72,6 +72,21 @@ public static class FleepErrors
 
     public static FleepException BusinessRule(string errorId, string message) => new(Status431, errorId, message);
 
+    /// <summary>Login of a registered account whose address is not confirmed yet.</summary>
+    public static FleepException NotConfirmed() =>
+        new(Status431, "account_not_confirmed", "Please confirm your email address first: open the link we mailed you.");
+
+    /// <summary>A mailed link or code that is unknown, used, expired or for something else.</summary>
+    public static FleepException InvalidNotification() =>
+        new(Status431, "invalid_notification", "This link is not valid any more. Please ask for a new one.");
+
+    /// <summary>account/reset_password for an address no account has.</summary>
+    public static FleepException UnknownEmail() => new(Status431, "unknown_email", "There is no account with this email address.");
+
+    /// <summary>More mails of one kind asked for one address than the hourly limit allows.</summary>
+    public static FleepException TooManyMails() =>
+        new(Status431, "too_many_requests", "Too many requests for this email address. Please try again later.");
+
     // Conversations and messages. An unknown id and an id the caller may not see get the same
     // answer: the live server's 430 not_found (docs/compatibility.md, "Errors").
     public static FleepException ConversationNotFound() => new(Status430, "not_found", "Conversation not found.");

@@ -7,6 +7,7 @@ using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Files;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Hooks;
+using FleepServer.Domain.Mail;
 using FleepServer.Errors;
 using FleepServer.Events;
 using FleepServer.Http;
@@ -60,7 +61,7 @@ public static class FleepServerHost
         services.AddDbContextPool<FleepDbContext>((provider, options) =>
         {
             FleepDbContext.Configure(options, connectionString);
-            options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>(), provider.GetRequiredService<OutgoingCommitInterceptor>());
+            options.AddInterceptors(provider.GetRequiredService<StreamCommitInterceptor>(), provider.GetRequiredService<WorkerCommitInterceptor>());
         });
         services.Configure<HostOptions>(options => options.ShutdownTimeout = fleep.ShutdownTimeout);
         services.AddHostedService<MigrationHostedService>();
@@ -116,6 +117,7 @@ public static class FleepServerHost
         services.AddScoped<ExternalUploads>();
         services.AddScoped<ExternalFetch>();
         services.AddSingleton<ExternalUploadSignal>();
+        services.AddSingleton<WorkerSignal>(provider => provider.GetRequiredService<ExternalUploadSignal>());
         services.AddHostedService<ExternalUploadWorker>();
         services.AddHttpClient(ExternalFetch.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => ExternalFetch.Handler(fleep.Files.External))
@@ -129,6 +131,27 @@ public static class FleepServerHost
         // labels
         services.AddScoped<FleepServer.Domain.Labels.LabelBook>();
         services.AddScoped<FleepServer.Domain.Labels.LabelActions>();
+
+        // mail (docs/mail.md): the outbox and its sender, notifications, the flows that mail
+        services.AddSingleton<MailSignal>();
+        services.AddSingleton<WorkerSignal>(provider => provider.GetRequiredService<MailSignal>());
+        services.AddScoped<MailOutbox>();
+        services.AddScoped<MailDelivery>();
+        services.AddScoped<Notifications>();
+        services.AddScoped<PasswordResets>();
+        services.AddScoped<EmailRegistrations>();
+        services.AddScoped<Invitations>();
+        services.AddScoped<SigninMessages>();
+        if (fleep.Smtp.IsConfigured)
+        {
+            services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        }
+        else
+        {
+            services.AddSingleton<IMailTransport, LogMailTransport>();
+        }
+
+        services.AddHostedService<MailSender>();
 
         // search: services
 
@@ -151,7 +174,8 @@ public static class FleepServerHost
         services.AddScoped<HookOutbox>();
         services.AddScoped<OutgoingDelivery>();
         services.AddSingleton<OutgoingSignal>();
-        services.AddSingleton<OutgoingCommitInterceptor>();
+        services.AddSingleton<WorkerSignal>(provider => provider.GetRequiredService<OutgoingSignal>());
+        services.AddSingleton<WorkerCommitInterceptor>();
         services.AddHostedService<OutgoingSender>();
         services.AddHttpClient(OutgoingDelivery.HttpClientName, client => client.Timeout = fleep.Hooks.Outgoing.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => OutgoingAddresses.Handler(fleep.Hooks.Outgoing))

@@ -156,15 +156,20 @@ public sealed class ConversationMembersTests(FleepServerFixture server) : IClass
     }
 
     [Fact]
-    public async Task Unknown_addresses_are_refused_without_changing_anything()
+    public async Task Unknown_addresses_become_new_members_and_bad_addresses_change_nothing()
     {
         using var a = await server.NewAccountAsync();
         var conv = await a.CreateConversationAsync("strangers");
 
-        (await a.ConvAsync("add_members", conv, new { emails = $"nobody.{Guid.NewGuid():N}@example.org" })).AssertError(431, "unknown_email");
         (await a.ConvAsync("add_members", conv, new { emails = "not an address" })).AssertError(400);
-        (await a.PostAsync("/api/conversation/create", new { topic = "x", emails = $"nobody.{Guid.NewGuid():N}@example.org" })).AssertError(431, "unknown_email");
-
         Assert.Equal(1, (await a.HeaderAsync(conv)).Long("last_message_nr"));
+
+        var horizon = await a.HorizonAsync();
+        var address = $"nobody.{Guid.NewGuid():N}@example.org";
+        var added = (await a.ConvAsync("add_members", conv, new { emails = address })).EnsureOk();
+        Assert.Equal(2, added.Header().Ids("members").Count);
+        var contact = (await a.PollToEndAsync(horizon)).Single(r => r.Str("mk_rec_type") == "contact" && r.Str("email") == address);
+        Assert.Equal("new", contact.Str("mk_account_status"));
+        Assert.Contains(contact.GetProperty("account_id").GetGuid(), added.Header().Ids("members"));
     }
 }

@@ -142,7 +142,7 @@ public class FleepServerFixture(PostgresServer postgres) : IAsyncLifetime
         return new FleepDbContext(options.Options);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var server in peers.Append(app).OfType<WebApplication>())
         {

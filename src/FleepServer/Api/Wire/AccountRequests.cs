@@ -18,6 +18,38 @@ public sealed record RegisterRequest(
     [property: Required, MaxLength(128)] string? Password,
     [property: MaxLength(128)] string? DisplayName) : IFleepRequest<RegisterRequest>;
 
+/// <summary><c>api/account/register/v2</c>: <c>referer</c> and <c>landing</c> are accepted and unused.</summary>
+public sealed record RegisterV2Request(
+    [property: Required, MaxLength(1024)] string? Email,
+    [property: MaxLength(1024)] string? Referer,
+    [property: MaxLength(1024)] string? Landing) : IFleepRequest<RegisterV2Request>;
+
+/// <summary><c>api/account/prepare/v2</c>: the mailed code with its address, or the id of the mailed link.</summary>
+public sealed record PrepareV2Request(
+    [property: MaxLength(1024)] string? RegistrationMail,
+    [property: MaxLength(32)] string? RegistrationCode,
+    [property: MaxLength(128)] string? NotificationId) : IFleepRequest<PrepareV2Request>;
+
+/// <summary><c>api/account/confirm/v2</c>.</summary>
+public sealed record ConfirmV2Request(
+    [property: Required, MaxLength(128)] string? NotificationId,
+    [property: MaxLength(128)] string? DisplayName,
+    [property: Required, MaxLength(128)] string? Password,
+    [property: MaxLength(1024)] string? FleepAddress,
+    [property: MaxLength(16)] string? PhoneNr,
+    bool? IsNewsletterDisabled) : IFleepRequest<ConfirmV2Request>;
+
+/// <summary><c>api/account/confirm</c>: the id of the mailed confirmation link.</summary>
+public sealed record ConfirmRequest([property: Required, MaxLength(128)] string? NotificationId) : IFleepRequest<ConfirmRequest>;
+
+/// <summary><c>api/account/reset_password</c>.</summary>
+public sealed record ResetPasswordRequest([property: Required, MaxLength(1024)] string? Email) : IFleepRequest<ResetPasswordRequest>;
+
+/// <summary><c>api/account/confirm_password</c>: the notification id of the mailed link and the new password.</summary>
+public sealed record ConfirmPasswordRequest(
+    [property: Required, MaxLength(128)] string? NotificationId,
+    [property: Required, MaxLength(128)] string? Password) : IFleepRequest<ConfirmPasswordRequest>;
+
 /// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
 public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,

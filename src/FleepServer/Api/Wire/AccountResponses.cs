@@ -46,3 +46,6 @@ public sealed record RecordsResponse(IReadOnlyList<object> Stream);
 
 /// <summary><c>account/listen</c>: the stream's head, unread conversations and the new messages of others.</summary>
 public sealed record ListenResponse(long EventHorizon, long ConvCount, IReadOnlyList<ListenMessage> Messages);
+
+/// <summary>Answer of <c>api/account/prepare/v2</c>: the id confirm/v2 takes.</summary>
+public sealed record PrepareV2Response(string NotificationId);

@@ -1,5 +1,6 @@
 using FleepServer.Data;
 using FleepServer.Domain.Contacts;
+using FleepServer.Domain.Mail;
 using FleepServer.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,12 @@ using Microsoft.Extensions.Options;
 namespace FleepServer.Domain.Accounts;
 
 /// <summary>
-/// Creates accounts: through <c>api/account/register</c> while registration is open, and through
-/// the <c>account add</c> command always. This server sends no mail, so a new account is active at
-/// once (docs/compatibility.md, "Registration").
+/// Creates accounts: through <c>api/account/register</c> while registration is open, through the
+/// mailed confirmation flows (docs/mail.md, "Registration"), and through the <c>account add</c>
+/// command always. Without address confirmation (<see cref="RegistrationOptions.ConfirmEmail"/>,
+/// by default only when mail can be sent) a registered account is active at once
+/// (docs/compatibility.md, "Registration"); with it, registering makes an unconfirmed account and
+/// mails a link that activates it.
 /// </summary>
 public sealed class AccountRegistration(
     FleepDbContext db,
@@ -18,28 +22,30 @@ public sealed class AccountRegistration(
     IPasswordHasher<Account> hasher,
     TimeProvider time,
     IOptions<FleepOptions> options,
-    ContactFanOut contacts)
+    ContactFanOut contacts,
+    Notifications notifications,
+    MailOutbox outbox,
+    SigninMessages signins)
 {
     /// <summary>Addresses per placeholder insert: one command each.</summary>
     private const int PlaceholderBatch = 1000;
 
-    public Task<Account> RegisterAsync(string? email, string? password, string? displayName, CancellationToken ct)
+    /// <summary>Whether registering must be confirmed from a mailed link.</summary>
+    public bool ConfirmsEmail => options.Value.Registration.ConfirmEmail ?? options.Value.Smtp.IsConfigured;
+
+    public Task<Account> RegisterAsync(string? email, string? password, string? displayName, string publicUrl, CancellationToken ct)
     {
         if (!options.Value.Registration.IsOpen)
         {
             throw FleepErrors.RegistrationClosed();
         }
 
-        return CreateAsync(email, password, displayName, ct);
+        return ConfirmsEmail ? RegisterUnconfirmedAsync(email, password, displayName, publicUrl, ct) : CreateAsync(email, password, displayName, ct);
     }
 
     public async Task<Account> CreateAsync(string? email, string? password, string? displayName, CancellationToken ct)
     {
-        var address = AccountRules.RequireEmail(email);
-        AccountRules.RequirePassword(password ?? "", options.Value.Registration.MinPasswordLength);
-        var name = string.IsNullOrWhiteSpace(displayName)
-            ? address[..address.IndexOf('@')]
-            : AccountRules.RequireDisplayName(displayName);
+        var (address, name) = RequireInput(email, password, displayName);
         var key = AccountRules.EmailKey(address);
 
         var existing = await db.Accounts.FirstOrDefaultAsync(a => a.EmailKey == key, ct);
@@ -48,22 +54,129 @@ public sealed class AccountRegistration(
             return await ClaimAsync(existing, password!, name, ct);
         }
 
+        var account = await NewAccountAsync(address, name, AccountStatus.Active, ct);
+        account.PasswordHash = hasher.HashPassword(account, password!);
+        return await InsertAsync(account, ct);
+    }
+
+    /// <summary>
+    /// An address proven by a mailed notification becomes an active account with this name and
+    /// password: its <c>new</c> account (a placeholder it was invited by, or an unconfirmed
+    /// registration) is taken over, with every conversation it is in; otherwise one is made. An
+    /// active account of the address: <c>email_taken</c>. Joins the caller's unit of work.
+    /// </summary>
+    public Task<Account> ActivateConfirmedAsync(string email, string name, string passwordHash, CancellationToken ct,
+        Action<Account>? details = null) =>
+        unit.RunAsync(async token =>
+        {
+            var key = AccountRules.EmailKey(email);
+            var existing = (await db.Accounts.FromSql($"SELECT * FROM accounts WHERE email_key = {key} FOR NO KEY UPDATE").ToListAsync(token))
+                .SingleOrDefault();
+            if (existing is null)
+            {
+                var account = await NewAccountAsync(email, name, AccountStatus.Active, token);
+                account.PasswordHash = passwordHash;
+                details?.Invoke(account);
+                return await InsertAsync(account, token);
+            }
+
+            if (existing.Status != AccountStatus.New)
+            {
+                throw FleepErrors.EmailTaken();
+            }
+
+            existing.Status = AccountStatus.Active;
+            existing.DisplayName = name;
+            existing.ActivatedTime = time.GetUtcNow();
+            existing.PasswordHash = passwordHash;
+            details?.Invoke(existing);
+            await db.SaveChangesAsync(token);
+            await contacts.AccountChangedAsync(existing, publicFieldsChanged: true, token);
+            await signins.AnnounceAsync(existing.Id, token);
+            return existing;
+        }, ct);
+
+    /// <summary>
+    /// Registration with address confirmation: the address's account stays (or becomes) <c>new</c>
+    /// with this password and name, and a link that activates it is mailed. Registering again
+    /// before confirming replaces the password and mails a new link, so nobody can hold an address
+    /// they cannot read mail at. An active account of the address: <c>email_taken</c>.
+    /// </summary>
+    private async Task<Account> RegisterUnconfirmedAsync(string? email, string? password, string? displayName, string publicUrl, CancellationToken ct)
+    {
+        var (address, name) = RequireInput(email, password, displayName);
+        var hash = hasher.HashPassword(null!, password!);
+        var mail = options.Value.Mail;
+        return await unit.RunAsync(async token =>
+        {
+            var key = AccountRules.EmailKey(address);
+            await LockAddressAsync(key, token);
+            var account = (await db.Accounts.FromSql($"SELECT * FROM accounts WHERE email_key = {key} FOR NO KEY UPDATE").ToListAsync(token))
+                .SingleOrDefault();
+            if (account is { Status: not AccountStatus.New })
+            {
+                throw FleepErrors.EmailTaken();
+            }
+
+            if (await notifications.CountRecentAsync(address, NotificationPurposes.Confirm, TimeSpan.FromHours(1), token) >= mail.PerAddressPerHour)
+            {
+                throw FleepErrors.TooManyMails();
+            }
+
+            if (account is null)
+            {
+                account = await NewAccountAsync(address, name, AccountStatus.New, token);
+                account.PasswordHash = hash;
+                await InsertAsync(account, token);
+            }
+            else
+            {
+                account.PasswordHash = hash;
+                account.DisplayName = name;
+                await db.SaveChangesAsync(token);
+            }
+
+            var issued = notifications.Issue(NotificationPurposes.Confirm, address, account.Id, mail.ConfirmLifetime);
+            outbox.Queue(MailTemplates.ConfirmAccount(address, name, publicUrl, issued.Id, mail.ConfirmLifetime));
+            return account;
+        }, ct);
+    }
+
+    /// <summary>Serialises the registrations of one address for the rest of the unit of work, whether or not it has an account yet.</summary>
+    public Task LockAddressAsync(string emailKey, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"address:" + emailKey}, 0))", ct);
+
+    private (string Address, string Name) RequireInput(string? email, string? password, string? displayName)
+    {
+        var address = AccountRules.RequireEmail(email);
+        AccountRules.RequirePassword(password ?? "", options.Value.Registration.MinPasswordLength);
+        var name = string.IsNullOrWhiteSpace(displayName)
+            ? address[..address.IndexOf('@')]
+            : AccountRules.RequireDisplayName(displayName);
+        return (address, name);
+    }
+
+    private async Task<Account> NewAccountAsync(string address, string name, string status, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var (preferred, autogen) = AccountRules.FleepAddressesFor(address);
-        var account = new Account
+        return new Account
         {
             Id = Guid.CreateVersion7(now),
             Email = address,
-            EmailKey = key,
+            EmailKey = AccountRules.EmailKey(address),
             DisplayName = name,
-            Status = AccountStatus.Active,
+            Status = status,
             ClientFlags = AccountDefaults.NewClientFlags(),
             FleepAddress = await db.Accounts.AnyAsync(a => a.FleepAddress == preferred, ct) ? autogen : preferred,
             FleepAutogen = autogen,
             CreatedTime = now,
-            ActivatedTime = now,
+            ActivatedTime = status == AccountStatus.Active ? now : null,
         };
-        account.PasswordHash = hasher.HashPassword(account, password!);
+    }
+
+    private async Task<Account> InsertAsync(Account account, CancellationToken ct)
+    {
         db.Accounts.Add(account);
         db.AccountStreams.Add(new AccountStream { AccountId = account.Id });
 
@@ -85,6 +198,7 @@ public sealed class AccountRegistration(
 
         return account;
     }
+
     /// <summary>
     /// Registering an address that so far only had a placeholder account (made by a lookup or an
     /// import, <c>mk_account_status: "new"</c>, no password) takes that account over: its id, and so
@@ -113,6 +227,7 @@ public sealed class AccountRegistration(
             claimed.PasswordHash = passwordHash;
             await db.SaveChangesAsync(token);
             await contacts.AccountChangedAsync(claimed, publicFieldsChanged: true, token);
+            await signins.AnnounceAsync(claimed.Id, token);
             return claimed;
         }, ct);
     }

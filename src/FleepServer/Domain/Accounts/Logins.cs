@@ -56,6 +56,12 @@ public sealed class Logins(
             throw FleepErrors.IncorrectLogin();
         }
 
+        if (account.Status == AccountStatus.New)
+        {
+            // Registered with the right password, but the mailed confirmation link was not opened yet.
+            throw FleepErrors.NotConfirmed();
+        }
+
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             account.PasswordHash = hasher.HashPassword(account, password);
@@ -80,7 +86,7 @@ public sealed class Logins(
     }
 
     /// <summary>Adds a session for the account to the unit of work; the caller saves.</summary>
-    private StartedSession StartSession(Account account, bool rememberMe, DateTimeOffset now)
+    public StartedSession StartSession(Account account, bool rememberMe, DateTimeOffset now)
     {
         var token = SessionSecrets.NewToken();
         var ticket = SessionSecrets.NewTicket();

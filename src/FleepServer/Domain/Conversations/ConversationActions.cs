@@ -14,7 +14,8 @@ namespace FleepServer.Domain.Conversations;
 /// </summary>
 public sealed class ConversationActions(
     FleepDbContext db, UnitOfWork unit, ConversationWriter writer, Membership membership, ConversationReader reader, ConversationFanOut fanOut,
-    Attachments attachments, Teams.TeamConversations teams, Labels.LabelBook labels, TimeProvider time)
+    Attachments attachments, Teams.TeamConversations teams, Labels.LabelBook labels, AccountRegistration registration, Mail.Invitations invitations,
+    TimeProvider time)
 {
     /// <summary>Conversations per conversation/list batch.</summary>
     public const int ListBatchSize = 50;
@@ -42,7 +43,7 @@ public sealed class ConversationActions(
             : null;
         return await unit.RunAsync(async token =>
         {
-            var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", token);
+            var invited = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", token, placeholders: true);
             if (request.ForkConversationId is { } forkId)
             {
                 var (_, forkMembers, _) = await membership.RequireAsync(forkId, accountId, Access.Read, token);
@@ -52,6 +53,11 @@ public sealed class ConversationActions(
             invited = invited.Where(id => id != accountId).Distinct().ToList();
             var (addTeams, _) = await teams.ForConversationAsync(accountId, request.TeamIds, null, token);
             var created = await CreateAsync(accountId, request, convType, topic, text, files, invited, token);
+            if (request.IsInvite == true)
+            {
+                await invitations.InviteAsync(accountId, topic, invited, token);
+            }
+
             return await AddTeamsAsync(accountId, created, addTeams, token);
         }, ct);
     }
@@ -184,11 +190,15 @@ public sealed class ConversationActions(
 
     public async Task<ConvResult> AddMembersAsync(Guid accountId, Guid conversationId, ChangeMembers request, CancellationToken ct)
     {
-        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct);
+        var ids = await ResolveAccountsAsync(request.AccountIds, request.Emails, "account_ids", "emails", ct, placeholders: true);
         return await writer.ChangeAsync(new(accountId, conversationId), async (change, token) =>
         {
             change.ValidateFrom(request.FromMessageNr);
             await change.AddMembersAsync(ids, token);
+            if (request.IsInvite == true)
+            {
+                await invitations.InviteAsync(accountId, change.Conversation.Topic, ids, token);
+            }
         }, ct);
     }
 
@@ -359,7 +369,7 @@ public sealed class ConversationActions(
         }
 
         var topic = r.Topic?.Trim();
-        var add = await ResolveAccountsAsync(Concat(r.AddAccountIds, r.AddIds), r.AddEmails, "add_account_ids", "add_emails", ct);
+        var add = await ResolveAccountsAsync(Concat(r.AddAccountIds, r.AddIds), r.AddEmails, "add_account_ids", "add_emails", ct, placeholders: true);
         var remove = await ResolveAccountsAsync(Concat(Concat(r.RemoveAccountIds, r.RemoveIds), r.KickAccountIds), r.RemoveEmails,
             "remove_account_ids", "remove_emails", ct);
 
@@ -524,9 +534,13 @@ public sealed class ConversationActions(
         return await reader.SyncAsync(accountId, conversationId, InitModes.Full, null, ct);
     }
 
-    /// <summary>Account ids and addresses → existing account ids. Unknown ids are 400; unknown addresses 431 (this server sends no invitations).</summary>
+    /// <summary>
+    /// Account ids and addresses → account ids. Unknown ids are 400. An address without an account
+    /// becomes a placeholder account (<c>mk_account_status: "new"</c>) when people are being added
+    /// (<paramref name="placeholders"/>; docs/mail.md, "Invitations"), else it is 431 unknown_email.
+    /// </summary>
     public async Task<List<Guid>> ResolveAccountsAsync(IReadOnlyCollection<Guid>? ids, IReadOnlyCollection<string>? emails,
-        string idsField, string emailsField, CancellationToken ct)
+        string idsField, string emailsField, CancellationToken ct, bool placeholders = false)
     {
         var result = new List<Guid>();
         if (ids is { Count: > 0 })
@@ -543,7 +557,15 @@ public sealed class ConversationActions(
 
         if (emails is { Count: > 0 })
         {
-            var keys = emails.Select(e => AccountRules.EmailKey(AccountRules.RequireEmail(e, emailsField))).Distinct().ToList();
+            var addresses = emails.Select(e => AccountRules.RequireEmail(e, emailsField)).DistinctBy(AccountRules.EmailKey).ToList();
+            if (placeholders)
+            {
+                var accounts = await registration.EnsureAccountsAsync(addresses, ct);
+                result.AddRange(addresses.Select(a => accounts[AccountRules.EmailKey(a)].Id));
+                return result.Distinct().ToList();
+            }
+
+            var keys = addresses.Select(AccountRules.EmailKey).ToList();
             var known = await db.Accounts.Where(a => keys.Contains(a.EmailKey)).Select(a => new { a.Id, a.EmailKey }).ToListAsync(ct);
             var unknown = keys.Except(known.Select(k => k.EmailKey)).ToList();
             if (unknown.Count > 0)

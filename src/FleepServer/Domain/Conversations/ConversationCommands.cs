@@ -72,6 +72,10 @@ public sealed record ChangeMembers : IFleepRequest<ChangeMembers>
 {
     public AddressList? Emails { get; init; }
     public List<Guid>? AccountIds { get; init; }
+
+    /// <summary>add_members: mail an invitation to every address that has no account yet.</summary>
+    public bool? IsInvite { get; init; }
+
     public long? MessageNr { get; init; }
     public long? FromMessageNr { get; init; }
 }

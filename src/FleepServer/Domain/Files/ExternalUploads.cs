@@ -106,25 +106,5 @@ public sealed class ExternalUploads(FleepDbContext db, UnitOfWork unit, StreamAp
     private static string NameOf(Uri url) => Uri.UnescapeDataString(url.AbsolutePath.TrimEnd('/').Split('/')[^1]);
 }
 
-/// <summary>
-/// Wakes this process's <see cref="ExternalUploadWorker"/> after a request queued an upload and
-/// committed. Uploads queued by other processes are found by the worker's periodic sweep.
-/// </summary>
-public sealed class ExternalUploadSignal
-{
-    private readonly SemaphoreSlim wake = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: one wake-up covers any number of queued uploads.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => wake.WaitAsync(timeout, ct);
-}
+/// <summary>Wakes this process's <see cref="ExternalUploadWorker"/> (<see cref="WorkerSignal"/>) after a request queued an upload.</summary>
+public sealed class ExternalUploadSignal : WorkerSignal;

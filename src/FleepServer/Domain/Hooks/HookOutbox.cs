@@ -1,9 +1,6 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
 using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -51,64 +48,5 @@ public sealed class HookOutbox(FleepDbContext db, OutgoingSignal signal)
     }
 }
 
-/// <summary>
-/// Wakes this process's <see cref="OutgoingSender"/>: right after a transaction that queued
-/// deliveries commits (never before: the sender would not see the rows yet), or when a delivery
-/// ended. Other processes' items are found by the sender's periodic sweep.
-/// </summary>
-public sealed class OutgoingSignal
-{
-    private readonly ConditionalWeakTable<DbContext, object> pending = new();
-    private readonly SemaphoreSlim wake = new(0, 1);
-
-    public void WakeAfterCommit(DbContext context) => pending.AddOrUpdate(context, this);
-
-    /// <summary>Called when a transaction of <paramref name="context"/> ended; wakes the sender when it committed queued items.</summary>
-    public void Ended(DbContext? context, bool committed)
-    {
-        if (context is not null && pending.Remove(context) && committed)
-        {
-            Wake();
-        }
-    }
-
-    public void Wake()
-    {
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: one wake-up covers any number of commits.
-        }
-    }
-
-    /// <summary>Waits for a wake-up or <paramref name="timeout"/>, whichever comes first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => wake.WaitAsync(timeout, ct);
-}
-
-/// <summary>Hands the end of every transaction to <see cref="OutgoingSignal"/>; it hangs on the database context, so no action can forget it.</summary>
-public sealed class OutgoingCommitInterceptor(OutgoingSignal signal) : DbTransactionInterceptor
-{
-    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        signal.Ended(eventData.Context, committed: true);
-        return Task.CompletedTask;
-    }
-
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
-        signal.Ended(eventData.Context, committed: true);
-
-    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        signal.Ended(eventData.Context, committed: false);
-        return Task.CompletedTask;
-    }
-
-    public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        signal.Ended(eventData.Context, committed: false);
-        return Task.CompletedTask;
-    }
-}
+/// <summary>Wakes this process's <see cref="OutgoingSender"/> (<see cref="WorkerSignal"/>): after a commit that queued deliveries, or when a delivery ended.</summary>
+public sealed class OutgoingSignal : WorkerSignal;

@@ -1,0 +1,117 @@
+using System.Text.Encodings.Web;
+
+namespace FleepServer.Domain.Mail;
+
+/// <summary>
+/// The mails the server writes (docs/mail.md), each as plain text and HTML. Every value put into
+/// the HTML part is encoded; links are built from the public address (<c>Fleep:PublicUrl</c>, else
+/// the address of the request that caused the mail).
+/// </summary>
+public static class MailTemplates
+{
+    public const string ResetPasswordKind = "reset_password";
+
+    /// <summary>The link of a password reset: the web client's page for it, with the notification id.</summary>
+    public static string ResetLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/reset_password?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    public static MailDraft ResetPassword(string to, string? name, string publicUrl, string notificationId, TimeSpan lifetime)
+    {
+        var link = ResetLink(publicUrl, notificationId);
+        var hours = Math.Max(1, (int)Math.Round(lifetime.TotalHours));
+        var text = $"""
+            Hello{(string.IsNullOrWhiteSpace(name) ? "" : " " + name)},
+
+            Someone (hopefully you) asked to reset the password of your account {to}.
+            Open this link to choose a new password; it works once, for {hours} hour(s):
+
+            {link}
+
+            If you did not ask for this, ignore this mail: your password stays as it is.
+            """;
+        return new MailDraft(ResetPasswordKind, to, name, "Reset your password", text,
+            Html("Reset your password",
+                $"<p>Someone (hopefully you) asked to reset the password of your account {Encode(to)}.</p>"
+                + $"<p><a href=\"{Encode(link)}\">Choose a new password</a> (the link works once, for {hours} hour(s)).</p>"
+                + "<p>If you did not ask for this, ignore this mail: your password stays as it is.</p>"));
+    }
+
+    public const string ConfirmationCodeKind = "confirmation_code";
+    public const string ConfirmAccountKind = "confirm_account";
+
+    /// <summary>The page of a registration link: the web client finishes the registration there.</summary>
+    public static string RegisterLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/register?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>The page of an account confirmation link.</summary>
+    public static string ConfirmLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/confirm?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>register/v2: the code to type (subject <c>Fleep confirmation code: NNN-NNN</c>, as Fleep's) and a link that needs no typing.</summary>
+    public static MailDraft ConfirmationCode(string to, string publicUrl, string code, string notificationId, TimeSpan lifetime)
+    {
+        var link = RegisterLink(publicUrl, notificationId);
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            Your confirmation code is {code}
+
+            Type it where you registered, or open this link to finish creating your account {to}:
+
+            {link}
+
+            The code and the link work once, for {days} day(s). If you did not ask for an account, ignore this mail.
+            """;
+        return new MailDraft(ConfirmationCodeKind, to, null, $"Fleep confirmation code: {code}", text,
+            Html("Your confirmation code",
+                $"<p>Your confirmation code is <strong>{Encode(code)}</strong></p>"
+                + $"<p>Type it where you registered, or <a href=\"{Encode(link)}\">finish creating your account</a> {Encode(to)}.</p>"
+                + $"<p>The code and the link work once, for {days} day(s). If you did not ask for an account, ignore this mail.</p>"));
+    }
+
+    /// <summary>account/register with confirmation: the link that activates the account and logs in.</summary>
+    public static MailDraft ConfirmAccount(string to, string? name, string publicUrl, string notificationId, TimeSpan lifetime)
+    {
+        var link = ConfirmLink(publicUrl, notificationId);
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            Hello{(string.IsNullOrWhiteSpace(name) ? "" : " " + name)},
+
+            Open this link to confirm your address {to} and start chatting; it works once, for {days} day(s):
+
+            {link}
+
+            If you did not register, ignore this mail: no account is made without it.
+            """;
+        return new MailDraft(ConfirmAccountKind, to, name, "Confirm your address", text,
+            Html("Confirm your address",
+                $"<p><a href=\"{Encode(link)}\">Confirm your address {Encode(to)}</a> and start chatting (the link works once, for {days} day(s)).</p>"
+                + "<p>If you did not register, ignore this mail: no account is made without it.</p>"));
+    }
+
+    public const string InvitationKind = "invitation";
+
+    /// <summary>An invitation into a conversation: who invites, to what, and the link to register with.</summary>
+    public static MailDraft Invitation(string to, string inviterName, string inviterEmail, string topic, string publicUrl, string notificationId,
+        TimeSpan lifetime)
+    {
+        var link = RegisterLink(publicUrl, notificationId);
+        var about = string.IsNullOrWhiteSpace(topic) ? "a conversation" : $"the conversation \"{topic}\"";
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            {inviterName} ({inviterEmail}) invited you to {about}.
+
+            Open this link to create your account {to} and join in; it works once, for {days} day(s):
+
+            {link}
+            """;
+        return new MailDraft(InvitationKind, to, null, $"{inviterName} invited you to chat", text,
+            Html("You are invited",
+                $"<p>{Encode(inviterName)} ({Encode(inviterEmail)}) invited you to {Encode(about)}.</p>"
+                + $"<p><a href=\"{Encode(link)}\">Create your account {Encode(to)} and join in</a> (the link works once, for {days} day(s)).</p>"));
+    }
+
+    private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
+
+    private static string Html(string title, string body) =>
+        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{Encode(title)}</title></head><body>{body}</body></html>";
+}
