@@ -30,7 +30,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private const char MarkStart = '\uE000';
     private const char MarkEnd = '\uE001';
 
-    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord);
+    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord, long ViewerMessages, double WordMessages)
+    {
+        public bool ByWords => SearchSql.ReadByWords(WordMessages, ViewerMessages);
+    }
 
     public async Task<SearchResponse> SearchAsync(Guid viewerId, SearchRequest r, CancellationToken ct)
     {
@@ -126,13 +129,14 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     {
         await using var command = Command(SearchSql.Scope,
             Uuid("viewer", viewerId),
-            new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords },
+            // PostgreSQL text cannot hold NUL; it separates words like a space.
+            new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords.Replace('\0', ' ') },
             new NpgsqlParameter("conversation_id", NpgsqlDbType.Uuid) { Value = (object?)conversationId ?? DBNull.Value },
             new NpgsqlParameter("ignore_conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ignored.ToArray() },
             new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = (object?)weights ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3));
+        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5));
         if (conversationId is { } id && !row.ConversationIds.Contains(id))
         {
             // The answer conversation sync gives for a conversation the caller cannot read.
@@ -144,7 +148,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
 
     private Task<List<Message>> MatchesAsync(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task, int limit,
         CancellationToken ct) =>
-        db.Messages.FromSqlRaw(SearchSql.Messages, [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
+        db.Messages.FromSqlRaw(SearchSql.Messages(scope.ByWords), [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
             .AsNoTracking().ToListAsync(ct);
 
     private static NpgsqlParameter[] MatchParameters(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task) =>
@@ -182,7 +186,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             return [];
         }
 
-        await using var command = Command(SearchSql.Suggestions,
+        await using var command = Command(SearchSql.Suggestions(scope.ByWords),
             [.. MatchParameters(viewerId, scope, null, allWeights: true, pin: false, task: false),
                 new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = scope.LastWord },
                 Int("sample", SearchLimits.SuggestionSample),
