@@ -71,6 +71,12 @@ public sealed class SearchTests(FleepServerFixture server) : IClassFixture<Fleep
         var match = Assert.Single((await alice.SearchAsync("sear")).Matches());
 
         Assert.Equal("Tom &amp; Jerry &lt;3 <mark>search</mark> results, <mark>searching</mark> &quot;again&quot;", match.Str("marked_text"));
+
+        // A long text is marked and answered up to its first 10,000 characters.
+        await alice.SentNrAsync(conv, "needlework " + string.Join(' ', Enumerable.Repeat("hay", 5000)));
+        var marked = Assert.Single((await alice.SearchAsync("needlew")).Matches()).Str("marked_text");
+        Assert.StartsWith("<mark>needlework</mark> hay hay", marked);
+        Assert.InRange(marked.Length, 9900, 10000 + "<mark></mark>".Length);
     }
 
     [Fact]
@@ -239,7 +245,7 @@ public sealed class SearchTests(FleepServerFixture server) : IClassFixture<Fleep
                      new { keywords = new { a = 1 } }, new { keywords = new object[] { "a", 1 } }, new { keywords = new string('x', 1025) },
                      new { keywords = "x", search_types = new[] { "chat", "bogus" } }, new { keywords = "x", search_types = 3 },
                      new { keywords = "x", conversation_id = "not-a-uuid" }, new { keywords = "x", ignore_conversation_ids = "nope" },
-                     new { keywords = "x", need_suggestions = "perhaps" },
+                     new { keywords = "x", need_suggestions = "perhaps" }, new { keywords = string.Join(' ', Enumerable.Range(0, 33).Select(i => $"w{i}")) },
                  })
         {
             (await alice.PostAsync("/api/search", body)).AssertError(400);
@@ -262,8 +268,9 @@ public sealed class SearchTests(FleepServerFixture server) : IClassFixture<Fleep
         Assert.Single((await alice.SearchAsync("o'brien")).Matches());
         Assert.Single((await alice.SearchAsync("c:\\temp\\x.t")).Matches());
         Assert.Single((await alice.SearchAsync("a & b")).Matches());
-        // Just under the cap is fine.
+        // Just under the caps is fine.
         Assert.Empty((await alice.SearchAsync(new string('x', 1024))).Matches());
+        Assert.Empty((await alice.SearchAsync(string.Join(' ', Enumerable.Range(0, 32).Select(i => $"w{i}")))).Matches());
     }
 
     [Fact]

@@ -127,6 +127,11 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private async Task<ScopeRow> ScopeAsync(Guid viewerId, string keywords, Guid? conversationId, IReadOnlyCollection<Guid> ignored, string? weights,
         CancellationToken ct)
     {
+        if (keywords.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length > SearchLimits.MaxKeywords)
+        {
+            throw FleepErrors.InvalidField("keywords", $"at most {SearchLimits.MaxKeywords} words");
+        }
+
         await using var command = Command(SearchSql.Scope,
             Uuid("viewer", viewerId),
             // PostgreSQL text cannot hold NUL; it separates words like a space.
@@ -216,7 +221,8 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         await using var command = Command(SearchSql.MarkedTexts,
             new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = messages.Select(m => m.ConversationId).ToArray() },
             new NpgsqlParameter("message_nrs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = messages.Select(m => m.MessageNr).ToArray() },
-            new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query });
+            new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query },
+            Int("max_length", SearchLimits.MaxMarkedLength));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

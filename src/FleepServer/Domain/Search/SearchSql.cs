@@ -188,12 +188,14 @@ public static class SearchSql
     /// The marked text of found messages: the message text as it is indexed (markup stripped,
     /// entities decoded) with every word matching <c>@query</c> between U+E000 and U+E001 (code
     /// points removed from the text first, so only the marks carry them); the caller escapes the
-    /// rest and turns the two into <c>&lt;mark&gt;</c> and <c>&lt;/mark&gt;</c>.
-    /// Parameters: <c>@conversation_ids</c> uuid[] and <c>@message_nrs</c> bigint[] (pairs), <c>@query</c> text.
+    /// rest and turns the two into <c>&lt;mark&gt;</c> and <c>&lt;/mark&gt;</c>. Only the first
+    /// <c>@max_length</c> characters of the text are marked and answered.
+    /// Parameters: <c>@conversation_ids</c> uuid[] and <c>@message_nrs</c> bigint[] (pairs), <c>@query</c> text,
+    /// <c>@max_length</c> integer.
     /// </summary>
     public const string MarkedTexts = """
         SELECT m.conversation_id, m.message_nr,
-               ts_headline(fleep_search_config(), translate(fleep_search_text(m.message), E'\uE000\uE001', ''), @query::tsquery,
+               ts_headline(fleep_search_config(), translate(left(fleep_search_text(m.message), @max_length), E'\uE000\uE001', ''), @query::tsquery,
                            E'StartSel=\uE000, StopSel=\uE001, HighlightAll=true') AS marked
         FROM unnest(@conversation_ids::uuid[], @message_nrs::bigint[]) AS h(conversation_id, message_nr)
         JOIN messages m ON m.conversation_id = h.conversation_id AND m.message_nr = h.message_nr
