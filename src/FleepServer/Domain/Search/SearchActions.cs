@@ -17,14 +17,18 @@ namespace FleepServer.Domain.Search;
 /// </summary>
 public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
 {
-    public const string Topic = "topic";
-    public const string Chat = "chat";
-    public const string File = "file";
-    public const string Pin = "pin";
-    public const string Task = "task";
-    public const string Subject = "subject";
+    /// <summary>The <c>search_types</c> values.</summary>
+    public static class Types
+    {
+        public const string Topic = "topic";
+        public const string Chat = "chat";
+        public const string File = "file";
+        public const string Pin = "pin";
+        public const string Task = "task";
+        public const string Subject = "subject";
 
-    public static readonly string[] SearchTypes = [Topic, Chat, File, Pin, Task, Subject];
+        public static readonly string[] All = [Topic, Chat, File, Pin, Task, Subject];
+    }
 
     /// <summary>Opening and closing marks of <c>marked_text</c>, as the SQL writes them before escaping.</summary>
     private const char MarkStart = '\uE000';
@@ -40,7 +44,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         var types = ParseTypes(r.SearchTypes);
         if (r.IsExtendedSearch == true)
         {
-            types.Add(Topic);
+            types.Add(Types.Topic);
         }
 
         var ignored = r.IgnoreConversationIds ?? [];
@@ -50,10 +54,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         }
 
         // Weights of the typed query: subject A, text B, file names C; all three = any weight.
-        var weights = string.Concat(types.Contains(Subject) ? "A" : "", types.Contains(Chat) ? "B" : "", types.Contains(File) ? "C" : "");
+        var weights = string.Concat(types.Contains(Types.Subject) ? "A" : "", types.Contains(Types.Chat) ? "B" : "", types.Contains(Types.File) ? "C" : "");
         var allWeights = weights.Length == 3;
-        var pin = types.Contains(Pin);
-        var task = types.Contains(Task);
+        var pin = types.Contains(Types.Pin);
+        var task = types.Contains(Types.Task);
 
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -64,10 +68,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
                 return new SearchResponse([], [], [], r.NeedSuggestions == true ? [] : null);
             }
 
-            var messages = allWeights || weights.Length > 0 || pin || task
+            var messages = weights.Length > 0 || pin || task
                 ? await MatchesAsync(viewerId, scope, scope.Typed, allWeights, pin, task, SearchLimits.MaxMatches, ct)
                 : [];
-            var topicIds = types.Contains(Topic) ? await TopicMatchesAsync(viewerId, scope, ct) : [];
+            var topicIds = types.Contains(Types.Topic) ? await TopicMatchesAsync(viewerId, scope, ct) : [];
             var marked = await MarkedTextsAsync(messages, scope.Query, ct);
             var suggestions = r.NeedSuggestions == true ? await SuggestionsAsync(viewerId, scope, ct) : null;
 
@@ -112,13 +116,13 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         var given = (text ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (given.Length == 0)
         {
-            return [.. SearchTypes];
+            return [.. Types.All];
         }
 
-        var unknown = given.FirstOrDefault(t => !SearchTypes.Contains(t));
+        var unknown = given.FirstOrDefault(t => !Types.All.Contains(t));
         if (unknown is not null)
         {
-            throw FleepErrors.InvalidField("search_types", $"a list of {string.Join(", ", SearchTypes)}");
+            throw FleepErrors.InvalidField("search_types", $"a list of {string.Join(", ", Types.All)}");
         }
 
         return [.. given];
