@@ -154,6 +154,8 @@ public static class FleepServerHost
         services.AddHostedService<MailSender>();
 
         // search: services
+        services.AddScoped<FleepServer.Domain.Search.SearchActions>();
+        services.AddHostedService<FleepServer.Domain.Search.SearchConfiguration>();
 
         // boards: services
 
@@ -306,6 +308,7 @@ public static class FleepServerHost
         api.MapLabelApi();
 
         // search, boards and the personal board: endpoint groups
+        api.MapSearchApi();
 
         app.MapFleepApiReference();
 
