@@ -131,6 +131,13 @@ public static class FleepErrors
     public static FleepException OrganisationTeamsNotSupported() =>
         new(Status431, "not_supported", "Managed and organisation-wide teams are not supported by this server: it has no organisations.");
 
+    // boards (docs/boards.md)
+    public static FleepException SectionNotFound(string field = "section_id") =>
+        new(Status430, "not_found", $"Section not found ({field}).");
+
+    public static FleepException DefaultSection(string what) =>
+        new(Status431, "default_section", $"The To Do and Archived sections cannot be {what}.");
+
     // labels (docs/labels.md)
     public static FleepException LabelNotFound() => new(Status430, "not_found", "Label not found.");
 
