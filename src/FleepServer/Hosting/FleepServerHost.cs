@@ -133,6 +133,10 @@ public static class FleepServerHost
         // search: services
 
         // boards: services
+        services.AddScoped<FleepServer.Domain.Boards.SectionBook>();
+        services.AddScoped<FleepServer.Domain.Boards.SectionActions>();
+        services.AddScoped<FleepServer.Domain.Boards.BoardFlags>();
+        services.AddScoped<FleepServer.Domain.Boards.BoardReader>();
 
         // personal board: services
 
@@ -281,6 +285,7 @@ public static class FleepServerHost
         api.MapLabelApi();
 
         // search, boards and the personal board: endpoint groups
+        api.MapTaskApi();
 
         app.MapFleepApiReference();
 

@@ -37,7 +37,8 @@ public sealed class BoardFlags(FleepDbContext db)
     public async Task KeepAsync(Conversation conversation, IReadOnlyCollection<Message> changed, IReadOnlyDictionary<long, BoardMarks> before,
         CancellationToken ct)
     {
-        var now = changed.DistinctBy(m => m.MessageNr).Select(m => (m.MessageNr, Was: before.GetValueOrDefault(m.MessageNr), Is: BoardMarks.Of(m))).ToList();
+        var now = changed.DistinctBy(m => m.MessageNr).Select(m => (m.MessageNr, Was: before.GetValueOrDefault(m.MessageNr), Is: BoardMarks.Of(m)))
+            .Where(n => n.Was != n.Is).ToList();
         if (now.Count == 0)
         {
             return;
