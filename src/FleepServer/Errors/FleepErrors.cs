@@ -132,8 +132,9 @@ public static class FleepErrors
         new(Status431, "not_supported", "Managed and organisation-wide teams are not supported by this server: it has no organisations.");
 
     // boards (docs/boards.md)
+    /// <summary>An unknown, deleted or another conversation's section: the field is invalid, as message/store has always answered it.</summary>
     public static FleepException SectionNotFound(string field = "section_id") =>
-        new(Status430, "not_found", $"Section not found ({field}).");
+        InvalidField(field, "a section of this conversation's taskboard");
 
     public static FleepException DefaultSection(string what) =>
         new(Status431, "default_section", $"The To Do and Archived sections cannot be {what}.");

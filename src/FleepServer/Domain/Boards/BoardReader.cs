@@ -101,11 +101,15 @@ public sealed class BoardReader(Membership membership, ConversationReader reader
         return new ConvResult(view, messages) { Board = new BoardPage { TaskHorizon = horizon }, Records = records };
     }
 
-    /// <summary>The full init's horizons: last_message_nr + 1 (sync_pins / task/sync from the newest) when the board has anything, else 0.</summary>
+    /// <summary>
+    /// The full init's horizons: last_message_nr + 1 (sync_pins / task/sync from the newest) when
+    /// the board has anything; absent when it is empty, so the header of an empty board is the
+    /// one every other answer sends.
+    /// </summary>
     public static BoardPage InitHorizons(ConvView view) => new()
     {
-        PinHorizon = view.Conversation.HasPinboard ? view.LastMessageNr + 1 : 0,
-        TaskHorizon = view.Conversation.HasTaskboard || view.Conversation.HasTaskArchive ? view.LastMessageNr + 1 : 0,
+        PinHorizon = view.Conversation.HasPinboard ? view.LastMessageNr + 1 : null,
+        TaskHorizon = view.Conversation.HasTaskboard || view.Conversation.HasTaskArchive ? view.LastMessageNr + 1 : null,
     };
 
     private async Task<(List<Message> Messages, long Horizon)> BeforeAsync(ConvView view, long? from, string tag, CancellationToken ct,
