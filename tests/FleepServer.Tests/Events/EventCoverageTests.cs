@@ -26,7 +26,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     };
 
     /// <summary>Namespaces whose events this server does not serve at all.</summary>
-    private static readonly string[] NotServedNamespaces = ["my_message", "my_section", "section", "task", "organisation"];
+    private static readonly string[] NotServedNamespaces = ["my_message", "my_section", "task", "organisation"];
 
     private static readonly ConcurrentDictionary<FleepServerFixture, Task<(FleepTestClient, FleepTestClient, FleepTestClient)>> Accounts = new();
 
@@ -67,7 +67,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
         ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks())
-            .Concat(TeamChecks()).Concat(LabelChecks()));
+            .Concat(TeamChecks()).Concat(LabelChecks()).Concat(SectionChecks()));
 }
 
 /// <summary>
