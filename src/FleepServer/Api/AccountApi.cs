@@ -1,6 +1,7 @@
 using FleepServer.Api.Wire;
 using FleepServer.Auth;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Boards;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Files;
@@ -39,6 +40,8 @@ public static class AccountApi
         api.MapPost("/lookup", Lookup);
         api.MapPost("/dialog", Dialog);
         api.MapPost("/click_reminder", ClickReminder);
+        api.MapPost("/sync_pinboard", SyncPinboard);
+        api.MapPost("/sync_taskboard", SyncTaskboard);
         return app;
     }
 
@@ -245,4 +248,27 @@ public static class AccountApi
     /// </summary>
     internal static async Task<StreamResponse<ContactRecord>> Lookup(LookupContacts request, CurrentSession me, ContactActions contacts, CancellationToken ct) =>
         new(await contacts.LookupAsync(me.AccountId, request, ct));
+
+    /// <summary>
+    /// POST api/account/sync_pinboard {conversation_id, pin_weight?, pin_limit? (30; 1..100)} →
+    /// {header, stream}: the next batch of pins after pin_weight (absent: from the top), the
+    /// highest pin_weight first. The header's pin_cursor is JSON text {"conversation_id", "pin_weight"}
+    /// naming the next batch (pin_sync_state "partial"), null on the last (docs/boards.md, "Paging").
+    /// </summary>
+    internal static async Task<ConvSyncResponse> SyncPinboard(SyncPinboard request, CurrentSession me, BoardReader boards, HttpContext context,
+        CancellationToken ct) =>
+        ConvSyncResponse.Of(await boards.PinboardAsync(me.AccountId, request.ConversationId!.Value, request.PinWeight, request.PinLimit,
+            BoardReader.DefaultPinLimit, "pin_limit", ct), context);
+
+    /// <summary>
+    /// POST api/account/sync_taskboard {conversation_id, section_id, task_weight?, task_limit? (30; 1..100)}
+    /// → {header, stream}: the next batch of the section's tasks after task_weight (absent: from the
+    /// start), the lowest task_weight first, then the section's record whose sync_cursor (JSON text
+    /// {"conversation_id", "section_id", "task_weight"}, sync_state "partial") names the next batch,
+    /// null on the last.
+    /// </summary>
+    internal static async Task<ConvSyncResponse> SyncTaskboard(SyncTaskboard request, CurrentSession me, BoardReader boards, HttpContext context,
+        CancellationToken ct) =>
+        ConvSyncResponse.Of((await boards.TaskboardAsync(me.AccountId, request.ConversationId!.Value, request.SectionId!.Value, request.TaskWeight,
+            request.TaskLimit, BoardReader.DefaultPinLimit, "task_limit", ct)).Result, context);
 }

@@ -71,12 +71,14 @@ public static class ConversationApi
         ConvSyncResponse.Of(await actions.SyncBackwardAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>
-    /// POST api/conversation/sync_pins/&lt;id&gt; (python) and sync_pinboard/&lt;id&gt; (ConvInfo doc) →
-    /// header + the pinned messages, as sync ic_pinboard.
+    /// POST api/conversation/sync_pins/&lt;id&gt; {from_message_nr?} (python) and sync_pinboard/&lt;id&gt;
+    /// (ConvInfo doc) → header with pin_horizon + the pins of messages before from_message_nr
+    /// (absent, 0 or a full init's pin_horizon: from the newest), newest message first, 50 a batch;
+    /// pin_horizon is the from_message_nr of the next batch, 0 at the end (docs/boards.md, "Paging").
     /// </summary>
-    internal static async Task<ConvSyncResponse> SyncPins(string conversationId, CurrentSession me, ConversationActions actions,
-        HttpContext context, CancellationToken ct) =>
-        ConvSyncResponse.Of(await actions.SyncAsync(me.AccountId, PathIds.Conversation(conversationId), "ic_pinboard", null, ct), context);
+    internal static async Task<ConvSyncResponse> SyncPins(string conversationId, FromMessageRequest request, CurrentSession me,
+        Domain.Boards.BoardReader boards, HttpContext context, CancellationToken ct) =>
+        ConvSyncResponse.Of(await boards.PinsBeforeAsync(me.AccountId, PathIds.Conversation(conversationId), request.FromMessageNr, ct), context);
 
     /// <summary>
     /// POST api/conversation/store/&lt;id&gt; {read_message_nr?, topic?, mk_alert_level?, snooze_interval?,

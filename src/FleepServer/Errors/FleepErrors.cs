@@ -146,6 +146,14 @@ public static class FleepErrors
     public static FleepException OrganisationTeamsNotSupported() =>
         new(Status431, "not_supported", "Managed and organisation-wide teams are not supported by this server: it has no organisations.");
 
+    // boards (docs/boards.md)
+    /// <summary>An unknown, deleted or another conversation's section: the field is invalid, as message/store has always answered it.</summary>
+    public static FleepException SectionNotFound(string field = "section_id") =>
+        InvalidField(field, "a section of this conversation's taskboard");
+
+    public static FleepException DefaultSection(string what) =>
+        new(Status431, "default_section", $"The To Do and Archived sections cannot be {what}.");
+
     // labels (docs/labels.md)
     public static FleepException LabelNotFound() => new(Status430, "not_found", "Label not found.");
 
@@ -171,10 +179,10 @@ public static class FleepErrors
             $"This server does not read {hookType} payloads; post {{\"message\": …, \"user\": …}} as to a plain hook.");
 
     // personal board and canned responses (docs/boards.md)
-    public static FleepException SectionNotFound(string field = "section_id") =>
+    public static FleepException MySectionNotFound(string field = "section_id") =>
         new(Status430, "not_found", $"Section not found ('{field}').");
 
-    public static FleepException DefaultSection() =>
+    public static FleepException DefaultMySection() =>
         new(Status431, "default_section", "To Do and Archived belong to every board and cannot be deleted.");
 
     /// <summary>A visible conversation message that is not a task assigned to the caller, on a personal board call.</summary>

@@ -61,6 +61,7 @@ public sealed class EventHandlers
         TeamEvents.Register(handlers);
         LabelEvents.Register(handlers);
         MyBoardEvents.Register(handlers);
+        SectionEvents.Register(handlers);
         return handlers
             .NotYet("managed conversations", "conv:add_admins", "conv:remove_admins", "conv:set_managed", "conv:set_unmanaged",
                 "conv:conv_deleted_by_admin", "conv:enable_admin_write_only", "conv:disable_admin_write_only");

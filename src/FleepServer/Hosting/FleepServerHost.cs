@@ -158,6 +158,10 @@ public static class FleepServerHost
         services.AddHostedService<FleepServer.Domain.Search.SearchConfiguration>();
 
         // boards: services
+        services.AddScoped<FleepServer.Domain.Boards.SectionBook>();
+        services.AddScoped<FleepServer.Domain.Boards.SectionActions>();
+        services.AddScoped<FleepServer.Domain.Boards.BoardFlags>();
+        services.AddScoped<FleepServer.Domain.Boards.BoardReader>();
 
         // personal board: services
         services.AddScoped<FleepServer.Domain.MyBoard.MyBoardActions>();
@@ -309,6 +313,7 @@ public static class FleepServerHost
 
         // search, boards and the personal board: endpoint groups
         api.MapSearchApi();
+        api.MapTaskApi();
 
         app.MapFleepApiReference();
 

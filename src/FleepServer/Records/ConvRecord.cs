@@ -86,9 +86,10 @@ public sealed record ConvRecord : IStreamRecord
     public required bool IsUrlPreviewDisabled { get; init; }
 
     public bool HasEmailSubject => false;
+    /// <summary>The pinboard has a pin, the taskboard an open task, the Archived section a task (docs/boards.md, "Board flags").</summary>
     public required bool HasPinboard { get; init; }
     public required bool HasTaskboard { get; init; }
-    public bool HasTaskArchive => false;
+    public required bool HasTaskArchive { get; init; }
     public required bool HasDoneNotifications { get; init; }
     public string? DefaultCallRoom { get; init; }
     public IReadOnlyList<string> ExportFiles { get; init; } = [];
@@ -96,11 +97,26 @@ public sealed record ConvRecord : IStreamRecord
     /// <summary>A string on the live server.</summary>
     public string ExportProgress => "1";
 
+    /// <summary>
+    /// Pinboard paging (account/sync_pinboard, conv:pin:sync): JSON text
+    /// <c>{"conversation_id": …, "pin_weight": …}</c> naming where the next batch starts; null when
+    /// the pinboard is complete, and on every other header (docs/boards.md, "Paging").
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? PinCursor => null;
+    public string? PinCursor { get; init; }
 
+    /// <summary>"partial" while <see cref="PinCursor"/> names a next batch; null otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? PinSyncState => null;
+    public string? PinSyncState { get; init; }
+
+    /// <summary>
+    /// Only on full inits and in conversation/sync_pins answers: the from_message_nr of the next
+    /// batch of pins (older pinboard paging), 0 when there is none (docs/boards.md, "Paging").
+    /// </summary>
+    public long? PinHorizon { get; init; }
+
+    /// <summary>Only on full inits and in task/sync answers: the from_message_nr of the next batch of tasks, 0 when there is none.</summary>
+    public long? TaskHorizon { get; init; }
 
     /// <summary>Present (true) only when the client must drop the conversation from its cache.</summary>
     public bool? IsDeleted { get; init; }

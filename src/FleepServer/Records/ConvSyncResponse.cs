@@ -33,6 +33,14 @@ public sealed record ConvSyncResponse(ConvRecord Header, IReadOnlyList<object> S
         }
 
         var header = ConvRecords.For(view, publicUrl, result.Mode, result.BwMessageNr, result.FwMessageNr) with { FileHorizon = result.FileHorizon };
+        if (result.Board is { } board)
+        {
+            header = header with
+            {
+                PinCursor = board.PinCursor, PinSyncState = board.PinSyncState, PinHorizon = board.PinHorizon, TaskHorizon = board.TaskHorizon,
+            };
+        }
+
         return new ConvSyncResponse(header, stream)
         {
             ResultMessageNr = result.ResultMessageNr,

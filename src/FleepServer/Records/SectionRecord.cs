@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FleepServer.Data;
 using FleepServer.Streams;
 
@@ -19,10 +20,12 @@ public sealed record SectionRecord : IStreamRecord
     public required double Weight { get; init; }
     public required bool IsDeleted { get; init; }
 
-    /// <summary>Section sync paging: the cursor of the next batch as JSON text; null when not paging or done.</summary>
+    /// <summary>Section sync paging: the cursor of the next batch as JSON text; null when not paging or done (sent as null, so a client's cursor ends).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SyncCursor { get; init; }
 
-    /// <summary>Section sync paging state; null when not paging or done.</summary>
+    /// <summary>Section sync paging state ("partial" while a next batch remains); null when not paging or done.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SyncState { get; init; }
 }
 

@@ -47,7 +47,7 @@ public sealed class AccountSyncConversationsTests(FleepServerFixture server) : I
         return new Scene(alice, bob, quiet, busy, solo, foreign);
     }
 
-    /// <summary>The stream split into each header and the messages after it, asserting nothing else is in it.</summary>
+    /// <summary>The stream split into each header and the messages after it, asserting nothing else is in it but the header's sections.</summary>
     private static List<(JsonElement Header, List<long> Messages)> Split(List<JsonElement> stream)
     {
         var result = new List<(JsonElement Header, List<long> Messages)>();
@@ -62,6 +62,11 @@ public sealed class AccountSyncConversationsTests(FleepServerFixture server) : I
                     Assert.True(result.Count > 0, $"a message before any header: {record}");
                     Assert.Equal(result[^1].Header.GetProperty("conversation_id").GetGuid(), record.GetProperty("conversation_id").GetGuid());
                     result[^1].Messages.Add(record.Long("message_nr"));
+                    break;
+                case "section":
+                    // A full init lists the conversation's taskboard sections (docs/boards.md).
+                    Assert.True(result.Count > 0, $"a section before any header: {record}");
+                    Assert.Equal(result[^1].Header.GetProperty("conversation_id").GetGuid(), record.GetProperty("conversation_id").GetGuid());
                     break;
                 default:
                     Assert.Fail($"unexpected record: {record}");

@@ -67,7 +67,7 @@ public sealed class ConversationBadInputTests(FleepServerFixture server) : IClas
         { "message/send", """{"message": "nul\u0000inside"}""", 400, "invalid_param" },
         { "message/send", """{"message": ""}""", 400, "empty_message" },
         { "message/send", """{}""", 400, "empty_message" },
-        { "message/send", """{"message": "x", "tags": ["is_done"]}""", 400, "invalid_param" },
+        { "message/send", """{"message": "x", "tags": ["is_todo", "is_done"]}""", 400, "invalid_param" },
         { "conversation/set_topic", """{"topic": "TOPIC_1025"}""", 400, "invalid_param" },
         { "message/send", """{"message": "BODY_307201"}""", 400, "invalid_param" },
         { "message/send", """{"message": "x", """, 400, "bad_request" },

@@ -25,7 +25,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
     };
 
     /// <summary>Namespaces whose events this server does not serve at all.</summary>
-    private static readonly string[] NotServedNamespaces = ["section", "organisation"];
+    private static readonly string[] NotServedNamespaces = ["organisation"];
 
     private static readonly ConcurrentDictionary<FleepServerFixture, Task<(FleepTestClient, FleepTestClient, FleepTestClient)>> Accounts = new();
 
@@ -66,7 +66,7 @@ public sealed partial class EventCoverageTests(FleepServerFixture server) : ICla
 
     private static readonly Dictionary<string, Func<EventScenario, Task>> Checks = new(
         ConversationChecks().Concat(AccountChecks()).Concat(MessageChecks()).Concat(ContactChecks()).Concat(FileChecks()).Concat(ExternalUploadChecks())
-            .Concat(TeamChecks()).Concat(LabelChecks()).Concat(MyBoardChecks()));
+            .Concat(TeamChecks()).Concat(LabelChecks()).Concat(MyBoardChecks()).Concat(SectionChecks()));
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
     /// <summary>File drawer answers: where the next batch of file messages starts, 0 when there is no more.</summary>
     public long? FileHorizon { get; init; }
 
+    /// <summary>Pinboard and taskboard paging: the header's pin_cursor, pin_sync_state, pin_horizon and task_horizon (docs/boards.md, "Paging").</summary>
+    public BoardPage? Board { get; init; }
+
     public long? ResultMessageNr { get; init; }
     public IReadOnlyList<ActivityRecord> Activities { get; init; } = [];
 
@@ -42,4 +45,13 @@ public sealed record ConvResult(ConvView View, IReadOnlyList<Message> Messages)
 
     /// <summary>The client_req_id the call carried, echoed and reported as a request record.</summary>
     public Guid? ClientReqId { get; init; }
+}
+
+/// <summary>The board paging fields of an answer's header; null fields stay as every header has them.</summary>
+public sealed record BoardPage
+{
+    public string? PinCursor { get; init; }
+    public string? PinSyncState { get; init; }
+    public long? PinHorizon { get; init; }
+    public long? TaskHorizon { get; init; }
 }

@@ -44,6 +44,9 @@ public sealed partial class ConversationChange
     /// <summary>Hooks created or changed by this change: every current member gets their record.</summary>
     public List<Hook> Hooks { get; } = [];
 
+    /// <summary>Taskboard sections created or changed by this change: every current member gets their record (docs/boards.md).</summary>
+    public List<Section> Sections { get; } = [];
+
     /// <summary>Accounts that became members in this change: they and the others exchange contact records.</summary>
     public List<Guid> Joined { get; } = [];
     public long? ResultMessageNr { get; set; }
@@ -86,6 +89,7 @@ public sealed partial class ConversationChange
             InboxMessageNrs = locked.InboxMessageNrs,
             NewAccounts = Joined.Count > 0 ? null : locked.NewAccounts,
             Hooks = Hooks,
+            Sections = Sections,
         };
     }
 

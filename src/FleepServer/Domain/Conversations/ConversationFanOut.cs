@@ -77,6 +77,11 @@ public sealed class ConversationFanOut(
                 records.AddRange(change.Locks.Where(l => view.Sees(l.MessageNr)).Select(l => new StreamAppend(to, l)));
             }
 
+            if (view.Viewer.IsActive || to == change.CallerId)
+            {
+                records.AddRange(change.Sections.DistinctBy(s => s.Id).Select(s => new StreamAppend(to, SectionRecords.For(s))));
+            }
+
             if (to == change.CallerId && change.ClientReqId is { } reqId)
             {
                 records.Add(new StreamAppend(to, RequestRecords.For(reqId, change.Conversation.Id, change.ResultMessageNr)));
@@ -130,6 +135,9 @@ public sealed record ConversationFanOutInput(
 
     /// <summary>Hooks created or changed: their records go to every current member, the URL to the owner alone.</summary>
     public IReadOnlyList<Hook> Hooks { get; init; } = [];
+
+    /// <summary>Taskboard sections created or changed: their records go to every current member and the caller.</summary>
+    public IReadOnlyList<Section> Sections { get; init; } = [];
 
     /// <summary>Message numbers of inbox numbers the change's lock read already (see <see cref="ConversationLock"/>).</summary>
     public IReadOnlyDictionary<long, long>? InboxMessageNrs { get; init; }

@@ -1,5 +1,7 @@
 using FleepServer.Data;
+using FleepServer.Domain.Boards;
 using FleepServer.Errors;
+using FleepServer.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.Conversations;
@@ -10,7 +12,7 @@ namespace FleepServer.Domain.Conversations;
 /// fragment modes. Only messages the member may see are ever read (<see cref="ViewerState.Sees"/>,
 /// applied inside the SQL).
 /// </summary>
-public sealed class ConversationReader(FleepDbContext db, Membership membership)
+public sealed class ConversationReader(FleepDbContext db, Membership membership, SectionBook sections)
 {
     /// <summary>Flow entries per forward/backward batch; clients loop until fw/bw reach the ends.</summary>
     public const int BatchSize = 50;
@@ -59,7 +61,7 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
         var (conversation, members, viewer) = await membership.RequireAsync(conversationId, accountId, Access.Read, ct);
         var view = await membership.ViewAsync(conversation, members, viewer, ct);
         var anchor = Anchor(view, from);
-        return direction switch
+        var result = direction switch
         {
             InitModes.Header => new ConvResult(view, []) { Mode = HeaderMode.Header },
             InitModes.Tiny => await TinyAsync(view, ct),
@@ -74,6 +76,20 @@ public sealed class ConversationReader(FleepDbContext db, Membership membership)
             // null or "forward": forward sync from F; without F the default init.
             _ => anchor is { } f ? await ForwardAsync(view, f, ct) : await AroundAsync(view, view.Viewer.ReadMessageNr, HeaderMode.Full, ct),
         };
+
+        // The full init and ic_tasks carry the taskboard's sections; the full init also the board
+        // horizons, from which sync_pins and task/sync page (docs/boards.md, "Paging").
+        var init = result.Mode == HeaderMode.Full;
+        if (init || direction == "ic_tasks")
+        {
+            result = result with
+            {
+                Records = [.. result.Records, .. (await sections.ListAsync(view.Conversation, ct)).Select(SectionRecords.For)],
+                Board = init ? BoardReader.InitHorizons(view) : result.Board,
+            };
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -64,7 +64,11 @@ public sealed class ConversationWriter(
         {
             ResultMessageNr = change.ResultMessageNr,
             Activities = change.Activities,
-            Records = change.Hooks.Select(h => HookRecords.For(h, change.Viewer.AccountId, hookTokens.UrlOf(h, http.HttpContext))).ToList(),
+            Records =
+            [
+                .. change.Hooks.Select(h => HookRecords.For(h, change.Viewer.AccountId, hookTokens.UrlOf(h, http.HttpContext))),
+                .. change.Sections.DistinctBy(s => s.Id).Select(SectionRecords.For),
+            ],
             Mode = change.Mode,
             ClientReqId = change.ClientReqId,
         };

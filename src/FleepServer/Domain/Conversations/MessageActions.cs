@@ -1,4 +1,5 @@
 using FleepServer.Data;
+using FleepServer.Domain.Boards;
 using FleepServer.Domain.Files;
 using FleepServer.Errors;
 using FleepServer.Http;
@@ -14,7 +15,7 @@ namespace FleepServer.Domain.Conversations;
 /// again: it answers with the original message, whatever the retry's body says.
 /// </summary>
 public sealed class MessageActions(FleepDbContext db, ConversationWriter writer, Membership membership, ConversationReader reader,
-    Attachments attachments)
+    Attachments attachments, SectionBook sections, BoardFlags boardFlags, MessageBoards boards)
 {
     /// <summary>message/send: a new message. <c>file_ids</c> and <c>files</c>, older names of <c>attachments</c>, are read the same way.</summary>
     public Task<ConvResult> SendAsync(Guid accountId, Guid conversationId, SendMessage r, CancellationToken ct)
@@ -56,20 +57,22 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             }, ct);
         }
 
-        if (r.SectionId is { } section && !TaskSections.Of(conversationId).Contains(section))
-        {
-            throw FleepErrors.InvalidField("section_id", "the To Do or Archived section of this conversation");
-        }
-
         // One store call is one revision, whatever it changes (pin + edit → one flow entry).
         return ChangeWithAsync(accountId, conversationId, r.MessageNr, r.ClientReqId, r.FromMessageNr, async (change, message) =>
         {
+            if (r.SectionId is { } section)
+            {
+                // A section of this conversation's board: To Do, Archived or a live user section.
+                SectionBook.Require(await sections.ListAsync(change.Conversation, ct), section);
+            }
+
             var rules = Rules(change);
             var changed = false;
             if (r.Tags is { Count: > 0 })
             {
                 var taskWeight = MessageStateChanges.MakesTask(r.Tags, message) ? await NextTaskWeightAsync(change, ct) : (double?)null;
-                changed |= rules.ApplyTags(message, r.Tags, r.PinWeight, r.AssigneeIds, taskWeight);
+                var pinWeight = r.PinWeight ?? (r.Tags.Contains(MessageTags.Pin) && message.PinWeight is null ? await NextPinWeightAsync(change, ct) : null);
+                changed |= rules.ApplyTags(message, r.Tags, pinWeight, r.AssigneeIds, taskWeight);
             }
             else if (r.AssigneeIds is { } assignees && MessageStateChanges.Assign(message, assignees))
             {
@@ -175,11 +178,12 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             throw FleepErrors.MissingField("message_nr");
         }
 
-        return ChangeAsync(accountId, conversationId, nr, r.ClientReqId, r.FromMessageNr, (change, message) =>
+        return ChangeWithAsync(accountId, conversationId, nr, r.ClientReqId, r.FromMessageNr, async (change, message) =>
         {
+            var pinWeight = action == MessageTags.Pin && r.PinWeight is null && message.PinWeight is null ? await NextPinWeightAsync(change, ct) : r.PinWeight;
             var changed = action switch
             {
-                MessageTags.Pin => Rules(change).ApplyTags(message, [MessageTags.Pin], r.PinWeight),
+                MessageTags.Pin => Rules(change).ApplyTags(message, [MessageTags.Pin], pinWeight),
                 MessageTags.Unpin => message.Tags.Contains(MessageTags.Pin) && Rules(change).ApplyTags(message, [MessageTags.Unpin]),
                 _ => r.PinWeight is { } weight && MessageStateChanges.SetPinWeight(message, weight),
             };
@@ -257,14 +261,7 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
             throw FleepErrors.EmptyMessage();
         }
 
-        var newTags = post.Tags ?? [];
-        foreach (var tag in newTags)
-        {
-            if (tag is not (MessageTags.Pin or MessageTags.IsTodo))
-            {
-                throw FleepErrors.InvalidField("tags", "a new message takes only pin or is_todo");
-            }
-        }
+        var newTags = MessageStateChanges.NewMessageTags(post.Tags ?? []);
 
         var xml = string.IsNullOrWhiteSpace(post.Text) ? FileMessageBody : Markup.ToXml(post.Text);
         // Uploads are the caller's own and never change, so they are resolved before the unit starts.
@@ -283,14 +280,16 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
                 await change.RequireMessageAsync(post.ReplyToMessageNr, token);
             }
 
-            var taskWeight = newTags.Contains(MessageTags.IsTodo) ? await NextTaskWeightAsync(change, token) : (double?)null;
+            var taskWeight = newTags.Contains(MessageTags.IsTodo) || newTags.Contains(MessageTags.IsDone) ? await NextTaskWeightAsync(change, token) : (double?)null;
+            var pinWeight = newTags.Contains(MessageTags.Pin) ? await NextPinWeightAsync(change, token) : (double?)null;
             var message = change.AppendText(xml, post.Subject);
             message.ClientReqId = post.ClientReqId;
             message.RefMessageNr = post.ReplyToMessageNr is null or 0 ? null : post.ReplyToMessageNr;
             message.Files = files;
             if (newTags.Count > 0)
             {
-                Rules(change).ApplyTags(message, newTags, null, post.Assignees, taskWeight);
+                Rules(change).ApplyTags(message, newTags, pinWeight, post.Assignees, taskWeight);
+                await boardFlags.KeepAsync(change.Conversation, [message], new Dictionary<long, BoardMarks>(), token);
             }
         }, ct);
     }
@@ -312,7 +311,9 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         {
             change.ValidateFrom(fromMessageNr);
             var message = await change.RequireMessageAsync(messageNr, token);
+            var before = BoardFlags.Before([message]);
             await apply(change, message);
+            await boardFlags.KeepAsync(change.Conversation, [message], before, token);
             change.ResultMessageNr = message.MessageNr;
             if (!change.Changed.Contains(message))
             {
@@ -321,6 +322,79 @@ public sealed class MessageActions(FleepDbContext db, ConversationWriter writer,
         }, ct);
 
     private static MessageStateChanges Rules(ConversationChange change) => new(change.Viewer.AccountId, change.Now);
+
+    /// <summary>message:pin:set_position: the pin moves right after <paramref name="prevMessageNr"/> (0 = first), one revision.</summary>
+    public Task<ConvResult> SetPinPositionAsync(Guid accountId, Guid conversationId, long messageNr, long prevMessageNr, long? fromMessageNr,
+        Guid? clientReqId, CancellationToken ct) =>
+        ChangeWithAsync(accountId, conversationId, messageNr, clientReqId, fromMessageNr, async (change, message) =>
+        {
+            var weight = await boards.PinWeightAfterAsync(change, message, prevMessageNr, ct);
+            if (MessageStateChanges.SetPinWeight(message, weight))
+            {
+                change.Revise(message);
+            }
+        }, ct);
+
+    /// <summary>
+    /// message:task:set_position: the task moves into <paramref name="sectionId"/> (any live section
+    /// of the board; Archived archives it) right after <paramref name="prevMessageNr"/> (0 = first), one revision.
+    /// </summary>
+    public Task<ConvResult> SetTaskPositionAsync(Guid accountId, Guid conversationId, long messageNr, Guid sectionId, long prevMessageNr,
+        long? fromMessageNr, Guid? clientReqId, CancellationToken ct) =>
+        ChangeWithAsync(accountId, conversationId, messageNr, clientReqId, fromMessageNr, async (change, message) =>
+        {
+            SectionBook.Require(await sections.ListAsync(change.Conversation, ct), sectionId);
+            var weight = await boards.TaskWeightAfterAsync(change, message, sectionId, prevMessageNr, ct);
+            if (Rules(change).PlaceTask(message, sectionId, weight))
+            {
+                change.Revise(message);
+            }
+        }, ct);
+
+    /// <summary>
+    /// task/sort: the task moves, in its own section, right after the task whose weight is
+    /// <paramref name="belowTaskWeight"/> (absent: first), one revision.
+    /// </summary>
+    public Task<ConvResult> SortTaskAsync(Guid accountId, Guid conversationId, long messageNr, double? belowTaskWeight, long? fromMessageNr,
+        Guid? clientReqId, CancellationToken ct) =>
+        ChangeWithAsync(accountId, conversationId, messageNr, clientReqId, fromMessageNr, async (change, message) =>
+        {
+            if (message.SectionId is not { } section || !message.Tags.Contains(MessageTags.IsTask))
+            {
+                throw FleepErrors.InvalidField("message_nr", "a task");
+            }
+
+            var prev = 0L;
+            if (belowTaskWeight is { } below)
+            {
+                var id = change.Conversation.Id;
+                var nrs = await db.Messages.Where(m => m.ConversationId == id && m.SectionId == section && m.TaskWeight == below
+                    && m.MessageNr != message.MessageNr && m.MkMessageState != MessageStates.Deleted).Select(m => m.MessageNr).ToListAsync(ct);
+                prev = nrs.Where(nr => ViewerState.Sees(change.Viewer, nr)).DefaultIfEmpty(-1).Max();
+                if (prev < 0)
+                {
+                    throw FleepErrors.InvalidField("below_task_weight", "the task_weight of a task in the same section");
+                }
+            }
+
+            var weight = await boards.TaskWeightAfterAsync(change, message, section, prev, ct);
+            if (Rules(change).PlaceTask(message, null, weight))
+            {
+                change.Revise(message);
+            }
+        }, ct);
+
+    /// <summary>
+    /// A new pin goes to the top of the pinboard: its pin time in seconds, or one above the highest
+    /// pin_weight when that is higher (pins of the same second), so every pin's weight is its own
+    /// and the weight cursor pages them exactly (docs/boards.md, "Paging").
+    /// </summary>
+    private async Task<double> NextPinWeightAsync(ConversationChange change, CancellationToken ct)
+    {
+        var id = change.Conversation.Id;
+        var max = await db.Messages.Where(m => m.ConversationId == id && m.PinWeight != null && m.Tags.Contains(MessageTags.Pin)).MaxAsync(m => m.PinWeight, ct);
+        return Math.Max(change.Now.ToUnixTimeSeconds(), (max ?? 0) + 1);
+    }
 
     /// <summary>A new task goes to the end of its section: one step past the conversation's highest task_weight.</summary>
     private async Task<double> NextTaskWeightAsync(ConversationChange change, CancellationToken ct)

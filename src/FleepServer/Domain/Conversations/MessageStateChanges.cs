@@ -29,6 +29,45 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
         }
     }
 
+    /// <summary>The state tags a new message may carry: one of them at most, with their record companions.</summary>
+    private static readonly string[] NewStates = [MessageTags.Pin, MessageTags.IsTodo, MessageTags.IsDone];
+
+    /// <summary>
+    /// The tags of a new message (message/send, message/store without message_nr), checked: at most
+    /// one state of pin, is_todo and is_done (a new message is pinned, a task to do or a task done,
+    /// docs/boards.md "New messages"), and the companions records show with them (is_shared with
+    /// any of them, is_task with is_todo or is_done) accepted and implied. Answers the one state
+    /// tag to apply, or none for a plain message; anything else is 400 invalid_field.
+    /// </summary>
+    public static IReadOnlyList<string> NewMessageTags(IReadOnlyCollection<string?> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag is null || !(NewStates.Contains(tag) || tag is MessageTags.IsShared or MessageTags.IsTask))
+            {
+                throw FleepErrors.InvalidField("tags", $"a new message takes pin, is_todo or is_done (with is_shared, is_task), not {tag ?? "null"}");
+            }
+        }
+
+        var states = NewStates.Where(tags.Contains).ToList();
+        if (states.Count > 1)
+        {
+            throw FleepErrors.InvalidField("tags", $"{string.Join(" and ", states)} exclude each other: a new message takes one of them");
+        }
+
+        if (tags.Contains(MessageTags.IsTask) && !states.Any(s => s is MessageTags.IsTodo or MessageTags.IsDone))
+        {
+            throw FleepErrors.InvalidField("tags", "is_task comes with is_todo or is_done");
+        }
+
+        if (tags.Contains(MessageTags.IsShared) && states.Count == 0)
+        {
+            throw FleepErrors.InvalidField("tags", "is_shared comes with pin, is_todo or is_done");
+        }
+
+        return states;
+    }
+
     /// <summary>Whether these tags make the message a task that has no place on the taskboard yet.</summary>
     public static bool MakesTask(IReadOnlyCollection<string> tags, Message message) =>
         message.TaskWeight is null && (tags.Contains(MessageTags.IsTodo) || tags.Contains(MessageTags.IsDone));
@@ -372,8 +411,9 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
     }
 
     /// <summary>
-    /// Moves a task (section_id and/or task_weight): the Archived section archives it, To Do
-    /// unarchives it. A message that is not a task stays where it is.
+    /// Moves a task (section_id and/or task_weight): the Archived section archives it, any other
+    /// section of the board (To Do or a user section, checked by the caller) unarchives it. A
+    /// message that is not a task stays where it is.
     /// </summary>
     public bool PlaceTask(Message message, Guid? sectionId, double? weight)
     {
@@ -391,8 +431,22 @@ public readonly record struct MessageStateChanges(Guid ViewerId, DateTimeOffset 
 
         if (sectionId is { } section && section != message.SectionId)
         {
-            var archive = section == TaskSections.Of(message.ConversationId).Archived;
-            ApplyTags(message, [archive ? MessageTags.IsArchived : MessageTags.Unarchive]);
+            // The Archived section archives the task; any other section (To Do or a user section)
+            // takes it out of the archive first.
+            if (section == TaskSections.Of(message.ConversationId).Archived)
+            {
+                ApplyTags(message, [MessageTags.IsArchived]);
+            }
+            else
+            {
+                if (message.Tags.Contains(MessageTags.IsArchived))
+                {
+                    ApplyTags(message, [MessageTags.Unarchive]);
+                }
+
+                message.SectionId = section;
+            }
+
             changed = true;
         }
 

@@ -4,11 +4,11 @@ using System.Text;
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
-/// The taskboard sections of a conversation (docs/compatibility.md, "Message events"). This server
-/// has exactly the two every Fleep conversation starts with, To Do and Archived; they are not stored
-/// but derived from the conversation id, so every member and every call names them alike. A task's
-/// <c>section_id</c> is To Do unless it is archived (tag is_archived), then Archived; inside a
-/// section tasks run by ascending <c>task_weight</c>, the first task getting <see cref="WeightStep"/>.
+/// The ids of the two sections every conversation's taskboard has, To Do and Archived, derived
+/// from the conversation id so every member and every call names them alike, stored or not
+/// (docs/boards.md, "Sections"). A new task's <c>section_id</c> is To Do; an archived task's
+/// (tag is_archived) Archived; inside a section tasks run by ascending <c>task_weight</c>, the
+/// first task getting <see cref="WeightStep"/>.
 /// </summary>
 public readonly record struct TaskSections(Guid ToDo, Guid Archived)
 {

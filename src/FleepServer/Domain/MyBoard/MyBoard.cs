@@ -142,7 +142,7 @@ public sealed class MyBoard
 
     /// <summary>The live section with this id, or 430 (another account's section and a conversation's section are unknown here).</summary>
     public Section Section(Guid id, string field = "section_id") =>
-        LiveSections.FirstOrDefault(s => s.Id == id) ?? throw FleepErrors.SectionNotFound(field);
+        LiveSections.FirstOrDefault(s => s.Id == id) ?? throw FleepErrors.MySectionNotFound(field);
 
     /// <summary>The items of a section in board order (ascending weight).</summary>
     public List<BoardItem> Items(Guid sectionId) =>

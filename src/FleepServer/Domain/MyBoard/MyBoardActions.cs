@@ -72,7 +72,7 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
             var others = board.LiveSections.Where(s => s.Id != sectionId).ToList();
             if (prevSectionId is { } p && others.All(s => s.Id != p))
             {
-                throw p == sectionId ? FleepErrors.InvalidField("prev_section_id", "another section") : FleepErrors.SectionNotFound("prev_section_id");
+                throw p == sectionId ? FleepErrors.InvalidField("prev_section_id", "another section") : FleepErrors.MySectionNotFound("prev_section_id");
             }
 
             section = Stored(section);
@@ -88,7 +88,7 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
             var section = board.Section(sectionId);
             if (section.MkSectionSubtype != MySections.User)
             {
-                throw FleepErrors.DefaultSection();
+                throw FleepErrors.DefaultMySection();
             }
 
             foreach (var item in board.Items(sectionId))

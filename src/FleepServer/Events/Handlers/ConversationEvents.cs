@@ -21,7 +21,7 @@ public static class ConversationEvents
             .On("conv:sync_initial", (c, p, ct) => Sync(c, p, InitModes.Full, null, ct))
             .On("conv:sync_forward", (c, p, ct) => Sync(c, p, null, p.RequiredLong("fw_message_nr"), ct))
             .On("conv:sync_backward", (c, p, ct) => Sync(c, p, "ic_backward", p.RequiredLong("bw_message_nr"), ct))
-            .On("conv:pin:sync", (c, p, ct) => Sync(c, p, "ic_pinboard", null, ct))
+            .On("conv:pin:sync", PinSync)
             .On("conv:activate", (c, p, ct) => ShowActivity(c, p, isWriting: null, ct))
             .On("conv:set_writing", (c, p, ct) => ShowActivity(c, p, isWriting: true, ct))
             .On("conv:end_writing", (c, p, ct) => ShowActivity(c, p, isWriting: false, ct))
@@ -63,6 +63,28 @@ public static class ConversationEvents
             .On("conv:unarchive", (c, p, ct) => Run(c, p, (a, id) => a.UnhideAsync(c.AccountId, id, null, ct)))
             .On("conv:delete", (c, p, ct) => Run(c, p, (a, id) => a.DeleteAsync(c.AccountId, id, ct)))
             .On("conv:autojoin", (c, p, ct) => Run(c, p, (a, id) => a.AutojoinAsync(c.AccountId, id.ToString(), ct)));
+    }
+
+    /// <summary>
+    /// account/sync_pinboard as an event (docs/boards.md, "Paging"): the next batch of pins after
+    /// the cursor's pin_weight, limit 20 (1..100); the header's pin_cursor and the request record's
+    /// sync_cursor name the next batch, null on the last.
+    /// </summary>
+    private static async Task<EventOutcome> PinSync(EventContext c, EventParams p, CancellationToken ct)
+    {
+        var id = p.RequiredUuid("conversation_id");
+        var cursor = p.Object("sync_cursor");
+        if (cursor?.Uuid("conversation_id") is { } cid && cid != id)
+        {
+            throw Errors.FleepErrors.InvalidField("sync_cursor", "a cursor of this conversation");
+        }
+
+        var result = await c.Get<Domain.Boards.BoardReader>().PinboardAsync(c.AccountId, id, cursor?.Float("pin_weight"), p.Long("limit"),
+            Domain.Boards.BoardReader.DefaultEventLimit, "limit", ct);
+        var next = result.Board?.PinCursor is { } text
+            ? System.Text.Json.JsonSerializer.Deserialize<Domain.Boards.PinCursor>(text, Http.FleepJson.Options)
+            : null;
+        return EventOutcome.ForConversation(result, c.PublicUrl, identifiesMessage: false) with { SyncCursor = next };
     }
 
     /// <summary>conversation/create, teams included; managed conversations wait for that feature.</summary>

@@ -93,19 +93,13 @@ public static class MessageEvents
             .On("message:unmark_spam", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsSpam = false }, ct))
             .On("message:set_spam", (c, p, ct) => Store(c, p, new StoreMessage { MessageNr = MessageNr(p), IsSpam = p.Bool("is_spam") }, ct))
 
-            // Board positions: the weight between the neighbours, stored as message/store pin_weight / task_weight.
-            .On("message:pin:set_position", async (c, p, ct) =>
-            {
-                var weight = await c.Get<MessageBoards>().PinWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), ct);
-                return await Store(c, p, new StoreMessage { MessageNr = MessageNr(p), PinWeight = weight }, ct);
-            })
-            .On("message:task:set_position", async (c, p, ct) =>
-            {
-                var section = p.RequiredUuid("section_id");
-                var weight = await c.Get<MessageBoards>().TaskWeightAfterAsync(c.AccountId, Conversation(p), MessageNr(p), section,
-                    p.RequiredLong("prev_message_nr"), ct);
-                return await Store(c, p, new StoreMessage { MessageNr = MessageNr(p), SectionId = section, TaskWeight = weight }, ct);
-            })
+            // Board positions: the weight between the neighbours, decided under the conversation lock (docs/boards.md).
+            .On("message:pin:set_position", (c, p, ct) =>
+                Result(c, Messages(c).SetPinPositionAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredLong("prev_message_nr"), From(p),
+                    c.ClientReqId, ct)))
+            .On("message:task:set_position", (c, p, ct) =>
+                Result(c, Messages(c).SetTaskPositionAsync(c.AccountId, Conversation(p), MessageNr(p), p.RequiredUuid("section_id"),
+                    p.RequiredLong("prev_message_nr"), From(p), c.ClientReqId, ct)))
 
             // message/copy: conversation_id is the destination, copy_* the source.
             .On("message:copy", (c, p, ct) =>
