@@ -245,7 +245,7 @@ public sealed partial class FileEventTests(FleepServerFixture server) : IClassFi
     private static string Normalize(JsonElement record)
     {
         var node = JsonNode.Parse(record.GetRawText())!.AsObject();
-        foreach (var name in new[] { "conversation_id", "posted_time", "edited_time", "attachment_id", "file_url", "deleter_id", "account_id", "profile_id",
+        foreach (var name in new[] { "conversation_id", "message_id", "posted_time", "edited_time", "attachment_id", "file_url", "deleter_id", "account_id", "profile_id",
                      "edit_account_id", "thumb_url_50", "thumb_url_100", "thumb_url_575", "thumb_url_700", "creator_id", "members", "autojoin_url",
                      "last_message_time", "inbox_time" })
         {

@@ -1,4 +1,6 @@
 using FleepServer.Tests.Infrastructure;
+using FleepServer.Tests.MyBoard;
+using FleepServer.Tests.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -64,7 +66,7 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         Assert.Contains(history, m => m.Contains("written before the upgrade", StringComparison.Ordinal));
     }
 
-    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads.</summary>
+    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads, teams, labels, sections, personal tasks and task places.</summary>
     private async Task<(FleepTestClient Alice, Guid ConversationId)> WriteSomethingEverywhereAsync()
     {
         var alice = await server.NewAccountAsync("Alice");
@@ -79,6 +81,12 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         (await alice.PostAsync("/api/account/click_reminder", new { reminder_id = Guid.NewGuid() })).EnsureOk();
         await alice.UploadFileAsync("before.txt", "uploaded before the upgrade"u8.ToArray());
         (await alice.PostAsync("/api/file/upload/external", new { file_url = "http://127.0.0.1:9/later.bin", file_name = "later.bin" })).EnsureOk();
+        await alice.CreateTeamAsync("before the upgrade", [bob]);
+        (await alice.PostAsync("/api/label/store", new { label = "before the upgrade" })).EnsureOk();
+        await alice.OkAsync("section:task:add", new { conversation_id = conversationId, section_name = "Later" });
+        await alice.AddTodoAsync("a personal task from before the upgrade");
+        var (_, task) = await bob.AssignedTaskAsync(alice, "a task assigned before the upgrade");
+        await alice.OkAsync("task:archive", new { message_id = task.Id() });
         return (alice, conversationId);
     }
 
