@@ -78,3 +78,54 @@ public sealed class WorkerCommitInterceptor(IEnumerable<WorkerSignal> signals) :
         }
     }
 }
+
+/// <summary>
+/// A background worker woken by its <see cref="WorkerSignal"/>: runs a round at start, then after
+/// every wake-up or when the time the last round answered has passed (the next retry falls due, or
+/// the sweep for work of other processes). A failed round is logged and tried again after
+/// <see cref="SweepInterval"/>; it never stops the server.
+/// </summary>
+public abstract class SignalledWorker(WorkerSignal signal, ILogger logger) : BackgroundService
+{
+    /// <summary>Whether this process runs the worker at all.</summary>
+    protected abstract bool Enabled { get; }
+
+    protected abstract TimeSpan SweepInterval { get; }
+
+    /// <summary>One round of work; answers how long to sleep until the next known due item.</summary>
+    protected abstract Task<TimeSpan> RunOnceAsync(CancellationToken ct);
+
+    /// <summary>Called once the loop ended (the server stops), to let work in flight end.</summary>
+    protected virtual Task StoppedAsync() => Task.CompletedTask;
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var wait = TimeSpan.Zero;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+                try
+                {
+                    wait = await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "{Worker} failed a round; it tries again", GetType().Name);
+                    wait = SweepInterval;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await StoppedAsync();
+    }
+}

@@ -19,7 +19,7 @@ namespace FleepServer.Domain.Hooks;
 /// </summary>
 public sealed class OutgoingSender(
     IServiceProvider services, OutgoingSignal signal, IConfiguration configuration, IOptions<FleepOptions> options, ILogger<OutgoingSender> logger)
-    : BackgroundService
+    : SignalledWorker(signal, logger)
 {
     /// <summary>Hooks looked at per wake-up.</summary>
     private const int ScanLimit = 256;
@@ -29,38 +29,14 @@ public sealed class OutgoingSender(
 
     private OutgoingHookOptions Settings => options.Value.Hooks.Outgoing;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!Settings.Enabled)
-        {
-            return;
-        }
+    protected override bool Enabled => Settings.Enabled;
 
-        var wait = TimeSpan.Zero;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await signal.WaitAsync(wait, stoppingToken);
-                try
-                {
-                    wait = await ScanAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The next sweep tries again; a failed look must not stop the server.
-                    logger.LogWarning(e, "Looking for outgoing hook deliveries failed");
-                    wait = Settings.SweepInterval;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+    protected override TimeSpan SweepInterval => Settings.SweepInterval;
 
-        // In-flight deliveries end with the stopping token; their items stay queued and are delivered again.
-        await Task.WhenAll(workers.Values).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
+    protected override Task<TimeSpan> RunOnceAsync(CancellationToken ct) => ScanAsync(ct);
+
+    // In-flight deliveries end with the stopping token; their items stay queued and are delivered again.
+    protected override Task StoppedAsync() => Task.WhenAll(workers.Values).ContinueWith(_ => { }, TaskScheduler.Default);
 
     /// <summary>Starts workers for hooks whose oldest item is due; answers how long to sleep until the next known due item.</summary>
     private async Task<TimeSpan> ScanAsync(CancellationToken ct)

@@ -103,37 +103,13 @@ public sealed class MailDelivery(FleepDbContext db, UnitOfWork unit, IMailTransp
 /// it on one database (<see cref="MailDelivery"/> holds each mail while it is on its way).
 /// </summary>
 public sealed class MailSender(IServiceProvider services, MailSignal signal, IConfiguration configuration, IOptions<FleepOptions> options,
-    ILogger<MailSender> logger) : BackgroundService
+    ILogger<MailSender> logger) : SignalledWorker(signal, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Mail.SenderEnabled)
-        {
-            return;
-        }
+    protected override bool Enabled => options.Value.Mail.SenderEnabled;
 
-        var wait = TimeSpan.Zero;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await signal.WaitAsync(wait, stoppingToken);
-                try
-                {
-                    wait = await SendDueAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The next sweep tries again; a failed look must not stop the server.
-                    logger.LogWarning(e, "Sending mail failed");
-                    wait = options.Value.Mail.SweepInterval;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan SweepInterval => options.Value.Mail.SweepInterval;
+
+    protected override Task<TimeSpan> RunOnceAsync(CancellationToken ct) => SendDueAsync(ct);
 
     /// <summary>Sends until nothing is due; answers how long to sleep until the next known due mail.</summary>
     private async Task<TimeSpan> SendDueAsync(CancellationToken ct)
