@@ -405,7 +405,11 @@ public static partial class ReplayScript
 }
 
 /// <summary>One pgbench run: transactions per second and average latency.</summary>
-public sealed record PgbenchResult(int Clients, double Tps, double LatencyMs, bool Ok, string Output);
+public sealed record PgbenchResult(int Clients, double Tps, double LatencyMs, bool Ok, string Output)
+{
+    /// <summary>Every transaction's latency (ms), from pgbench's per-transaction log; empty unless asked for.</summary>
+    public IReadOnlyList<double> LatenciesMs { get; init; } = [];
+}
 
 public static partial class Pgbench
 {
@@ -415,9 +419,15 @@ public static partial class Pgbench
     [GeneratedRegex(@"latency average = ([0-9.]+) ms")]
     private static partial Regex Latency();
 
-    /// <summary>Runs for <paramref name="seconds"/>, or, when <paramref name="transactions"/> is set, that many transactions per client.</summary>
-    public static async Task<PgbenchResult> RunAsync(string binDirectory, NpgsqlConnectionStringBuilder target, string script, int clients, int seconds, int? transactions = null)
+    /// <summary>
+    /// Runs for <paramref name="seconds"/>, or, when <paramref name="transactions"/> is set, that many
+    /// transactions per client. With <paramref name="logDirectory"/>, pgbench logs every transaction
+    /// there (<c>-l</c>) and the result carries each one's latency.
+    /// </summary>
+    public static async Task<PgbenchResult> RunAsync(string binDirectory, NpgsqlConnectionStringBuilder target, string script, int clients, int seconds,
+        int? transactions = null, string? logDirectory = null)
     {
+        var prefix = logDirectory is null ? null : Path.Combine(logDirectory, $"pgbench-tx-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo(Path.Combine(binDirectory, "pgbench"))
         {
             RedirectStandardOutput = true,
@@ -434,6 +444,12 @@ public static partial class Pgbench
             start.ArgumentList.Add(argument);
         }
 
+        if (prefix is not null)
+        {
+            start.ArgumentList.Add("-l");
+            start.ArgumentList.Add("--log-prefix=" + prefix);
+        }
+
         start.Environment["PGPASSWORD"] = target.Password;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -446,6 +462,30 @@ public static partial class Pgbench
         return new PgbenchResult(clients,
             tps.Success ? double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
             latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
-            ok, text);
+            ok, text) { LatenciesMs = prefix is null ? [] : ReadLog(prefix) };
+    }
+
+    /// <summary>
+    /// The latencies in pgbench's per-transaction log files (<c>prefix.pid</c>, <c>prefix.pid.thread</c>;
+    /// each line "client transaction latency_us script epoch_s epoch_us"), which are then deleted.
+    /// </summary>
+    private static List<double> ReadLog(string prefix)
+    {
+        var latencies = new List<double>();
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(prefix)!, Path.GetFileName(prefix) + ".*"))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length >= 3 && long.TryParse(fields[2], CultureInfo.InvariantCulture, out var microseconds))
+                {
+                    latencies.Add(microseconds / 1000.0);
+                }
+            }
+
+            File.Delete(file);
+        }
+
+        return latencies;
     }
 }

@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FleepServer.Hosting;
+using Npgsql;
+
+namespace FleepServer.Bench;
+
+/// <summary>
+/// P15: search speed. One account (the viewer) is a member of <see cref="Sizes.SearchConversations"/>
+/// 2-member conversations holding <see cref="Sizes.SearchMessages"/> text messages in all, every one
+/// of them visible to it (the whole history is in scope: the most the index has to sort through for
+/// one viewer). The first conversation and its 40 template messages are made through the API, the
+/// rest are copies of those rows (<see cref="SeedAsync"/>), so the words come from a fixed
+/// vocabulary: each template's topic word is in 1 of every 40 messages, and each copy carries its
+/// own case number, shared by about 5 messages. Then <c>api/search</c> by one caller, back to back,
+/// for a common word (2.5% of the messages; 20 results), a rare word (about 5) and two word
+/// prefixes that meet in 2.5% of the messages (each alone in 10–12.5%): p50 and p99 against the
+/// same message query run by pgbench with the same parameters (c=1, per-transaction latencies),
+/// and the query plan of the common word recorded (<c>EXPLAIN (ANALYZE, BUFFERS)</c>); the
+/// scenario fails when that plan does not use the GIN index <c>ix_messages_search</c>.
+/// </summary>
+public sealed partial class BenchRun
+{
+    private const string SearchIndex = "ix_messages_search";
+    private const int SearchPage = 20;
+
+    /// <summary>The template's word that each copy turns into its own case number.</summary>
+    private const string CasePlaceholder = "casexxxxxx";
+
+    private static readonly string[] SearchOpeners = ["ok", "so", "hey", "fyi"];
+
+    private static readonly string[] SearchTopics =
+    [
+        "release", "invoice", "roadmap", "budget", "hiring", "design", "backlog", "customer", "meeting", "contract",
+        "standup", "migration", "outage", "feedback", "pricing", "security", "onboarding", "training", "newsletter", "holiday",
+        "payroll", "sprint", "retro", "database", "backup", "laptop", "office", "travel", "webinar", "partner",
+        "license", "audit", "survey", "branding", "website", "mobile", "support", "billing", "analytics", "inventory",
+    ];
+
+    private static readonly string[] SearchMiddles =
+    [
+        "for the server", "about the client", "is on track", "needs a review", "was moved to friday",
+        "looks good to me", "is blocked by legal", "ships next week", "is done", "see the notes",
+    ];
+
+    private static readonly string[] SearchObjects = ["deployment", "ticket", "plan", "draft", "checklist", "report", "demo", "update"];
+
+    /// <summary>
+    /// The 40 template texts: an opener (1 in 4), a topic word (each in exactly one template: 2.5%),
+    /// a phrase (1 in 10), an object (1 in 8) and the case placeholder; a subject on 1 in 10.
+    /// Copy i of the account's messages gets case number i mod (messages / 5), zero-padded so no
+    /// case number is the prefix of another.
+    /// </summary>
+    private SeedTexts SearchTexts() => new(
+        [.. SearchTopics.Select((topic, i) => (
+            $"{SearchOpeners[i % 4]} the {topic} {SearchMiddles[i % 10]}, {SearchObjects[i % 8]} {CasePlaceholder}",
+            i % 10 == 5 ? "weekly notes" : (string?)null))],
+        CasePlaceholder,
+        $"'case' || lpad(((m.k * (@last - 1) + g.n - 2) % {Math.Max(1, sizes.SearchMessages / 5)})::text, 6, '0')");
+
+    /// <summary>One measured search: what a client types and what the provisional message query searches for.</summary>
+    private sealed record SearchQuery(string Name, string Keywords)
+    {
+        /// <summary>Every word a prefix, all of them required.</summary>
+        public string TsQuery => string.Join(" & ", Keywords.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w + ":*"));
+    }
+
+    /// <summary>
+    /// The message query the bench runs when api/search is not served (no statement to capture):
+    /// the viewer's visible messages with the words, newest first, one page.
+    /// </summary>
+    private const string ProvisionalSearchSql = """
+        SELECT m.conversation_id, m.message_nr FROM messages m
+        JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.account_id = $1
+        WHERE m.conversation_id = ANY($2) AND m.search_vector @@ to_tsquery(fleep_search_config(), $3) AND m.mk_message_state <> 'deleted'
+        ORDER BY m.posted_time DESC LIMIT 20
+        """;
+
+    private async Task SearchAsync(AppProcess server, CpuMeter meter)
+    {
+        using var client = new LoadClient(TimeSpan.FromMinutes(2));
+        var calls = new FleepCalls(client);
+        var seeding = Stopwatch.StartNew();
+        var viewer = (await RegisterAsync(server.BaseAddress, ["search@example.org"]))[0];
+        await SeedAsync(server.BaseAddress, viewer, sizes.SearchConversations, sizes.SearchMessages, SearchTexts());
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // A table that has lived a while has been vacuumed: the index's pending entries are merged.
+        await ExecuteAsync(connection, "VACUUM (ANALYZE) messages");
+        seeding.Stop();
+        var messageCount = (long)(await ScalarAsync(connection,
+            """
+            SELECT count(*) FROM messages m JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.account_id = @v
+            WHERE m.mk_message_type = 'text'
+            """,
+            ("v", viewer.AccountId)))!;
+        var conversationCount = (long)(await ScalarAsync(connection, "SELECT count(*) FROM conversation_members WHERE account_id = @v",
+            ("v", viewer.AccountId)))!;
+        var size = (string)(await ScalarAsync(connection,
+            "SELECT pg_size_pretty(pg_total_relation_size('messages')) || ', index ' || pg_size_pretty(pg_relation_size('ix_messages_search'))"))!;
+        var seeded = $"seeded {conversationCount:N0} conversations, {messageCount:N0} text messages visible to the viewer in {seeding.Elapsed.TotalSeconds:0} s"
+            + $" (API template, SQL copies, VACUUM ANALYZE); messages table {size}";
+        Console.WriteLine($"P15: {seeded}");
+        report.Captured["P15 seeding"] = seeded;
+
+        var rare = $"case{(sizes.SearchMessages / 5 / 2).ToString("000000", CultureInfo.InvariantCulture)}";
+        SearchQuery[] queries =
+        [
+            new("common word", SearchTopics[0]),
+            new("rare word", rare),
+            new("two word prefixes", "tick cli"),
+        ];
+
+        var served = (await SearchCallAsync(calls, server.BaseAddress, viewer, queries[0].Keywords)).Status != 404;
+        if (!served)
+        {
+            Console.WriteLine("P15: api/search answers 404 in this build: the provisional message query is measured alone");
+        }
+
+        var bin = LocalPostgresCluster.FindBinDirectory()!;
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        foreach (var query in queries)
+        {
+            var matching = (long)(await ScalarAsync(connection, """
+                SELECT count(*) FROM messages m JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.account_id = @v
+                WHERE m.search_vector @@ to_tsquery(fleep_search_config(), @q) AND m.mk_message_state <> 'deleted'
+                """, ("v", viewer.AccountId), ("q", query.TsQuery)))!;
+            var expected = (int)Math.Min(SearchPage, matching);
+            var (script, statement) = await SearchScriptAsync(connection, server.BaseAddress, calls, viewer, query);
+            if (query == queries[0])
+            {
+                await SearchPlanAsync(connection, script, query, matching);
+            }
+
+            // Warm-up: the query's pages in the cache for both sides.
+            await Pgbench.RunAsync(bin, target, script, 1, 1, 10);
+            var raw = new List<PgbenchResult>();
+            var api = new List<(List<double> Ms, int Errors, CpuUse Cpu)>();
+            for (var r = 0; r < sizes.Repetitions; r++)
+            {
+                var result = await Pgbench.RunAsync(bin, target, script, 1, sizes.PgbenchSeconds, logDirectory: work);
+                if (!result.Ok || result.LatenciesMs.Count == 0)
+                {
+                    failures++;
+                    Console.WriteLine($"pgbench P15 {query.Name} failed:\n{result.Output}");
+                }
+
+                raw.Add(result);
+                if (served)
+                {
+                    api.Add(await Engines.SerialLatencyAsync(meter, sizes.Warmup, sizes.Duration, async () =>
+                    {
+                        var answer = await SearchCallAsync(calls, server.BaseAddress, viewer, query.Keywords);
+                        return answer.Ok && Matches(answer) == expected;
+                    }));
+                }
+            }
+
+            var rawName = $"pgbench P15 {query.Name}";
+            var what = $"api/search p50 ms, {query.Name} \"{query.Keywords}\" ({matching:N0} matching of {messageCount:N0} text messages, {expected} results), "
+                + $"{conversationCount:N0} conversations";
+            report.Add(new BaselineFigure($"{rawName} p50", Stats.Median(raw.Select(x => Stats.Percentile(x.LatenciesMs, 50))),
+                [.. raw.Select(x => Stats.Percentile(x.LatenciesMs, 50))], $"ms, c=1, {raw.Sum(x => x.LatenciesMs.Count)} transactions: {statement}", null));
+            report.Add(new BaselineFigure($"{rawName} p99", Stats.Median(raw.Select(x => Stats.Percentile(x.LatenciesMs, 99))),
+                [.. raw.Select(x => Stats.Percentile(x.LatenciesMs, 99))], "ms", null));
+            var target50 = query == queries[0] ? "p50 ≤ 50 ms" : "none (p50 ≤ 50 ms for the common word)";
+            if (!served)
+            {
+                report.Add(new Metric
+                {
+                    Id = "P15", What = what, Target = target50, Baseline = $"{rawName} p50",
+                    NotMeasured = "api/search is not served by this build (404); the message query's pgbench figures are above",
+                });
+                continue;
+            }
+
+            var errors = api.Sum(a => a.Errors);
+            var note = $"one caller back to back, {api.Sum(a => a.Ms.Count)} calls, each asserted to answer {expected} matches; "
+                + $"baseline: {statement} in pgbench, c=1, same parameters";
+            Add(new Metric
+            {
+                Id = "P15", What = what, Ratio = "x", Baseline = $"{rawName} p50 (the same message query)",
+                BaselineValue = report.BaselineValue($"{rawName} p50"), Target = target50, Note = note,
+            }, [.. api.Select(a => (Stats.Percentile(a.Ms, 50), a.Errors, 0, (CpuUse?)a.Cpu))], errors);
+            Add(new Metric
+            {
+                Id = "P15", What = what.Replace("p50", "p99", StringComparison.Ordinal), Ratio = "x", Baseline = $"{rawName} p99",
+                BaselineValue = report.BaselineValue($"{rawName} p99"),
+            }, [.. api.Select(a => (Stats.Percentile(a.Ms, 99), 0, 0, (CpuUse?)a.Cpu))]);
+        }
+    }
+
+    private static Task<Answer> SearchCallAsync(FleepCalls calls, Uri server, Session session, string keywords) =>
+        calls.Client.PostAsync(new Uri(server, "/api/search"), session.Body($"\"keywords\":{JsonSerializer.Serialize(keywords)}"), session.Token);
+
+    private static int Matches(Answer answer)
+    {
+        using var json = answer.Json();
+        return json.RootElement.TryGetProperty("matches", out var matches) && matches.ValueKind == JsonValueKind.Array ? matches.GetArrayLength() : -1;
+    }
+
+    /// <summary>
+    /// The pgbench script of the message query for <paramref name="query"/> and a name for it. With
+    /// api/search served: the statement the server ran for it that reads <c>search_vector</c>,
+    /// captured from the statement log with its parameters. Without: the provisional query with
+    /// the viewer's id, its conversations and the words as the parameters.
+    /// </summary>
+    private async Task<(string Script, string Name)> SearchScriptAsync(NpgsqlConnection connection, Uri server, FleepCalls calls, Session viewer,
+        SearchQuery query)
+    {
+        var name = "p15-" + Regex.Replace(query.Name, @"\W+", "-");
+        CapturedStatement? statement = null;
+        if ((await SearchCallAsync(calls, server, viewer, query.Keywords)).Status != 404)
+        {
+            var capture = new StatementCapture(connectionString, Path.Combine(cluster!.RootDirectory, "postgres.log"));
+            var captured = await capture.CaptureAsync([("search", async () =>
+            {
+                var answer = await SearchCallAsync(calls, server, viewer, query.Keywords);
+                if (!answer.Ok)
+                {
+                    throw Failed("api/search", answer);
+                }
+            })]);
+            var searches = captured.SelectMany(c => c.Statements).Where(s => s.Sql.Contains("search_vector", StringComparison.Ordinal)).ToList();
+            if (searches.Count == 0)
+            {
+                throw new InvalidOperationException($"P15: no statement of api/search \"{query.Keywords}\" reads search_vector; captured:\n"
+                    + string.Join("\n", captured.SelectMany(c => c.Statements).Select(s => s.Sql)));
+            }
+
+            statement = searches[0];
+            report.Captured[$"P15 {query.Name}: api/search statements"] = string.Join("\n;\n", captured.SelectMany(c => c.Statements).Select(s => s.Sql));
+        }
+
+        var label = "the statement api/search ran (captured)";
+        if (statement is null)
+        {
+            label = "the provisional message query";
+            var ids = (Guid[])(await ScalarAsync(connection, "SELECT array_agg(conversation_id) FROM conversation_members WHERE account_id = @v",
+                ("v", viewer.AccountId)))!;
+            statement = new CapturedStatement(ProvisionalSearchSql,
+                [viewer.AccountId.ToString(), "{" + string.Join(",", ids) + "}", query.TsQuery]);
+        }
+
+        var script = await ReplayScript.BuildAsync(connectionString, name, [new CapturedCall(name, [statement])], work);
+        var text = await File.ReadAllTextAsync(script);
+        report.Captured[$"P15 {query.Name}: pgbench script"] = Shorten(text);
+        return (script, label);
+    }
+
+    /// <summary>
+    /// <c>EXPLAIN (ANALYZE, BUFFERS)</c> of the common word's message query, printed, kept in the
+    /// report and beside the results; a plan without the GIN index fails the scenario.
+    /// </summary>
+    private async Task SearchPlanAsync(NpgsqlConnection connection, string script, SearchQuery query, long matching)
+    {
+        var sql = (await File.ReadAllTextAsync(script)).Trim().TrimEnd(';');
+        var plan = new List<string>();
+        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection) { CommandTimeout = 120 })
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = Shorten(string.Join("\n", plan));
+        var shown = Shorten(sql);
+        report.Captured["P15 plan: " + query.Name] = $"{shown}\n\n{text}";
+        var directory = outDirectory ?? (quick || only is not null ? Path.Combine(work, "results") : Path.Combine(repo, "bench/results"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"{report.Started:yyyy-MM-dd}-{report.Commit}-P15-plan.txt");
+        await File.WriteAllTextAsync(file, $"-- {query.Name} \"{query.Keywords}\": {matching:N0} matching messages\n{shown}\n\n{text}\n");
+        Console.WriteLine($"P15 plan of the {query.Name} ({file}):\n{text}");
+        var uses = text.Contains(SearchIndex, StringComparison.Ordinal);
+        var check = new Metric
+        {
+            Id = "P15", What = $"the {query.Name}'s message query uses the GIN index {SearchIndex} (EXPLAIN ANALYZE)", Value = uses ? 1 : 0,
+            Target = "uses it (1)", Errors = uses ? 0 : 1,
+            Note = uses ? $"plan in {Path.GetFileName(file)}" : "FAILED: THE PLAN DOES NOT USE THE GIN INDEX",
+        };
+        check.Repetitions.Add(check.Value);
+        report.Add(check);
+        if (!uses)
+        {
+            Console.Error.WriteLine($"P15 FAILED: the plan of the {query.Name} does not use {SearchIndex}:\n{text}");
+        }
+    }
+
+    [GeneratedRegex(@"\{[0-9a-f]{8}-[0-9a-f-]{27}(?:,[0-9a-f]{8}-[0-9a-f-]{27})+\}")]
+    private static partial Regex UuidList();
+
+    /// <summary>A long uuid array literal shortened to its first id and its length, for reading.</summary>
+    private static string Shorten(string text) =>
+        UuidList().Replace(text, list => $"{{{list.Value[1..37]},... {list.Value.Count(c => c == ',') + 1} ids}}");
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 900 };
+        await command.ExecuteNonQueryAsync();
+    }
+}
