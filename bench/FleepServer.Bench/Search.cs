@@ -84,7 +84,7 @@ public sealed partial class BenchRun
         var calls = new FleepCalls(client);
         var seeding = Stopwatch.StartNew();
         var viewer = (await RegisterAsync(server.BaseAddress, ["search@example.org"]))[0];
-        await SeedAsync(server.BaseAddress, viewer, sizes.SearchConversations, sizes.SearchMessages, SearchTexts());
+        await SeedAsync(server.BaseAddress, viewer, sizes.SearchConversations, sizes.SearchMessages, SearchTexts(), rebuildSearchIndex: true);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         // A table that has lived a while has been vacuumed: the index's pending entries are merged.
