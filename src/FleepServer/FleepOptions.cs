@@ -16,6 +16,7 @@ public sealed class FleepOptions
     public ApiReferenceOptions ApiReference { get; set; } = new();
     public TelemetryOptions Telemetry { get; set; } = new();
     public FileStoreOptions Files { get; set; } = new();
+    public SearchOptions Search { get; set; } = new();
 
     /// <summary>
     /// The address clients reach the server at (e.g. <c>https://chat.example.org</c>), for links the
@@ -32,6 +33,17 @@ public sealed class FleepOptions
 
     /// <summary>Trust X-Forwarded-Proto/For from these proxies (loopback is always trusted).</summary>
     public string[] KnownProxies { get; set; } = [];
+}
+
+/// <summary>Full-text search (docs/search.md).</summary>
+public sealed class SearchOptions
+{
+    /// <summary>
+    /// The PostgreSQL text search configuration messages are indexed and searched with (a name in
+    /// <c>pg_ts_config</c>, e.g. <c>english</c>). <c>simple</c> (lower-casing only, no stemming, no
+    /// stop words) suits every language; a change re-indexes every message once at start.
+    /// </summary>
+    public string TextSearchConfig { get; set; } = "simple";
 }
 
 public sealed class RegistrationOptions

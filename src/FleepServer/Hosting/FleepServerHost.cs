@@ -131,6 +131,8 @@ public static class FleepServerHost
         services.AddScoped<FleepServer.Domain.Labels.LabelActions>();
 
         // search: services
+        services.AddScoped<FleepServer.Domain.Search.SearchActions>();
+        services.AddHostedService<FleepServer.Domain.Search.SearchConfiguration>();
 
         // boards: services
 
@@ -281,6 +283,7 @@ public static class FleepServerHost
         api.MapLabelApi();
 
         // search, boards and the personal board: endpoint groups
+        api.MapSearchApi();
 
         app.MapFleepApiReference();
 

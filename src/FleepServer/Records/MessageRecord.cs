@@ -49,4 +49,7 @@ public sealed record MessageRecord : IStreamRecord
 
     /// <summary>The name a hook post or import gave; absent when none was given (clients then show hook_name).</summary>
     public string? SenderName { get; init; }
+
+    /// <summary>Only on <c>api/search</c> matches: the text with the matched words marked (docs/search.md).</summary>
+    public string? MarkedText { get; init; }
 }
