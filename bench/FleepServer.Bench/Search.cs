@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FleepServer.Domain.Search;
 using FleepServer.Hosting;
 using Npgsql;
 
@@ -14,17 +15,20 @@ namespace FleepServer.Bench;
 /// one viewer). The first conversation and its 40 template messages are made through the API, the
 /// rest are copies of those rows (<see cref="SeedAsync"/>), so the words come from a fixed
 /// vocabulary: each template's topic word is in 1 of every 40 messages, and each copy carries its
-/// own case number, shared by about 5 messages. Then <c>api/search</c> by one caller, back to back,
-/// for a common word (2.5% of the messages; 20 results), a rare word (about 5) and two word
-/// prefixes that meet in 2.5% of the messages (each alone in 10–12.5%): p50 and p99 against the
-/// same message query run by pgbench with the same parameters (c=1, per-transaction latencies),
-/// and the query plan of the common word recorded (<c>EXPLAIN (ANALYZE, BUFFERS)</c>); the
-/// scenario fails when that plan does not use the GIN index <c>ix_messages_search</c>.
+/// own case number, shared by about 5 messages. Then <c>api/search</c> as a client calls it (the
+/// keywords alone: every search type) by one caller, back to back, for a common word (2.5% of the
+/// messages; a full page of matches), a rare word (about 5) and two word prefixes that meet in
+/// 2.5% of the messages (each alone in 10–12.5%): p50 and p99 against the server's message query
+/// (<see cref="SearchSql.Messages"/>, captured from the statement log with the parameters the
+/// server gave it) run by pgbench (c=1, per-transaction latencies), and the query plan of the
+/// common word recorded (<c>EXPLAIN (ANALYZE, BUFFERS)</c>); the scenario fails when that plan does
+/// not use the GIN index <c>ix_messages_search</c>.
 /// </summary>
 public sealed partial class BenchRun
 {
     private const string SearchIndex = "ix_messages_search";
-    private const int SearchPage = 20;
+    /// <summary>The most matches one api/search answers.</summary>
+    private const int SearchPage = SearchLimits.MaxMatches;
 
     /// <summary>The template's word that each copy turns into its own case number.</summary>
     private const string CasePlaceholder = "casexxxxxx";
@@ -60,23 +64,12 @@ public sealed partial class BenchRun
         CasePlaceholder,
         $"'case' || lpad(((m.k * (@last - 1) + g.n - 2) % {Math.Max(1, sizes.SearchMessages / 5)})::text, 6, '0')");
 
-    /// <summary>One measured search: what a client types and what the provisional message query searches for.</summary>
+    /// <summary>One measured search: what a client types.</summary>
     private sealed record SearchQuery(string Name, string Keywords)
     {
-        /// <summary>Every word a prefix, all of them required.</summary>
+        /// <summary>Every word a prefix, all of them required (as api/search reads keywords), for counting the matches.</summary>
         public string TsQuery => string.Join(" & ", Keywords.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w + ":*"));
     }
-
-    /// <summary>
-    /// The message query the bench runs when api/search is not served (no statement to capture):
-    /// the viewer's visible messages with the words, newest first, one page.
-    /// </summary>
-    private const string ProvisionalSearchSql = """
-        SELECT m.conversation_id, m.message_nr FROM messages m
-        JOIN conversation_members cm ON cm.conversation_id = m.conversation_id AND cm.account_id = $1
-        WHERE m.conversation_id = ANY($2) AND m.search_vector @@ to_tsquery(fleep_search_config(), $3) AND m.mk_message_state <> 'deleted'
-        ORDER BY m.posted_time DESC LIMIT 20
-        """;
 
     private async Task SearchAsync(AppProcess server, CpuMeter meter)
     {
@@ -113,12 +106,6 @@ public sealed partial class BenchRun
             new("two word prefixes", "tick cli"),
         ];
 
-        var served = (await SearchCallAsync(calls, server.BaseAddress, viewer, queries[0].Keywords)).Status != 404;
-        if (!served)
-        {
-            Console.WriteLine("P15: api/search answers 404 in this build: the provisional message query is measured alone");
-        }
-
         var bin = LocalPostgresCluster.FindBinDirectory()!;
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         foreach (var query in queries)
@@ -128,7 +115,7 @@ public sealed partial class BenchRun
                 WHERE m.search_vector @@ to_tsquery(fleep_search_config(), @q) AND m.mk_message_state <> 'deleted'
                 """, ("v", viewer.AccountId), ("q", query.TsQuery)))!;
             var expected = (int)Math.Min(SearchPage, matching);
-            var (script, statement) = await SearchScriptAsync(connection, server.BaseAddress, calls, viewer, query);
+            var (script, statement) = await SearchScriptAsync(server.BaseAddress, calls, viewer, query);
             if (query == queries[0])
             {
                 await SearchPlanAsync(connection, script, query, matching);
@@ -148,14 +135,11 @@ public sealed partial class BenchRun
                 }
 
                 raw.Add(result);
-                if (served)
+                api.Add(await Engines.SerialLatencyAsync(meter, sizes.Warmup, sizes.Duration, async () =>
                 {
-                    api.Add(await Engines.SerialLatencyAsync(meter, sizes.Warmup, sizes.Duration, async () =>
-                    {
-                        var answer = await SearchCallAsync(calls, server.BaseAddress, viewer, query.Keywords);
-                        return answer.Ok && Matches(answer) == expected;
-                    }));
-                }
+                    var answer = await SearchCallAsync(calls, server.BaseAddress, viewer, query.Keywords);
+                    return answer.Ok && Matches(answer) == expected;
+                }));
             }
 
             var rawName = $"pgbench P15 {query.Name}";
@@ -166,19 +150,9 @@ public sealed partial class BenchRun
             report.Add(new BaselineFigure($"{rawName} p99", Stats.Median(raw.Select(x => Stats.Percentile(x.LatenciesMs, 99))),
                 [.. raw.Select(x => Stats.Percentile(x.LatenciesMs, 99))], "ms", null));
             var target50 = query == queries[0] ? "p50 ≤ 50 ms" : "none (p50 ≤ 50 ms for the common word)";
-            if (!served)
-            {
-                report.Add(new Metric
-                {
-                    Id = "P15", What = what, Target = target50, Baseline = $"{rawName} p50",
-                    NotMeasured = "api/search is not served by this build (404); the message query's pgbench figures are above",
-                });
-                continue;
-            }
-
             var errors = api.Sum(a => a.Errors);
             var note = $"one caller back to back, {api.Sum(a => a.Ms.Count)} calls, each asserted to answer {expected} matches; "
-                + $"baseline: {statement} in pgbench, c=1, same parameters";
+                + $"baseline: {statement} in pgbench, c=1";
             Add(new Metric
             {
                 Id = "P15", What = what, Ratio = "x", Baseline = $"{rawName} p50 (the same message query)",
@@ -202,53 +176,43 @@ public sealed partial class BenchRun
     }
 
     /// <summary>
-    /// The pgbench script of the message query for <paramref name="query"/> and a name for it. With
-    /// api/search served: the statement the server ran for it that reads <c>search_vector</c>,
-    /// captured from the statement log with its parameters. Without: the provisional query with
-    /// the viewer's id, its conversations and the words as the parameters.
+    /// The pgbench script of the message query for <paramref name="query"/> and a name for it: the
+    /// statement api/search ran for it that is <see cref="SearchSql.Messages"/>, captured from the
+    /// statement log with the parameters the server gave it (the viewer's conversations, the
+    /// keywords as a tsquery, the page size), each a literal.
     /// </summary>
-    private async Task<(string Script, string Name)> SearchScriptAsync(NpgsqlConnection connection, Uri server, FleepCalls calls, Session viewer,
-        SearchQuery query)
+    private async Task<(string Script, string Name)> SearchScriptAsync(Uri server, FleepCalls calls, Session viewer, SearchQuery query)
     {
         var name = "p15-" + Regex.Replace(query.Name, @"\W+", "-");
-        CapturedStatement? statement = null;
-        if ((await SearchCallAsync(calls, server, viewer, query.Keywords)).Status != 404)
+        var capture = new StatementCapture(connectionString, Path.Combine(cluster!.RootDirectory, "postgres.log"));
+        var captured = await capture.CaptureAsync([("search", async () =>
         {
-            var capture = new StatementCapture(connectionString, Path.Combine(cluster!.RootDirectory, "postgres.log"));
-            var captured = await capture.CaptureAsync([("search", async () =>
+            var answer = await SearchCallAsync(calls, server, viewer, query.Keywords);
+            if (!answer.Ok)
             {
-                var answer = await SearchCallAsync(calls, server, viewer, query.Keywords);
-                if (!answer.Ok)
-                {
-                    throw Failed("api/search", answer);
-                }
-            })]);
-            var searches = captured.SelectMany(c => c.Statements).Where(s => s.Sql.Contains("search_vector", StringComparison.Ordinal)).ToList();
-            if (searches.Count == 0)
-            {
-                throw new InvalidOperationException($"P15: no statement of api/search \"{query.Keywords}\" reads search_vector; captured:\n"
-                    + string.Join("\n", captured.SelectMany(c => c.Statements).Select(s => s.Sql)));
+                throw Failed("api/search", answer);
             }
-
-            statement = searches[0];
-            report.Captured[$"P15 {query.Name}: api/search statements"] = string.Join("\n;\n", captured.SelectMany(c => c.Statements).Select(s => s.Sql));
-        }
-
-        var label = "the statement api/search ran (captured)";
-        if (statement is null)
-        {
-            label = "the provisional message query";
-            var ids = (Guid[])(await ScalarAsync(connection, "SELECT array_agg(conversation_id) FROM conversation_members WHERE account_id = @v",
-                ("v", viewer.AccountId)))!;
-            statement = new CapturedStatement(ProvisionalSearchSql,
-                [viewer.AccountId.ToString(), "{" + string.Join(",", ids) + "}", query.TsQuery]);
-        }
-
+        })]);
+        var statements = captured.SelectMany(c => c.Statements).ToList();
+        report.Captured[$"P15 {query.Name}: api/search statements"] = string.Join(";\n", statements.Select(s => s.Sql));
+        var statement = statements.FirstOrDefault(s => SameStatement(s.Sql, SearchSql.Messages))
+            ?? throw new InvalidOperationException($"P15: api/search \"{query.Keywords}\" did not run SearchSql.Messages; it ran:\n"
+                + string.Join("\n;\n", statements.Select(s => s.Sql)));
         var script = await ReplayScript.BuildAsync(connectionString, name, [new CapturedCall(name, [statement])], work);
-        var text = await File.ReadAllTextAsync(script);
-        report.Captured[$"P15 {query.Name}: pgbench script"] = Shorten(text);
-        return (script, label);
+        report.Captured[$"P15 {query.Name}: pgbench script"] = Shorten(await File.ReadAllTextAsync(script));
+        return (script, "SearchSql.Messages as api/search ran it (captured)");
     }
+
+    [GeneratedRegex(@"(?<![@\w])@\w+")]
+    private static partial Regex NamedParameter();
+
+    [GeneratedRegex(@"\$\d+")]
+    private static partial Regex PositionalParameter();
+
+    /// <summary>The logged statement is the constant, its named parameters sent as positional ones.</summary>
+    private static bool SameStatement(string logged, string constant) =>
+        Regex.Replace(PositionalParameter().Replace(logged, "$"), @"\s+", " ").Trim()
+        == Regex.Replace(NamedParameter().Replace(constant, "$"), @"\s+", " ").Trim();
 
     /// <summary>
     /// <c>EXPLAIN (ANALYZE, BUFFERS)</c> of the common word's message query, printed, kept in the
