@@ -379,8 +379,10 @@ public sealed partial class BenchRun
     /// </summary>
     private async Task MessageBaselinesAsync(IReadOnlyList<CapturedCall> log)
     {
-        // Replayed, the new message's number would repeat a key; it comes from a sequence instead.
-        sendScript = await ReplayAsync(SendTxn, log.Where(c => c.Label.StartsWith("send ", StringComparison.Ordinal)).ToList(), [("messages", "message_nr")]);
+        // Replayed, the new message's number and id would repeat a key: the number comes from a
+        // sequence instead, the id is a new uuid.
+        sendScript = await ReplayAsync(SendTxn, log.Where(c => c.Label.StartsWith("send ", StringComparison.Ordinal)).ToList(),
+            [("messages", "message_nr"), ("messages", "message_id")]);
         foreach (var clients in ReplayClients)
         {
             await PgbenchAsync(SendTxn, sendScript, clients);

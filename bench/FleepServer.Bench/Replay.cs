@@ -218,8 +218,9 @@ public static partial class ReplayScript
 {
     /// <param name="freshKeys">
     /// Key columns (table, column) whose captured value would collide when replayed (the new
-    /// message's <c>message_nr</c>): in an <c>INSERT INTO table (...) VALUES (...)</c> that value
-    /// comes from a sequence far above the server's numbers instead. Nothing else is changed.
+    /// message's <c>message_nr</c> and <c>message_id</c>): in an <c>INSERT INTO table (...) VALUES (...)</c>
+    /// that value is a new uuid for a uuid column, else it comes from a sequence far above the
+    /// server's numbers. Nothing else is changed.
     /// </param>
     public static async Task<string> BuildAsync(string connectionString, string name, IReadOnlyList<CapturedCall> calls, string directory,
         IReadOnlyCollection<(string Table, string Column)>? freshKeys = null)
@@ -243,15 +244,15 @@ public static partial class ReplayScript
             var statement = same[0].Statements[s];
             var types = await ParameterTypesAsync(connection, statement);
             var sql = statement.Sql;
-            var fresh = await FreshParametersAsync(connection, sql, freshKeys ?? []);
+            var fresh = await FreshParametersAsync(connection, sql, types, freshKeys ?? []);
             // Replace $n from the highest down so $1 does not eat the start of $10.
             for (var p = statement.Parameters.Count - 1; p >= 0; p--)
             {
                 var values = same.Select(c => c.Statements[s].Parameters.ElementAtOrDefault(p)).ToList();
                 string literal;
-                if (fresh.TryGetValue(p, out var sequence))
+                if (fresh.TryGetValue(p, out var freshValue))
                 {
-                    literal = $"nextval('{sequence}')::{types[p]}";
+                    literal = $"{freshValue}::{types[p]}";
                 }
                 else if (values.All(v => v == statement.Parameters[p]))
                 {
@@ -310,8 +311,11 @@ public static partial class ReplayScript
     [GeneratedRegex(@"^\s*INSERT\s+INTO\s+""?(\w+)""?\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex InsertValues();
 
-    /// <summary>Parameter index → sequence, for the fresh key columns this INSERT sets from a parameter.</summary>
-    private static async Task<Dictionary<int, string>> FreshParametersAsync(NpgsqlConnection connection, string sql,
+    /// <summary>
+    /// Parameter index → the expression of a fresh value, for the fresh key columns this INSERT sets
+    /// from a parameter: a new uuid for a uuid column, else the next number of a sequence.
+    /// </summary>
+    private static async Task<Dictionary<int, string>> FreshParametersAsync(NpgsqlConnection connection, string sql, string[] types,
         IReadOnlyCollection<(string Table, string Column)> freshKeys)
     {
         var fresh = new Dictionary<int, string>();
@@ -331,13 +335,20 @@ public static partial class ReplayScript
                 continue;
             }
 
+            var parameter = int.Parse(values[index][1..], CultureInfo.InvariantCulture) - 1;
+            if (types[parameter] == "uuid")
+            {
+                fresh[parameter] = "gen_random_uuid()";
+                continue;
+            }
+
             var sequence = $"bench_replay_{table}_{column}";
             await using (var create = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH 1000000000", connection))
             {
                 await create.ExecuteNonQueryAsync();
             }
 
-            fresh[int.Parse(values[index][1..], CultureInfo.InvariantCulture) - 1] = sequence;
+            fresh[parameter] = $"nextval('{sequence}')";
         }
 
         return fresh;
