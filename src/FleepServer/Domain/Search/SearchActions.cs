@@ -17,27 +17,34 @@ namespace FleepServer.Domain.Search;
 /// </summary>
 public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
 {
-    public const string Topic = "topic";
-    public const string Chat = "chat";
-    public const string File = "file";
-    public const string Pin = "pin";
-    public const string Task = "task";
-    public const string Subject = "subject";
+    /// <summary>The <c>search_types</c> values.</summary>
+    public static class Types
+    {
+        public const string Topic = "topic";
+        public const string Chat = "chat";
+        public const string File = "file";
+        public const string Pin = "pin";
+        public const string Task = "task";
+        public const string Subject = "subject";
 
-    public static readonly string[] SearchTypes = [Topic, Chat, File, Pin, Task, Subject];
+        public static readonly string[] All = [Topic, Chat, File, Pin, Task, Subject];
+    }
 
     /// <summary>Opening and closing marks of <c>marked_text</c>, as the SQL writes them before escaping.</summary>
     private const char MarkStart = '\uE000';
     private const char MarkEnd = '\uE001';
 
-    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord);
+    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord, long ViewerMessages, double WordMessages)
+    {
+        public bool ByWords => SearchSql.ReadByWords(WordMessages, ViewerMessages);
+    }
 
     public async Task<SearchResponse> SearchAsync(Guid viewerId, SearchRequest r, CancellationToken ct)
     {
         var types = ParseTypes(r.SearchTypes);
         if (r.IsExtendedSearch == true)
         {
-            types.Add(Topic);
+            types.Add(Types.Topic);
         }
 
         var ignored = r.IgnoreConversationIds ?? [];
@@ -47,10 +54,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         }
 
         // Weights of the typed query: subject A, text B, file names C; all three = any weight.
-        var weights = string.Concat(types.Contains(Subject) ? "A" : "", types.Contains(Chat) ? "B" : "", types.Contains(File) ? "C" : "");
+        var weights = string.Concat(types.Contains(Types.Subject) ? "A" : "", types.Contains(Types.Chat) ? "B" : "", types.Contains(Types.File) ? "C" : "");
         var allWeights = weights.Length == 3;
-        var pin = types.Contains(Pin);
-        var task = types.Contains(Task);
+        var pin = types.Contains(Types.Pin);
+        var task = types.Contains(Types.Task);
 
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -61,10 +68,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
                 return new SearchResponse([], [], [], r.NeedSuggestions == true ? [] : null);
             }
 
-            var messages = allWeights || weights.Length > 0 || pin || task
+            var messages = weights.Length > 0 || pin || task
                 ? await MatchesAsync(viewerId, scope, scope.Typed, allWeights, pin, task, SearchLimits.MaxMatches, ct)
                 : [];
-            var topicIds = types.Contains(Topic) ? await TopicMatchesAsync(viewerId, scope, ct) : [];
+            var topicIds = types.Contains(Types.Topic) ? await TopicMatchesAsync(viewerId, scope, ct) : [];
             var marked = await MarkedTextsAsync(messages, scope.Query, ct);
             var suggestions = r.NeedSuggestions == true ? await SuggestionsAsync(viewerId, scope, ct) : null;
 
@@ -109,13 +116,13 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         var given = (text ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (given.Length == 0)
         {
-            return [.. SearchTypes];
+            return [.. Types.All];
         }
 
-        var unknown = given.FirstOrDefault(t => !SearchTypes.Contains(t));
+        var unknown = given.FirstOrDefault(t => !Types.All.Contains(t));
         if (unknown is not null)
         {
-            throw FleepErrors.InvalidField("search_types", $"a list of {string.Join(", ", SearchTypes)}");
+            throw FleepErrors.InvalidField("search_types", $"a list of {string.Join(", ", Types.All)}");
         }
 
         return [.. given];
@@ -124,15 +131,21 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private async Task<ScopeRow> ScopeAsync(Guid viewerId, string keywords, Guid? conversationId, IReadOnlyCollection<Guid> ignored, string? weights,
         CancellationToken ct)
     {
+        if (keywords.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length > SearchLimits.MaxKeywords)
+        {
+            throw FleepErrors.InvalidField("keywords", $"at most {SearchLimits.MaxKeywords} words");
+        }
+
         await using var command = Command(SearchSql.Scope,
             Uuid("viewer", viewerId),
-            new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords },
+            // PostgreSQL text cannot hold NUL; it separates words like a space.
+            new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords.Replace('\0', ' ') },
             new NpgsqlParameter("conversation_id", NpgsqlDbType.Uuid) { Value = (object?)conversationId ?? DBNull.Value },
             new NpgsqlParameter("ignore_conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ignored.ToArray() },
             new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = (object?)weights ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3));
+        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5));
         if (conversationId is { } id && !row.ConversationIds.Contains(id))
         {
             // The answer conversation sync gives for a conversation the caller cannot read.
@@ -144,7 +157,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
 
     private Task<List<Message>> MatchesAsync(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task, int limit,
         CancellationToken ct) =>
-        db.Messages.FromSqlRaw(SearchSql.Messages, [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
+        db.Messages.FromSqlRaw(SearchSql.Messages(scope.ByWords), [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
             .AsNoTracking().ToListAsync(ct);
 
     private static NpgsqlParameter[] MatchParameters(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task) =>
@@ -182,7 +195,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             return [];
         }
 
-        await using var command = Command(SearchSql.Suggestions,
+        await using var command = Command(SearchSql.Suggestions(scope.ByWords),
             [.. MatchParameters(viewerId, scope, null, allWeights: true, pin: false, task: false),
                 new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = scope.LastWord },
                 Int("sample", SearchLimits.SuggestionSample),
@@ -212,7 +225,8 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         await using var command = Command(SearchSql.MarkedTexts,
             new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = messages.Select(m => m.ConversationId).ToArray() },
             new NpgsqlParameter("message_nrs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = messages.Select(m => m.MessageNr).ToArray() },
-            new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query });
+            new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query },
+            Int("max_length", SearchLimits.MaxMarkedLength));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -43,6 +43,12 @@ public static class SearchLimits
     /// <summary>Longest keywords text (a list counts joined with spaces).</summary>
     public const int MaxKeywordsLength = 1024;
 
+    /// <summary>Most words (separated by white space) in the keywords.</summary>
+    public const int MaxKeywords = 32;
+
+    /// <summary>The longest <c>marked_text</c>: the first this many characters of a message's text.</summary>
+    public const int MaxMarkedLength = 10000;
+
     /// <summary>Most messages one search answers.</summary>
     public const int MaxMatches = 50;
 

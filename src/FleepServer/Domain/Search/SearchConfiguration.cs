@@ -92,7 +92,11 @@ public sealed class SearchConfiguration(IServiceScopeFactory scopes, IOptions<Fl
 
     private static async Task<bool> IsCurrentAsync(FleepDbContext db, string name, CancellationToken ct)
     {
-        await using var command = Command(db, "SELECT fleep_search_config() = @name::regconfig");
+        // Read through pg_proc: a statement over a table takes in the catalog changes other sessions
+        // committed (the function another process replaced) before it runs, even as a prepared statement.
+        await using var command = Command(db, """
+            SELECT fleep_search_config() = @name::regconfig FROM pg_proc p WHERE p.oid = 'fleep_search_config'::regproc
+            """);
         command.Parameters.AddWithValue("name", name);
         return await command.ExecuteScalarAsync(ct) is true;
     }
