@@ -19,8 +19,9 @@ namespace FleepServer.Bench;
 /// keywords alone: every search type) by one caller, back to back, for a common word (2.5% of the
 /// messages; a full page of matches), a rare word (about 5) and two word prefixes that meet in
 /// 2.5% of the messages (each alone in 10–12.5%): p50 and p99 against the server's message query
-/// (<see cref="SearchSql.Messages"/>, captured from the statement log with the parameters the
-/// server gave it) run by pgbench (c=1, per-transaction latencies), and the query plan of the
+/// (<see cref="SearchSql.MessagesByWords"/> or <see cref="SearchSql.MessagesByConversations"/>, as
+/// the server chose, captured from the statement log with the parameters it gave it) run by
+/// pgbench (c=1, per-transaction latencies), and the query plan of the
 /// common word recorded (<c>EXPLAIN (ANALYZE, BUFFERS)</c>); the scenario fails when that plan does
 /// not use the GIN index <c>ix_messages_search</c>.
 /// </summary>
@@ -201,7 +202,8 @@ public sealed partial class BenchRun
 
     /// <summary>
     /// The pgbench script of the message query for <paramref name="query"/> and a name for it: the
-    /// statement api/search ran for it that is <see cref="SearchSql.Messages"/>, captured from the
+    /// statement api/search ran for it that is <see cref="SearchSql.MessagesByWords"/> or
+    /// <see cref="SearchSql.MessagesByConversations"/> (the server chooses), captured from the
     /// statement log with the parameters the server gave it (the viewer's conversations, the
     /// keywords as a tsquery, the page size), each a literal.
     /// </summary>
@@ -232,12 +234,18 @@ public sealed partial class BenchRun
         })]);
         var statements = captured.SelectMany(c => c.Statements).ToList();
         report.Captured[$"P15 {query.Name}: api/search statements"] = string.Join(";\n", statements.Select(s => s.Sql));
-        var statement = statements.FirstOrDefault(s => SameStatement(s.Sql, SearchSql.Messages))
-            ?? throw new InvalidOperationException($"P15: api/search \"{query.Keywords}\" did not run SearchSql.Messages; it ran:\n"
+        (string Name, string Sql)[] constants =
+            [(nameof(SearchSql.MessagesByWords), SearchSql.MessagesByWords), (nameof(SearchSql.MessagesByConversations), SearchSql.MessagesByConversations)];
+        var (statement, constant) = statements.SelectMany(s => constants.Where(c => SameStatement(s.Sql, c.Sql)).Select(c => (s, c.Name))).FirstOrDefault();
+        if (statement is null)
+        {
+            throw new InvalidOperationException($"P15: api/search \"{query.Keywords}\" ran neither SearchSql.MessagesByWords nor MessagesByConversations; it ran:\n"
                 + string.Join("\n;\n", statements.Select(s => s.Sql)));
+        }
+
         var script = await ReplayScript.BuildAsync(connectionString, name, [new CapturedCall(name, [statement])], work);
         report.Captured[$"P15 {query.Name}: pgbench script"] = Shorten(await File.ReadAllTextAsync(script));
-        return (script, "SearchSql.Messages as api/search ran it (captured)", statement);
+        return (script, $"SearchSql.{constant} as api/search ran it (captured)", statement);
     }
 
     [GeneratedRegex(@"(?<![@\w])@\w+")]
