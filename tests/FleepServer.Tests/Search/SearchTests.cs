@@ -151,6 +151,9 @@ public sealed class SearchTests(FleepServerFixture server) : IClassFixture<Fleep
         Assert.Equal([two], ignoring.HeaderIds());
 
         Assert.Equal(2, (await alice.SearchAsync("mango")).Matches().Count);
+        var both = await alice.SearchAsync(new { keywords = "mango", conversation_id = one, ignore_conversation_ids = new[] { one } });
+        Assert.Empty(both.Matches());
+        Assert.Empty(both.Headers());
 
         // Someone else's conversation and an unknown one answer as conversation sync does.
         (await alice.PostAsync("/api/search", new { keywords = "mango", conversation_id = carols })).AssertError(430, "not_found");

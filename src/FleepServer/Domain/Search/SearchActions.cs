@@ -146,9 +146,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5));
-        if (conversationId is { } id && !row.ConversationIds.Contains(id))
+        if (conversationId is { } id && !row.ConversationIds.Contains(id) && !ignored.Contains(id))
         {
-            // The answer conversation sync gives for a conversation the caller cannot read.
+            // The answer conversation sync gives for a conversation the caller cannot read (one it
+            // also ignores is simply not searched).
             throw FleepErrors.ConversationNotFound();
         }
 
