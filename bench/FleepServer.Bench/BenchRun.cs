@@ -36,7 +36,7 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         var total = Stopwatch.StartNew();
         try
         {
-            report = new Report { Quick = quick, Commit = await GitAsync("rev-parse --short HEAD") };
+            report = new Report { Quick = quick, Commit = await GitAsync("rev-parse --short HEAD"), Only = only };
             report.ServerChanges.AddRange(serverExtra ?? []);
             report.ServerChanges.AddRange((connectionOptions ?? []).Select(o => $"connection string: {o}"));
             Describe();
@@ -108,23 +108,37 @@ public sealed partial class BenchRun(Sizes sizes, string? outDirectory, string? 
         await LoginsAsync(server, meter);
         await FilesAsync(server);
         await ColdStartAsync(serverDll);
+        // Last: its million messages would make every other scenario's database a different one.
+        await SearchAsync(server, meter);
     }
 
     /// <summary>
-    /// <c>--only P14</c>: one scenario with only what it needs (the cluster, one Kestrel baseline
-    /// process, one server), for trying a change to it; its results go to the run's temporary folder.
+    /// <c>only P14</c>, <c>only P15</c>: one scenario with only what it needs (the cluster, one
+    /// server, and for P14 one Kestrel baseline process), for trying a change to it; its results go
+    /// to the run's temporary folder unless <c>--out</c> names one.
     /// </summary>
     private async Task OnlyAsync(string scenario, string serverDll, string baselineDll)
     {
-        if (scenario != "P14")
+        switch (scenario)
         {
-            throw new InvalidOperationException($"--only supports P14, not {scenario}");
-        }
+            case "P14":
+            {
+                var (kestrel, _) = await StartBaselineAsync(baselineDll);
+                baselineProcess = kestrel;
+                await FilesAsync(await StartServerAsync(serverDll, "server-a"));
+                break;
+            }
 
-        var (kestrel, _) = await StartBaselineAsync(baselineDll);
-        baselineProcess = kestrel;
-        var server = await StartServerAsync(serverDll, "server-a");
-        await FilesAsync(server);
+            case "P15":
+            {
+                var server = await StartServerAsync(serverDll, "server-a");
+                await SearchAsync(server, new CpuMeter(() => processes.Where(p => !p.HasExited).Select(p => p.Pid), postmasterPid));
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException($"only supports P14 and P15, not {scenario}");
+        }
     }
 
     private readonly SemaphoreSlim cleaning = new(1, 1);

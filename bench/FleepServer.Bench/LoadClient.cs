@@ -154,10 +154,10 @@ public sealed class FleepCalls(LoadClient client)
 
     /// <summary>message/send: the new message's number (<c>result_message_nr</c>), or null when the call failed.</summary>
     public async Task<(Answer Answer, long? MessageNr)> SendAsync(Uri server, Session session, Guid conversationId, string text,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? subject = null)
     {
         var answer = await client.PostAsync(new Uri(server, $"/api/message/send/{conversationId}"),
-            session.Body($"\"message\":\"{text}\""), session.Token, ct);
+            session.Body($"\"message\":\"{text}\"" + (subject is null ? "" : $",\"subject\":{JsonSerializer.Serialize(subject)}")), session.Token, ct);
         if (!answer.Ok)
         {
             return (answer, null);

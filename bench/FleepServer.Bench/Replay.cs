@@ -218,8 +218,9 @@ public static partial class ReplayScript
 {
     /// <param name="freshKeys">
     /// Key columns (table, column) whose captured value would collide when replayed (the new
-    /// message's <c>message_nr</c>): in an <c>INSERT INTO table (...) VALUES (...)</c> that value
-    /// comes from a sequence far above the server's numbers instead. Nothing else is changed.
+    /// message's <c>message_nr</c> and <c>message_id</c>): in an <c>INSERT INTO table (...) VALUES (...)</c>
+    /// that value is a new uuid for a uuid column, else it comes from a sequence far above the
+    /// server's numbers. Nothing else is changed.
     /// </param>
     public static async Task<string> BuildAsync(string connectionString, string name, IReadOnlyList<CapturedCall> calls, string directory,
         IReadOnlyCollection<(string Table, string Column)>? freshKeys = null)
@@ -243,15 +244,15 @@ public static partial class ReplayScript
             var statement = same[0].Statements[s];
             var types = await ParameterTypesAsync(connection, statement);
             var sql = statement.Sql;
-            var fresh = await FreshParametersAsync(connection, sql, freshKeys ?? []);
+            var fresh = await FreshParametersAsync(connection, sql, types, freshKeys ?? []);
             // Replace $n from the highest down so $1 does not eat the start of $10.
             for (var p = statement.Parameters.Count - 1; p >= 0; p--)
             {
                 var values = same.Select(c => c.Statements[s].Parameters.ElementAtOrDefault(p)).ToList();
                 string literal;
-                if (fresh.TryGetValue(p, out var sequence))
+                if (fresh.TryGetValue(p, out var freshValue))
                 {
-                    literal = $"nextval('{sequence}')::{types[p]}";
+                    literal = $"{freshValue}::{types[p]}";
                 }
                 else if (values.All(v => v == statement.Parameters[p]))
                 {
@@ -310,8 +311,11 @@ public static partial class ReplayScript
     [GeneratedRegex(@"^\s*INSERT\s+INTO\s+""?(\w+)""?\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex InsertValues();
 
-    /// <summary>Parameter index → sequence, for the fresh key columns this INSERT sets from a parameter.</summary>
-    private static async Task<Dictionary<int, string>> FreshParametersAsync(NpgsqlConnection connection, string sql,
+    /// <summary>
+    /// Parameter index → the expression of a fresh value, for the fresh key columns this INSERT sets
+    /// from a parameter: a new uuid for a uuid column, else the next number of a sequence.
+    /// </summary>
+    private static async Task<Dictionary<int, string>> FreshParametersAsync(NpgsqlConnection connection, string sql, string[] types,
         IReadOnlyCollection<(string Table, string Column)> freshKeys)
     {
         var fresh = new Dictionary<int, string>();
@@ -331,13 +335,20 @@ public static partial class ReplayScript
                 continue;
             }
 
+            var parameter = int.Parse(values[index][1..], CultureInfo.InvariantCulture) - 1;
+            if (types[parameter] == "uuid")
+            {
+                fresh[parameter] = "gen_random_uuid()";
+                continue;
+            }
+
             var sequence = $"bench_replay_{table}_{column}";
             await using (var create = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH 1000000000", connection))
             {
                 await create.ExecuteNonQueryAsync();
             }
 
-            fresh[int.Parse(values[index][1..], CultureInfo.InvariantCulture) - 1] = sequence;
+            fresh[parameter] = $"nextval('{sequence}')";
         }
 
         return fresh;
@@ -405,7 +416,11 @@ public static partial class ReplayScript
 }
 
 /// <summary>One pgbench run: transactions per second and average latency.</summary>
-public sealed record PgbenchResult(int Clients, double Tps, double LatencyMs, bool Ok, string Output);
+public sealed record PgbenchResult(int Clients, double Tps, double LatencyMs, bool Ok, string Output)
+{
+    /// <summary>Every transaction's latency (ms), from pgbench's per-transaction log; empty unless asked for.</summary>
+    public IReadOnlyList<double> LatenciesMs { get; init; } = [];
+}
 
 public static partial class Pgbench
 {
@@ -415,9 +430,15 @@ public static partial class Pgbench
     [GeneratedRegex(@"latency average = ([0-9.]+) ms")]
     private static partial Regex Latency();
 
-    /// <summary>Runs for <paramref name="seconds"/>, or, when <paramref name="transactions"/> is set, that many transactions per client.</summary>
-    public static async Task<PgbenchResult> RunAsync(string binDirectory, NpgsqlConnectionStringBuilder target, string script, int clients, int seconds, int? transactions = null)
+    /// <summary>
+    /// Runs for <paramref name="seconds"/>, or, when <paramref name="transactions"/> is set, that many
+    /// transactions per client. With <paramref name="logDirectory"/>, pgbench logs every transaction
+    /// there (<c>-l</c>) and the result carries each one's latency.
+    /// </summary>
+    public static async Task<PgbenchResult> RunAsync(string binDirectory, NpgsqlConnectionStringBuilder target, string script, int clients, int seconds,
+        int? transactions = null, string? logDirectory = null)
     {
+        var prefix = logDirectory is null ? null : Path.Combine(logDirectory, $"pgbench-tx-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo(Path.Combine(binDirectory, "pgbench"))
         {
             RedirectStandardOutput = true,
@@ -434,6 +455,12 @@ public static partial class Pgbench
             start.ArgumentList.Add(argument);
         }
 
+        if (prefix is not null)
+        {
+            start.ArgumentList.Add("-l");
+            start.ArgumentList.Add("--log-prefix=" + prefix);
+        }
+
         start.Environment["PGPASSWORD"] = target.Password;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -446,6 +473,30 @@ public static partial class Pgbench
         return new PgbenchResult(clients,
             tps.Success ? double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
             latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
-            ok, text);
+            ok, text) { LatenciesMs = prefix is null ? [] : ReadLog(prefix) };
+    }
+
+    /// <summary>
+    /// The latencies in pgbench's per-transaction log files (<c>prefix.pid</c>, <c>prefix.pid.thread</c>;
+    /// each line "client transaction latency_us script epoch_s epoch_us"), which are then deleted.
+    /// </summary>
+    private static List<double> ReadLog(string prefix)
+    {
+        var latencies = new List<double>();
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(prefix)!, Path.GetFileName(prefix) + ".*"))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length >= 3 && long.TryParse(fields[2], CultureInfo.InvariantCulture, out var microseconds))
+                {
+                    latencies.Add(microseconds / 1000.0);
+                }
+            }
+
+            File.Delete(file);
+        }
+
+        return latencies;
     }
 }

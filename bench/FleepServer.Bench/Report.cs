@@ -60,6 +60,9 @@ public sealed class Report
 {
     public required bool Quick { get; init; }
     public required string Commit { get; init; }
+
+    /// <summary>The one scenario of an <c>only</c> run (its files are named after it); null for <c>all</c>.</summary>
+    public string? Only { get; init; }
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     public Dictionary<string, string> Machine { get; } = [];
     public Dictionary<string, string> Postgres { get; } = [];
@@ -97,7 +100,7 @@ public sealed class Report
     public (string Json, string Markdown) Write(string directory)
     {
         Directory.CreateDirectory(directory);
-        var name = $"{Started:yyyy-MM-dd}-{Commit}{(Quick ? "-quick" : "")}{(Comparable ? "" : "-not-comparable")}";
+        var name = $"{Started:yyyy-MM-dd}-{Commit}{(Only is null ? "" : "-" + Only.ToLowerInvariant())}{(Quick ? "-quick" : "")}{(Comparable ? "" : "-not-comparable")}";
         var json = Path.Combine(directory, name + ".json");
         File.WriteAllText(json, JsonSerializer.Serialize(this, new JsonSerializerOptions
         {
@@ -107,7 +110,7 @@ public sealed class Report
         }));
 
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Bench {Started:yyyy-MM-dd HH:mm} UTC, commit {Commit}{(Quick ? " (quick)" : "")}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Bench {Started:yyyy-MM-dd HH:mm} UTC, commit {Commit}{(Only is null ? "" : $", only {Only}")}{(Quick ? " (quick)" : "")}");
         md.AppendLine();
         if (NotComparable is not null)
         {
