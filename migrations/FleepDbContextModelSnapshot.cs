@@ -926,6 +926,9 @@ namespace FleepServer.Migrations
                     b.HasAlternateKey("MessageId")
                         .HasName("ak_messages_message_id");
 
+                    b.HasIndex("PostedTime")
+                        .HasDatabaseName("ix_messages_posted_time");
+
                     b.HasIndex("ConversationId", "FlowMessageNr")
                         .HasDatabaseName("ix_messages_conversation_id_flow_message_nr");
 

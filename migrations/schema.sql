@@ -1156,3 +1156,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130135800_MessagesByPostedTime') THEN
+    CREATE INDEX ix_messages_posted_time ON messages (posted_time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130135800_MessagesByPostedTime') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130135800_MessagesByPostedTime', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -15,8 +15,9 @@ public sealed class QueuedDeliveriesFixture(PostgresServer postgres) : FleepServ
     {
         ["Fleep:Hooks:Outgoing:Enabled"] = "false",
         ["Fleep:Hooks:Outgoing:AllowPrivateAddresses"] = "true",
-        // Queued external uploads stay queued too.
+        // Queued external uploads and mail stay queued too.
         ["Fleep:Files:External:Enabled"] = "false",
+        ["Fleep:Mail:SenderEnabled"] = "false",
     };
 }
 
@@ -66,7 +67,7 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         Assert.Contains(history, m => m.Contains("written before the upgrade", StringComparison.Ordinal));
     }
 
-    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads, teams, labels, sections, personal tasks and task places.</summary>
+    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads, teams, labels, sections, personal tasks and task places, queued mail and notifications.</summary>
     private async Task<(FleepTestClient Alice, Guid ConversationId)> WriteSomethingEverywhereAsync()
     {
         var alice = await server.NewAccountAsync("Alice");
@@ -87,6 +88,7 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         await alice.AddTodoAsync("a personal task from before the upgrade");
         var (_, task) = await bob.AssignedTaskAsync(alice, "a task assigned before the upgrade");
         await alice.OkAsync("task:archive", new { message_id = task.Id() });
+        (await server.NewClient().PostAsync("/api/account/reset_password", new { email = alice.Email }, withTicket: false)).EnsureOk();
         return (alice, conversationId);
     }
 

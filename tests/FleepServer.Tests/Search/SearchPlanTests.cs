@@ -45,13 +45,13 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
         Assert.True(total >= (ViewerConversations + OtherConversations) * MessagesPerConversation, $"{total} messages");
 
         // A rare word is read from the search index.
-        var (rareByWords, rare) = await ExplainAsync(connection, alice.AccountId, "zyxwvrar");
-        Assert.True(rareByWords, rare);
+        var (rarePath, rare) = await ExplainAsync(connection, alice.AccountId, "zyxwvrar");
+        Assert.Equal(SearchPath.Words, rarePath);
         Assert.Contains("ix_messages_search", rare);
 
-        // A word of every message is read from the viewer's conversations instead.
-        var (commonByWords, common) = await ExplainAsync(connection, alice.AccountId, "filler");
-        Assert.False(commonByWords, common);
+        // A word of every message is read from the viewer's conversations, or newest first, instead.
+        var (commonPath, common) = await ExplainAsync(connection, alice.AccountId, "filler");
+        Assert.NotEqual(SearchPath.Words, commonPath);
         Assert.DoesNotContain("ix_messages_search", common);
 
         // The same searches through the API.
@@ -99,12 +99,12 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Runs <see cref="SearchSql.Scope"/>, then EXPLAINs <see cref="SearchSql.MessagesByWords"/> with its results, as a search of every type does.</summary>
-    private static async Task<(bool ByWords, string Plan)> ExplainAsync(NpgsqlConnection connection, Guid viewer, string keywords)
+    /// <summary>Runs <see cref="SearchSql.Scope"/>, then EXPLAINs the message statement it chooses with its results, as a search of every type does.</summary>
+    private static async Task<(SearchPath Path, string Plan)> ExplainAsync(NpgsqlConnection connection, Guid viewer, string keywords)
     {
         Guid[] ids;
         string query;
-        bool byWords;
+        SearchPath path;
         await using (var scope = new NpgsqlCommand(SearchSql.Scope, connection))
         {
             scope.Parameters.Add(new NpgsqlParameter("viewer", NpgsqlDbType.Uuid) { Value = viewer });
@@ -116,11 +116,11 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
             Assert.True(await reader.ReadAsync());
             ids = reader.GetFieldValue<Guid[]>(0);
             query = reader.GetString(1);
-            byWords = SearchSql.ReadByWords(reader.GetDouble(5), reader.GetInt64(4));
+            path = SearchSql.Choose(reader.GetDouble(5), reader.GetInt64(4), reader.GetDouble(6), 50);
         }
 
         Assert.Equal(ViewerConversations, ids.Length);
-        await using var explain = new NpgsqlCommand("EXPLAIN ANALYZE " + SearchSql.Messages(byWords), connection);
+        await using var explain = new NpgsqlCommand("EXPLAIN ANALYZE " + SearchSql.Messages(path), connection);
         explain.Parameters.Add(new NpgsqlParameter("viewer", NpgsqlDbType.Uuid) { Value = viewer });
         explain.Parameters.Add(new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         explain.Parameters.Add(new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query });
@@ -138,7 +138,7 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
             }
         }
 
-        return (byWords, string.Join('\n', lines));
+        return (path, string.Join('\n', lines));
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

@@ -62,6 +62,8 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasIndex(m => new { m.ConversationId, m.FlowMessageNr });
         // inbox_message_nr looks up the first unread alerting message by its inbox number.
         message.HasIndex(m => new { m.ConversationId, m.InboxNr });
+        // Search reads a common word's matches newest first across many conversations (docs/search.md, "Speed").
+        message.HasIndex(m => m.PostedTime);
         // message_id names a message from outside its conversation (the personal board); rows written
         // before it existed get one from the default. Unique: the personal board refers to it.
         message.Property(m => m.MessageId).HasDefaultValueSql("gen_random_uuid()");

@@ -34,9 +34,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private const char MarkStart = '\uE000';
     private const char MarkEnd = '\uE001';
 
-    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord, long ViewerMessages, double WordMessages)
+    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord, long ViewerMessages, double WordMessages,
+        double TotalMessages)
     {
-        public bool ByWords => SearchSql.ReadByWords(WordMessages, ViewerMessages);
+        public SearchPath Path => SearchSql.Choose(WordMessages, ViewerMessages, TotalMessages, SearchLimits.MaxMatches);
     }
 
     public async Task<SearchResponse> SearchAsync(Guid viewerId, SearchRequest r, CancellationToken ct)
@@ -59,8 +60,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         var pin = types.Contains(Types.Pin);
         var task = types.Contains(Types.Task);
 
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        return await ReadAsync(async () =>
         {
             var scope = await ScopeAsync(viewerId, r.Keywords!, r.ConversationId, ignored, weights.Length == 0 ? null : allWeights ? "" : weights, ct);
             if (scope.Query is null)
@@ -89,25 +89,30 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             }
 
             return new SearchResponse(headers, matches, stream, suggestions);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        }, ct);
     }
 
     public async Task<SuggestResponse> SuggestAsync(Guid viewerId, SuggestRequest r, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        return await ReadAsync(async () =>
         {
             var scope = await ScopeAsync(viewerId, r.Keywords!, r.ConversationId, [], null, ct);
             return new SuggestResponse(scope.Query is null ? [] : await SuggestionsAsync(viewerId, scope, ct));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        }, ct);
+    }
+
+    /// <summary>
+    /// Runs a search's statements in one read-only snapshot, each planned for its own parameters:
+    /// the statements are prepared (auto-preparation), and a generic plan cannot know how many
+    /// conversations or matches a search has (docs/search.md, "Speed").
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan", ct);
+        var result = await read();
+        await transaction.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>The asked search types; absent or empty: all of them. An unknown type is a 400.</summary>
@@ -145,7 +150,8 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = (object?)weights ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5));
+        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5),
+            reader.GetDouble(6));
         if (conversationId is { } id && !row.ConversationIds.Contains(id) && !ignored.Contains(id))
         {
             // The answer conversation sync gives for a conversation the caller cannot read (one it
@@ -158,7 +164,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
 
     private Task<List<Message>> MatchesAsync(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task, int limit,
         CancellationToken ct) =>
-        db.Messages.FromSqlRaw(SearchSql.Messages(scope.ByWords), [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
+        db.Messages.FromSqlRaw(SearchSql.Messages(scope.Path), [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
             .AsNoTracking().ToListAsync(ct);
 
     private static NpgsqlParameter[] MatchParameters(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task) =>
@@ -196,7 +202,7 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             return [];
         }
 
-        await using var command = Command(SearchSql.Suggestions(scope.ByWords),
+        await using var command = Command(SearchSql.Suggestions(scope.Path),
             [.. MatchParameters(viewerId, scope, null, allWeights: true, pin: false, task: false),
                 new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = scope.LastWord },
                 Int("sample", SearchLimits.SuggestionSample),

@@ -1,5 +1,18 @@
 namespace FleepServer.Domain.Search;
 
+/// <summary>How a search reads its matching messages (<see cref="SearchSql.Choose"/>).</summary>
+public enum SearchPath
+{
+    /// <summary>From the GIN index, by the words: few messages have them.</summary>
+    Words,
+
+    /// <summary>Every message of the viewer's conversations: they are few.</summary>
+    Conversations,
+
+    /// <summary>Newest first until the page is full: the words are common among many messages.</summary>
+    Recency,
+}
+
 /// <summary>
 /// The SQL of full-text search (docs/search.md), in one place so that the benchmark replays the
 /// statements the server runs. Every statement uses named parameters (Npgsql's <c>@name</c>);
@@ -7,10 +20,11 @@ namespace FleepServer.Domain.Search;
 /// <list type="number">
 /// <item><see cref="Scope"/> reads the conversations the viewer may read and turns the keywords
 /// into tsqueries with the deployment's text search configuration;</item>
-/// <item><see cref="MessagesByWords"/> or <see cref="MessagesByConversations"/> (and <see cref="Topics"/>,
+/// <item><see cref="MessagesByWords"/>, <see cref="MessagesByConversations"/> or <see cref="MessagesByRecency"/> (and <see cref="Topics"/>,
 /// <see cref="Suggestions"/>) take those as parameters: words that few messages have are read from
 /// the GIN index <c>ix_messages_search</c>, common words by reading the viewer's conversations
-/// (<see cref="ReadByWords"/> decides from PostgreSQL's own column statistics).</item>
+/// or all messages newest first (<see cref="Choose"/> decides from PostgreSQL's own column
+/// statistics).</item>
 /// </list>
 /// Visibility is decided inside the SQL by the rule of <c>ViewerState.Sees</c> (docs/compatibility.md,
 /// "Who sees what"), over the viewer's own member row.
@@ -32,7 +46,7 @@ public static class SearchSql
     /// of the last keyword); <c>viewer_messages</c> bigint (the flow numbers handed out in those
     /// conversations, an upper bound of their messages); <c>word_messages</c> double (an estimate,
     /// from the column statistics <c>ANALYZE</c> keeps for the planner, of how many messages of all
-    /// conversations contain every keyword).
+    /// conversations contain every keyword); <c>total_messages</c> double (the planner's count of all messages).
     /// </summary>
     public const string Scope = """
         WITH r AS (
@@ -55,7 +69,8 @@ public static class SearchSql
                  AS viewer_messages,
                (SELECT greatest(p.reltuples, 0)::float8 FROM pg_class p WHERE p.oid = 'messages'::regclass)
                  * coalesce((SELECT min((SELECT coalesce(sum(e.freq), 0) FROM st, unnest(st.elems, st.freqs[1:cardinality(st.elems)]) e(lexeme, freq)
-                                         WHERE starts_with(e.lexeme, w.lexeme))) FROM w), 0)::float8 AS word_messages
+                                         WHERE starts_with(e.lexeme, w.lexeme))) FROM w), 0)::float8 AS word_messages,
+               (SELECT greatest(p.reltuples, 0)::float8 FROM pg_class p WHERE p.oid = 'messages'::regclass) AS total_messages
         """;
 
     /// <summary>
@@ -113,6 +128,22 @@ public static class SearchSql
 
         """ + Found + Sees;
 
+    /// <summary>
+    /// Matches read newest first: every message in posting order (the index <c>ix_messages_posted_time</c>,
+    /// read backwards), each checked for the viewer's conversations and the words, until the page is
+    /// full. For a common word in a large share of all messages the page fills after a few thousand
+    /// rows, whatever the size of the table. Both tests are written <c>IS TRUE</c> so that neither
+    /// becomes an index condition that would take the order away.
+    /// </summary>
+    private const string ByRecency = """
+
+        FROM messages c
+        JOIN conversation_members v ON v.conversation_id = c.conversation_id AND v.account_id = @viewer
+        WHERE (c.conversation_id = ANY (@conversation_ids::uuid[])) IS TRUE
+          AND (c.search_vector @@ @query::tsquery) IS TRUE
+
+        """ + Found + Sees;
+
     private const string Newest = """
 
         ORDER BY c.posted_time DESC, c.message_nr DESC, c.conversation_id
@@ -130,14 +161,34 @@ public static class SearchSql
     /// <summary>The same as <see cref="MessagesByWords"/>, read by the viewer's conversations (<see cref="ByConversations"/>).</summary>
     public const string MessagesByConversations = "SELECT c.*" + ByConversations + Newest + "\nLIMIT @limit";
 
-    /// <summary>
-    /// How a search reads its messages: by words when the statistics say that fewer messages in all
-    /// have the words than the viewer's conversations hold, else by conversations.
-    /// </summary>
-    public static bool ReadByWords(double wordMessages, long viewerMessages) => wordMessages <= viewerMessages;
+    /// <summary>The same as <see cref="MessagesByWords"/>, read newest first (<see cref="ByRecency"/>).</summary>
+    public const string MessagesByRecency = "SELECT c.*" + ByRecency + Newest + "\nLIMIT @limit";
 
-    /// <summary><see cref="MessagesByWords"/> or <see cref="MessagesByConversations"/>.</summary>
-    public static string Messages(bool byWords) => byWords ? MessagesByWords : MessagesByConversations;
+    /// <summary>
+    /// How a search reads its messages: the way that reads the fewest rows by PostgreSQL's own
+    /// estimates. By words reads every message with the words; by conversations every message of
+    /// the viewer's conversations; newest first about <paramref name="limit"/> divided by the share
+    /// of all messages that are matches the viewer may see (the words' share times the viewer's).
+    /// </summary>
+    public static SearchPath Choose(double wordMessages, long viewerMessages, double totalMessages, int limit)
+    {
+        var share = totalMessages <= 0 ? 0 : wordMessages / totalMessages * Math.Min(1, viewerMessages / totalMessages);
+        var byRecency = share > 0 ? limit / share : double.MaxValue;
+        if (wordMessages <= viewerMessages && wordMessages <= byRecency)
+        {
+            return SearchPath.Words;
+        }
+
+        return byRecency < viewerMessages ? SearchPath.Recency : SearchPath.Conversations;
+    }
+
+    /// <summary>The message statement of a way of reading.</summary>
+    public static string Messages(SearchPath path) => path switch
+    {
+        SearchPath.Words => MessagesByWords,
+        SearchPath.Recency => MessagesByRecency,
+        _ => MessagesByConversations,
+    };
 
     /// <summary>
     /// Conversations found by their topic or their members: the topic, or the display names,
@@ -170,11 +221,11 @@ public static class SearchSql
     /// <c>@limit</c>. Parameters: those of <see cref="MessagesByWords"/> (with <c>@all_weights</c>
     /// true) and <c>@prefix</c> text, <c>@sample</c> integer.
     /// </summary>
-    public static string Suggestions(bool byWords) => """
+    public static string Suggestions(SearchPath path) => """
         SELECT s.word FROM (
           SELECT w.lexeme AS word, count(*) AS n
           FROM (SELECT c.search_vector
-        """ + (byWords ? ByWords : ByConversations) + Newest + """
+        """ + (path switch { SearchPath.Words => ByWords, SearchPath.Recency => ByRecency, _ => ByConversations }) + Newest + """
 
                 LIMIT @sample) h
           CROSS JOIN LATERAL unnest(h.search_vector) w
