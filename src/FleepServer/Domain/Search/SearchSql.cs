@@ -200,15 +200,32 @@ public static class SearchSql
     /// Conversations found by their topic or their members: the topic, or the display names,
     /// e-mail addresses (whole, split at <c>@</c> and dots, and split at dashes, underscores and plus
     /// signs too) and the viewer's own names for the other current members, together contain every
-    /// keyword. Only conversations in the viewer's list (not deleted from it). Newest first, at most
+    /// keyword; the whole test is made only for candidates: conversations whose topic has the words,
+    /// or that have a member with at least one keyword in their own text (no other conversation can
+    /// pass it). Only conversations in the viewer's list (not deleted from it). Newest first, at most
     /// <c>@limit</c>. Parameters: <c>@viewer</c> uuid, <c>@conversation_ids</c> uuid[], <c>@query</c>
     /// text, <c>@limit</c> integer.
     /// </summary>
     public const string Topics = """
+        WITH people AS (
+          -- Anyone whose own text has at least one keyword: only their conversations can match by members.
+          SELECT a.account_id FROM accounts a
+          WHERE to_tsvector(fleep_search_config(), concat_ws(' ', a.display_name, a.email, translate(a.email, '@.', '  '),
+                  translate(a.email, '@.-_+', '     '))) @@ replace(@query::text, ' & ', ' | ')::tsquery
+          UNION
+          SELECT e.contact_id FROM contacts e
+          WHERE e.owner_id = @viewer AND to_tsvector(fleep_search_config(), coalesce(e.contact_name, '')) @@ replace(@query::text, ' & ', ' | ')::tsquery
+        ), candidates AS (
+          SELECT c.conversation_id FROM conversations c
+          WHERE c.conversation_id = ANY (@conversation_ids::uuid[]) AND to_tsvector(fleep_search_config(), c.topic) @@ @query::tsquery
+          UNION
+          SELECT x.conversation_id FROM conversation_members x JOIN people p ON p.account_id = x.account_id
+          WHERE x.conversation_id = ANY (@conversation_ids::uuid[]) AND x.leave_message_nr IS NULL AND x.account_id <> @viewer
+        )
         SELECT c.conversation_id FROM conversations c
+        JOIN candidates k ON k.conversation_id = c.conversation_id
         JOIN conversation_members r ON r.conversation_id = c.conversation_id AND r.account_id = @viewer
-        WHERE c.conversation_id = ANY (@conversation_ids::uuid[])
-          AND NOT (r.delete_message_nr > 0 AND coalesce(r.leave_message_nr, c.last_message_nr) <= r.delete_message_nr)
+        WHERE NOT (r.delete_message_nr > 0 AND coalesce(r.leave_message_nr, c.last_message_nr) <= r.delete_message_nr)
           AND (to_tsvector(fleep_search_config(), c.topic) @@ @query::tsquery
                OR (SELECT to_tsvector(fleep_search_config(), coalesce(string_agg(concat_ws(' ', a.display_name, a.email,
                               translate(a.email, '@.', '  '), translate(a.email, '@.-_+', '     '), e.contact_name), ' '), ''))
