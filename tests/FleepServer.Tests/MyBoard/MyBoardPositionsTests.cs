@@ -1,3 +1,4 @@
+using FleepServer.Domain.Boards;
 using FleepServer.Domain.MyBoard;
 
 namespace FleepServer.Tests.MyBoard;
@@ -32,12 +33,13 @@ public sealed class MyBoardPositionsTests
     [Fact]
     public void Sections_run_from_the_highest_weight_down()
     {
-        MyBoardEntry[] board = [new(A, Step), new(B, 0)];
-        Assert.Equal(2 * Step, MyBoardPositions.SectionAfter(board, null));
-        Assert.Equal(Step / 2, MyBoardPositions.SectionAfter(board, A));
-        Assert.Equal(-Step, MyBoardPositions.SectionAfter(board, B));
-        Assert.Equal(Step, MyBoardPositions.SectionAfter([], null));
-        Assert.Throws<ArgumentException>(() => MyBoardPositions.SectionAfter(board, C));
+        // A personal board orders its sections as a conversation's board does.
+        SectionEntry[] board = [new(A, Step), new(B, 0)];
+        Assert.Equal(2 * Step, SectionPositions.After(board, null));
+        Assert.Equal(Step / 2, SectionPositions.After(board, A));
+        Assert.Equal(-Step, SectionPositions.After(board, B));
+        Assert.Equal(Step, SectionPositions.After([], null));
+        Assert.Throws<ArgumentException>(() => SectionPositions.After(board, C));
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class AccountRegistration(
 
     /// <summary>Serialises the registrations of one address for the rest of the unit of work, whether or not it has an account yet.</summary>
     public Task LockAddressAsync(string emailKey, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"address:" + emailKey}, 0))", ct);
+        DerivedKeys.LockAsync(db, "address:" + emailKey, ct);
 
     private (string Address, string Name) RequireInput(string? email, string? password, string? displayName)
     {

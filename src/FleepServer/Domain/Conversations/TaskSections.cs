@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace FleepServer.Domain.Conversations;
 
 /// <summary>
@@ -15,17 +12,8 @@ public readonly record struct TaskSections(Guid ToDo, Guid Archived)
     /// <summary>The first task's weight and the gap between tasks appended one after another.</summary>
     public const double WeightStep = 4294967296;
 
-    public static TaskSections Of(Guid conversationId) => new(Derive(conversationId, "todo"), Derive(conversationId, "archived"));
+    public static TaskSections Of(Guid conversationId) =>
+        new(DerivedKeys.Id($"fleep-task-section:{conversationId:D}:todo"), DerivedKeys.Id($"fleep-task-section:{conversationId:D}:archived"));
 
     public bool Contains(Guid sectionId) => sectionId == ToDo || sectionId == Archived;
-
-    private static Guid Derive(Guid conversationId, string name)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"fleep-task-section:{conversationId:D}:{name}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        // A name-based (version 5 style) UUID, RFC 4122 variant.
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
-    }
 }

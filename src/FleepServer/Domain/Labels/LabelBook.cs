@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FleepServer.Data;
 using FleepServer.Errors;
 using FleepServer.Records;
@@ -49,8 +47,7 @@ public sealed class LabelBook(FleepDbContext db, StreamAppender streams, TimePro
     /// </summary>
     public Task LockAsync(Guid accountId, CancellationToken ct)
     {
-        var key = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"labels:{accountId:D}")), 0);
-        return db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        return DerivedKeys.LockAsync(db, $"labels:{accountId:D}", ct);
     }
 
     /// <summary>A name as given: trimmed, not empty, not too long; 400 otherwise.</summary>

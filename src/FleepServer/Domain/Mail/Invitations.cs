@@ -34,9 +34,10 @@ public sealed class Invitations(FleepDbContext db, Notifications notifications, 
         var inviter = await db.Accounts.AsNoTracking().FirstAsync(a => a.Id == inviterId, ct);
         var publicUrl = PublicUrl.Of(http.HttpContext);
         var mail = options.Value.Mail;
+        var sent = await notifications.CountRecentAsync(invitees.Select(i => i.Email).ToList(), NotificationPurposes.Invite, TimeSpan.FromHours(1), ct);
         foreach (var invitee in invitees)
         {
-            if (await notifications.CountRecentAsync(invitee.Email, NotificationPurposes.Invite, TimeSpan.FromHours(1), ct) >= mail.PerAddressPerHour)
+            if (sent.GetValueOrDefault(invitee.EmailKey) >= mail.PerAddressPerHour)
             {
                 continue;
             }

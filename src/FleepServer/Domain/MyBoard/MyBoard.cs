@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FleepServer.Data;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
@@ -73,8 +71,7 @@ public sealed class MyBoard
     /// <summary>Serializes every change of one account's board and canned responses (the first lock of the unit).</summary>
     public static Task LockAsync(FleepDbContext db, Guid accountId, CancellationToken ct)
     {
-        var key = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"my-board:{accountId:D}")), 0);
-        return db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+        return DerivedKeys.LockAsync(db, $"my-board:{accountId:D}", ct);
     }
 
     /// <summary>Reads the board for a change (rows tracked), after <see cref="LockAsync"/>, placing new conversation tasks.</summary>

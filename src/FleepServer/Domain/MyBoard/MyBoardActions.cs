@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FleepServer.Data;
+using FleepServer.Domain.Boards;
 using FleepServer.Domain.Conversations;
 using FleepServer.Errors;
 using FleepServer.Http;
@@ -41,8 +42,8 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
                 AccountId = me,
                 Name = valid,
                 MkSectionType = MySections.SectionType,
-                MkSectionSubtype = MySections.User,
-                Weight = MyBoardPositions.SectionAfter(board.LiveSections.Select(s => new MyBoardEntry(s.Id, s.Weight)), prev),
+                MkSectionSubtype = SectionSubtypes.User,
+                Weight = SectionPositions.After(board.LiveSections.Select(s => new SectionEntry(s.Id, s.Weight)), prev),
                 CreatedTime = now,
                 StoreTime = now,
             };
@@ -76,7 +77,7 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
             }
 
             section = Stored(section);
-            section.Weight = MyBoardPositions.SectionAfter(others.Select(s => new MyBoardEntry(s.Id, s.Weight)), prevSectionId);
+            section.Weight = SectionPositions.After(others.Select(s => new SectionEntry(s.Id, s.Weight)), prevSectionId);
             section.StoreTime = now;
             records.Add(SectionRecords.For(section));
         }, ct);
@@ -86,7 +87,7 @@ public sealed class MyBoardActions(FleepDbContext db, UnitOfWork unit, StreamApp
         ChangeAsync(me, (board, now, records) =>
         {
             var section = board.Section(sectionId);
-            if (section.MkSectionSubtype != MySections.User)
+            if (section.MkSectionSubtype != SectionSubtypes.User)
             {
                 throw FleepErrors.DefaultMySection();
             }

@@ -1,16 +1,15 @@
 namespace FleepServer.Domain.MyBoard;
 
-/// <summary>One item of a personal board list: a task (by message_id) or a section, and its weight.</summary>
+/// <summary>One task of a personal board section (by message_id) and its weight.</summary>
 public readonly record struct MyBoardEntry(Guid Id, double Weight);
 
 /// <summary>
 /// Weights on a personal board (docs/boards.md, "Personal board"). Tasks in a section run from the
 /// lowest weight up: a new task is appended one <see cref="MySections.WeightStep"/> past the
 /// highest (the first gets one step), and a moved task goes halfway between the one it follows
-/// and the next. Sections run from the highest weight down (To Do 4294967296, Archived 0): a
-/// section placed first goes one step above the top one, a section after another halfway
-/// between that one and the next, or one step below the last. The lists never include the moved
-/// item itself; a previous item that is not in the list is an <see cref="ArgumentException"/>.
+/// and the next. Sections are ordered as on a conversation's board (<see cref="Boards.SectionPositions"/>).
+/// The lists never include the moved item itself; a previous item that is not in the list is an
+/// <see cref="ArgumentException"/>.
 /// </summary>
 public static class MyBoardPositions
 {
@@ -33,20 +32,6 @@ public static class MyBoardPositions
         var at = IndexOf(ordered, prev.Value);
         var before = ordered[at].Weight;
         return at + 1 < ordered.Count ? (before + ordered[at + 1].Weight) / 2 : before + MySections.WeightStep;
-    }
-
-    /// <summary>A section's weight right after <paramref name="prev"/> (null = first) in board order.</summary>
-    public static double SectionAfter(IEnumerable<MyBoardEntry> others, Guid? prev)
-    {
-        var ordered = others.OrderByDescending(e => e.Weight).ThenBy(e => e.Id).ToList();
-        if (prev is null)
-        {
-            return ordered.Count == 0 ? MySections.WeightStep : ordered[0].Weight + MySections.WeightStep;
-        }
-
-        var at = IndexOf(ordered, prev.Value);
-        var before = ordered[at].Weight;
-        return at + 1 < ordered.Count ? (before + ordered[at + 1].Weight) / 2 : before - MySections.WeightStep;
     }
 
     private static int IndexOf(List<MyBoardEntry> ordered, Guid id)

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using FleepServer.Data;
+using FleepServer.Domain.Boards;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleepServer.Domain.MyBoard;
@@ -14,30 +13,25 @@ namespace FleepServer.Domain.MyBoard;
 public static class MySections
 {
     public const string SectionType = "my_task";
-    public const string Default = "default";
-    public const string Archived = "archived";
-    public const string User = "user";
-    public const string ToDoName = "To Do";
-    public const string ArchivedName = "Archived";
 
-    /// <summary>To Do's weight, and the gap between columns and between tasks appended one after another.</summary>
-    public const double WeightStep = 4294967296;
+    /// <summary>To Do's weight, and the gap between columns and between tasks appended one after another (as on a conversation's board).</summary>
+    public const double WeightStep = SectionPositions.Step;
 
-    public static Guid ToDoId(Guid accountId) => Derive(accountId, "todo");
+    public static Guid ToDoId(Guid accountId) => DerivedKeys.Id($"fleep-my-section:{accountId:D}:todo");
 
-    public static Guid ArchivedId(Guid accountId) => Derive(accountId, "archived");
+    public static Guid ArchivedId(Guid accountId) => DerivedKeys.Id($"fleep-my-section:{accountId:D}:archived");
 
     /// <summary>The two sections every board starts with, as they are before any change.</summary>
     public static IEnumerable<Section> Defaults(Guid accountId) =>
     [
         new Section
         {
-            Id = ToDoId(accountId), AccountId = accountId, Name = ToDoName, MkSectionType = SectionType, MkSectionSubtype = Default,
+            Id = ToDoId(accountId), AccountId = accountId, Name = SectionBook.ToDoName, MkSectionType = SectionType, MkSectionSubtype = SectionSubtypes.Default,
             Weight = WeightStep, CreatedTime = DateTimeOffset.UnixEpoch, StoreTime = DateTimeOffset.UnixEpoch,
         },
         new Section
         {
-            Id = ArchivedId(accountId), AccountId = accountId, Name = ArchivedName, MkSectionType = SectionType, MkSectionSubtype = Archived,
+            Id = ArchivedId(accountId), AccountId = accountId, Name = SectionBook.ArchivedName, MkSectionType = SectionType, MkSectionSubtype = SectionSubtypes.Archived,
             Weight = 0, CreatedTime = DateTimeOffset.UnixEpoch, StoreTime = DateTimeOffset.UnixEpoch,
         },
     ];
@@ -52,15 +46,5 @@ public static class MySections
         var stored = await (tracked ? query : query.AsNoTracking()).ToListAsync(ct);
         var all = stored.Concat(Defaults(accountId).Where(d => stored.All(s => s.Id != d.Id))).ToList();
         return [.. all.OrderByDescending(s => s.Weight).ThenBy(s => s.Id)];
-    }
-
-    private static Guid Derive(Guid accountId, string name)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"fleep-my-section:{accountId:D}:{name}"));
-        var bytes = hash.AsSpan(0, 16).ToArray();
-        // A name-based (version 5 style) UUID, RFC 4122 variant.
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
     }
 }
