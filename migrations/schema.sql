@@ -1174,3 +1174,39 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150925_SearchPeopleAndTopics') THEN
+    CREATE OR REPLACE FUNCTION fleep_search_person(display_name text, email text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT to_tsvector(fleep_search_config(),
+        concat_ws(' ', display_name, email, translate(email, '@.', '  '), translate(email, '@.-_+', '     ')))
+    $$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150925_SearchPeopleAndTopics') THEN
+    CREATE INDEX ix_accounts_search ON accounts USING gin (fleep_search_person(display_name, email));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150925_SearchPeopleAndTopics') THEN
+    CREATE INDEX ix_conversations_topic_search ON conversations USING gin (to_tsvector(fleep_search_config(), topic));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150925_SearchPeopleAndTopics') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130150925_SearchPeopleAndTopics', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -462,6 +462,11 @@ public static partial class Pgbench
         }
 
         start.Environment["PGPASSWORD"] = target.Password;
+        if (!string.IsNullOrEmpty(target.Options))
+        {
+            start.Environment["PGOPTIONS"] = target.Options;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -118,7 +118,8 @@ public sealed partial class BenchRun
         ];
 
         var bin = LocalPostgresCluster.FindBinDirectory()!;
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        // The message statement runs without JIT compilation, as the server's search transaction runs it.
+        var target = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c jit=off" };
         foreach (var query in queries)
         {
             var matching = (long)(await ScalarAsync(connection, """
@@ -287,6 +288,8 @@ public sealed partial class BenchRun
     private async Task SearchPlanAsync(NpgsqlConnection connection, string script, CapturedStatement statement, SearchQuery query, long matching)
     {
         var sql = (await File.ReadAllTextAsync(script)).Trim().TrimEnd(';');
+        // As the server's search transaction plans it: without JIT compilation.
+        await ExecuteAsync(connection, "SET jit = off");
         var custom = Shorten(await ExplainAsync(connection, "EXPLAIN (ANALYZE, BUFFERS) " + sql));
         string? generic = null;
         try
@@ -304,6 +307,7 @@ public sealed partial class BenchRun
         finally
         {
             await ExecuteAsync(connection, "RESET plan_cache_mode");
+            await ExecuteAsync(connection, "RESET jit");
             await ExecuteAsync(connection, "DEALLOCATE ALL");
         }
 

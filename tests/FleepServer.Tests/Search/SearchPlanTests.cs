@@ -102,7 +102,7 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
     /// <summary>Runs <see cref="SearchSql.Scope"/>, then EXPLAINs the message statement it chooses with its results, as a search of every type does.</summary>
     private static async Task<(SearchPath Path, string Plan)> ExplainAsync(NpgsqlConnection connection, Guid viewer, string keywords)
     {
-        Guid[] ids;
+        long conversations;
         string query;
         SearchPath path;
         await using (var scope = new NpgsqlCommand(SearchSql.Scope, connection))
@@ -114,15 +114,16 @@ public sealed class SearchPlanTests(FleepServerFixture server) : IClassFixture<F
             scope.Parameters.Add(new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = "" });
             await using var reader = await scope.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
-            ids = reader.GetFieldValue<Guid[]>(0);
+            conversations = reader.GetInt64(0);
             query = reader.GetString(1);
             path = SearchSql.Choose(reader.GetDouble(5), reader.GetInt64(4), reader.GetDouble(6), 50);
         }
 
-        Assert.Equal(ViewerConversations, ids.Length);
+        Assert.Equal(ViewerConversations, conversations);
         await using var explain = new NpgsqlCommand("EXPLAIN ANALYZE " + SearchSql.Messages(path), connection);
         explain.Parameters.Add(new NpgsqlParameter("viewer", NpgsqlDbType.Uuid) { Value = viewer });
-        explain.Parameters.Add(new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        explain.Parameters.Add(new NpgsqlParameter("conversation_id", NpgsqlDbType.Uuid) { Value = DBNull.Value });
+        explain.Parameters.Add(new NpgsqlParameter("ignore_conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = Array.Empty<Guid>() });
         explain.Parameters.Add(new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = query });
         explain.Parameters.Add(new NpgsqlParameter("typed", NpgsqlDbType.Text) { Value = query });
         explain.Parameters.Add(new NpgsqlParameter("all_weights", NpgsqlDbType.Boolean) { Value = true });

@@ -34,8 +34,9 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private const char MarkStart = '\uE000';
     private const char MarkEnd = '\uE001';
 
-    private sealed record ScopeRow(Guid[] ConversationIds, string? Query, string? Typed, string? LastWord, long ViewerMessages, double WordMessages,
-        double TotalMessages)
+    /// <summary>What <see cref="SearchSql.Scope"/> answered, with the conversation narrowing every later statement repeats.</summary>
+    private sealed record ScopeRow(Guid? ConversationId, Guid[] Ignored, string? Query, string? Typed, string? LastWord, long ViewerMessages,
+        double WordMessages, double TotalMessages)
     {
         public SearchPath Path => SearchSql.Choose(WordMessages, ViewerMessages, TotalMessages, SearchLimits.MaxMatches);
     }
@@ -104,12 +105,14 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     /// <summary>
     /// Runs a search's statements in one read-only snapshot, each planned for its own parameters:
     /// the statements are prepared (auto-preparation), and a generic plan cannot know how many
-    /// conversations or matches a search has (docs/search.md, "Speed").
+    /// conversations or matches a search has. Without JIT compilation: a newest-first reading that
+    /// stops after a page is estimated as if it read the whole table, and compiling it would cost
+    /// a hundred times what running it does (docs/search.md, "Speed").
     /// </summary>
     private async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan", ct);
+        await db.Database.ExecuteSqlRawAsync("SET TRANSACTION READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off", ct);
         var result = await read();
         await transaction.CommitAsync(ct);
         return result;
@@ -141,18 +144,19 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
             throw FleepErrors.InvalidField("keywords", $"at most {SearchLimits.MaxKeywords} words");
         }
 
+        var ignoredIds = ignored.ToArray();
         await using var command = Command(SearchSql.Scope,
-            Uuid("viewer", viewerId),
-            // PostgreSQL text cannot hold NUL; it separates words like a space.
-            new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords.Replace('\0', ' ') },
-            new NpgsqlParameter("conversation_id", NpgsqlDbType.Uuid) { Value = (object?)conversationId ?? DBNull.Value },
-            new NpgsqlParameter("ignore_conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ignored.ToArray() },
-            new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = (object?)weights ?? DBNull.Value });
+            [Uuid("viewer", viewerId),
+                // PostgreSQL text cannot hold NUL; it separates words like a space.
+                new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = keywords.Replace('\0', ' ') },
+                .. Narrowing(conversationId, ignoredIds),
+                new NpgsqlParameter("weights", NpgsqlDbType.Text) { Value = (object?)weights ?? DBNull.Value }]);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var row = new ScopeRow(reader.GetFieldValue<Guid[]>(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5),
+        var conversations = reader.GetInt64(0);
+        var row = new ScopeRow(conversationId, ignoredIds, Text(reader, 1), Text(reader, 2), Text(reader, 3), reader.GetInt64(4), reader.GetDouble(5),
             reader.GetDouble(6));
-        if (conversationId is { } id && !row.ConversationIds.Contains(id) && !ignored.Contains(id))
+        if (conversationId is { } id && conversations == 0 && !ignored.Contains(id))
         {
             // The answer conversation sync gives for a conversation the caller cannot read (one it
             // also ignores is simply not searched).
@@ -167,10 +171,17 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
         db.Messages.FromSqlRaw(SearchSql.Messages(scope.Path), [.. MatchParameters(viewerId, scope, typed, allWeights, pin, task), Int("limit", limit)])
             .AsNoTracking().ToListAsync(ct);
 
+    /// <summary><c>@conversation_id</c> and <c>@ignore_conversation_ids</c>: the conversations a search reads (<c>SearchSql.InScope</c>).</summary>
+    private static NpgsqlParameter[] Narrowing(Guid? conversationId, Guid[] ignored) =>
+    [
+        new NpgsqlParameter("conversation_id", NpgsqlDbType.Uuid) { Value = (object?)conversationId ?? DBNull.Value },
+        new NpgsqlParameter("ignore_conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ignored },
+    ];
+
     private static NpgsqlParameter[] MatchParameters(Guid viewerId, ScopeRow scope, string? typed, bool allWeights, bool pin, bool task) =>
     [
         Uuid("viewer", viewerId),
-        new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = scope.ConversationIds },
+        .. Narrowing(scope.ConversationId, scope.Ignored),
         new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = scope.Query! },
         new NpgsqlParameter("typed", NpgsqlDbType.Text) { Value = (object?)typed ?? DBNull.Value },
         new NpgsqlParameter("all_weights", NpgsqlDbType.Boolean) { Value = allWeights },
@@ -181,10 +192,10 @@ public sealed class SearchActions(FleepDbContext db, ContactBook contacts)
     private async Task<List<Guid>> TopicMatchesAsync(Guid viewerId, ScopeRow scope, CancellationToken ct)
     {
         await using var command = Command(SearchSql.Topics,
-            Uuid("viewer", viewerId),
-            new NpgsqlParameter("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = scope.ConversationIds },
-            new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = scope.Query! },
-            Int("limit", SearchLimits.MaxTopicMatches));
+            [Uuid("viewer", viewerId),
+                .. Narrowing(scope.ConversationId, scope.Ignored),
+                new NpgsqlParameter("query", NpgsqlDbType.Text) { Value = scope.Query! },
+                Int("limit", SearchLimits.MaxTopicMatches)]);
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

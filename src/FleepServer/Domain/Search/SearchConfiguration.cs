@@ -10,7 +10,8 @@ namespace FleepServer.Domain.Search;
 /// Puts the configured text search configuration (<c>Fleep:Search:TextSearchConfig</c>) in force
 /// at start, after the migrations (docs/search.md, "Configuration"). When it differs from what
 /// <c>fleep_search_config()</c> returns, the function is replaced and every message's stored
-/// words are computed again, in one transaction under an advisory lock: several processes starting
+/// words are computed again (and the indexes of people's and topics' words built again), in one
+/// transaction under an advisory lock: several processes starting
 /// together re-index once, and a failure leaves the old configuration in force. A name that is not
 /// in <c>pg_ts_config</c> stops the start with an error naming it.
 /// </summary>
@@ -59,6 +60,8 @@ public sealed class SearchConfiguration(IServiceScopeFactory scopes, IOptions<Fl
             // A stored generated column is computed again when a column it depends on is written
             // (writing the generated column itself, SET search_vector = DEFAULT, does not recompute it).
             var rows = await Execute(db, "UPDATE messages SET mk_message_type = mk_message_type", cancellationToken);
+            // The people's and the topics' words are index expressions over the same function.
+            await Execute(db, "REINDEX INDEX ix_accounts_search; REINDEX INDEX ix_conversations_topic_search", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Text search configuration is now {Config}; {Rows} messages indexed again", name, rows);
         }

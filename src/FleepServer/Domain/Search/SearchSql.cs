@@ -18,8 +18,8 @@ public enum SearchPath
 /// statements the server runs. Every statement uses named parameters (Npgsql's <c>@name</c>);
 /// each constant lists the ones it takes. A search is two steps:
 /// <list type="number">
-/// <item><see cref="Scope"/> reads the conversations the viewer may read and turns the keywords
-/// into tsqueries with the deployment's text search configuration;</item>
+/// <item><see cref="Scope"/> counts the conversations the viewer may read and the messages in
+/// them, and turns the keywords into tsqueries with the deployment's text search configuration;</item>
 /// <item><see cref="MessagesByWords"/>, <see cref="MessagesByConversations"/> or <see cref="MessagesByRecency"/> (and <see cref="Topics"/>,
 /// <see cref="Suggestions"/>) take those as parameters: words that few messages have are read from
 /// the GIN index <c>ix_messages_search</c>, common words by reading the viewer's conversations
@@ -27,21 +27,35 @@ public enum SearchPath
 /// statistics).</item>
 /// </list>
 /// Visibility is decided inside the SQL by the rule of <c>ViewerState.Sees</c> (docs/compatibility.md,
-/// "Who sees what"), over the viewer's own member row.
+/// "Who sees what"), over the viewer's own member row. The viewer's conversations are never handed
+/// from one statement to the next as a list of ids: every statement reads them from the viewer's
+/// member rows (<see cref="InScope"/>), so a viewer in thousands of conversations sends and plans
+/// no array of thousands of ids.
 /// </summary>
 public static class SearchSql
 {
     /// <summary>
-    /// The viewer's readable conversations (a member row not removed by someone else), narrowed to
-    /// one conversation and without the ignored ones, the keywords as tsqueries, and what decides
-    /// how the messages are read. Every keyword is normalised by <c>fleep_search_config()</c> exactly
+    /// The viewer's member row <c>v</c> puts its conversation in the search: not removed by someone
+    /// else, the asked conversation when one is asked, not an ignored one.
+    /// Parameters: <c>@conversation_id</c> uuid or null, <c>@ignore_conversation_ids</c> uuid[].
+    /// </summary>
+    private const string InScope = """
+
+          AND NOT v.is_removed
+          AND (@conversation_id::uuid IS NULL OR v.conversation_id = @conversation_id::uuid)
+          AND v.conversation_id <> ALL (@ignore_conversation_ids::uuid[])
+        """;
+
+    /// <summary>
+    /// How many conversations the viewer searches (<see cref="InScope"/>), the keywords as
+    /// tsqueries, and what decides how the messages are read. Every keyword is normalised by <c>fleep_search_config()</c> exactly
     /// as the documents are, and each resulting lexeme is quoted as a tsquery literal and made a
     /// prefix (<c>'word':*</c>), all joined with <c>&amp;</c>: nothing the caller types is read as
     /// tsquery syntax.
     /// Parameters: <c>@viewer</c> uuid, <c>@keywords</c> text, <c>@conversation_id</c> uuid or null,
     /// <c>@ignore_conversation_ids</c> uuid[], <c>@weights</c> text or null (the weight letters of
     /// the typed query, e.g. <c>AB</c>; <c>''</c> = any).
-    /// Columns: <c>conversation_ids</c> uuid[]; <c>query</c> text (null when the keywords hold no
+    /// Columns: <c>conversations</c> bigint (how many conversations are searched); <c>query</c> text (null when the keywords hold no
     /// word); <c>typed</c> text (null when <c>@weights</c> is null); <c>last_word</c> text (the lexeme
     /// of the last keyword); <c>viewer_messages</c> bigint (the flow numbers handed out in those
     /// conversations, an upper bound of their messages); <c>word_messages</c> double (an estimate,
@@ -50,10 +64,10 @@ public static class SearchSql
     /// </summary>
     public const string Scope = """
         WITH r AS (
-          SELECT r.conversation_id FROM conversation_members r
-          WHERE r.account_id = @viewer AND NOT r.is_removed
-            AND (@conversation_id::uuid IS NULL OR r.conversation_id = @conversation_id::uuid)
-            AND r.conversation_id <> ALL (@ignore_conversation_ids::uuid[])
+          SELECT count(*) AS conversations, coalesce(sum(c.last_message_nr), 0)::bigint AS messages
+          FROM conversation_members v JOIN conversations c ON c.conversation_id = v.conversation_id
+          WHERE v.account_id = @viewer
+        """ + InScope + """
         ), w AS (
           SELECT t.lexeme, t.positions, '''' || replace(replace(t.lexeme, '\', '\\'), '''', '''''') || '''' AS literal
           FROM unnest(to_tsvector(fleep_search_config(), @keywords::text)) t
@@ -61,16 +75,16 @@ public static class SearchSql
           SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs FROM pg_stats s
           WHERE s.schemaname = current_schema() AND s.tablename = 'messages' AND s.attname = 'search_vector'
         )
-        SELECT ARRAY(SELECT r.conversation_id FROM r) AS conversation_ids,
+        SELECT r.conversations,
                (SELECT string_agg(w.literal || ':*', ' & ')::tsquery::text FROM w) AS query,
                (SELECT string_agg(w.literal || ':*' || @weights::text, ' & ')::tsquery::text FROM w) AS typed,
                (SELECT w.lexeme FROM w ORDER BY w.positions[cardinality(w.positions)] DESC LIMIT 1) AS last_word,
-               (SELECT coalesce(sum(c.last_message_nr), 0)::bigint FROM conversations c WHERE c.conversation_id IN (SELECT r.conversation_id FROM r))
-                 AS viewer_messages,
+               r.messages AS viewer_messages,
                (SELECT greatest(p.reltuples, 0)::float8 FROM pg_class p WHERE p.oid = 'messages'::regclass)
                  * coalesce((SELECT min((SELECT coalesce(sum(e.freq), 0) FROM st, unnest(st.elems, st.freqs[1:cardinality(st.elems)]) e(lexeme, freq)
                                          WHERE starts_with(e.lexeme, w.lexeme))) FROM w), 0)::float8 AS word_messages,
                (SELECT greatest(p.reltuples, 0)::float8 FROM pg_class p WHERE p.oid = 'messages'::regclass) AS total_messages
+        FROM r
         """;
 
     /// <summary>
@@ -110,28 +124,27 @@ public static class SearchSql
         """ + Found + """
           OFFSET 0) c
         JOIN conversation_members v ON v.conversation_id = c.conversation_id AND v.account_id = @viewer
-        WHERE c.conversation_id = ANY (@conversation_ids::uuid[])
-        """ + Sees;
+        WHERE TRUE
+        """ + InScope + Sees;
 
     /// <summary>
-    /// Matches read by their conversations: the viewer's conversations' messages (primary key), each
-    /// checked for the words. For common words: most of the viewer's messages match anyway, and the
+    /// Matches read by their conversations: the viewer's member rows, then their conversations'
+    /// messages (primary key), each checked for the words. For common words: most of the viewer's messages match anyway, and the
     /// index would cost as much as every message with the words. The word test is written
     /// <c>IS TRUE</c> so that it stays a check of each row.
     /// </summary>
     private const string ByConversations = """
 
-        FROM messages c
-        JOIN conversation_members v ON v.conversation_id = c.conversation_id AND v.account_id = @viewer
-        WHERE c.conversation_id = ANY (@conversation_ids::uuid[])
+        FROM conversation_members v
+        JOIN messages c ON c.conversation_id = v.conversation_id
+        WHERE v.account_id = @viewer
           AND (c.search_vector @@ @query::tsquery) IS TRUE
-
-        """ + Found + Sees;
+        """ + InScope + Found + Sees;
 
     /// <summary>
     /// Matches read newest first: every message in posting order (the index <c>ix_messages_posted_time</c>,
-    /// read backwards), each checked for the viewer's conversations, the words and the viewer's
-    /// member row, until the page is full. For a common word in a large share of all messages the
+    /// read backwards), each checked for the words and then for the viewer's member row, until
+    /// the page is full. For a common word in a large share of all messages the
     /// page fills after a few thousand rows, whatever the size of the table. The tests are written
     /// so that nothing but the posting time can lead to an index: <c>IS TRUE</c>, and the member
     /// row looked up per message in a subquery fenced with <c>OFFSET 0</c> (as a join, the planner
@@ -140,13 +153,12 @@ public static class SearchSql
     private const string ByRecency = """
 
         FROM messages c
-        WHERE (c.conversation_id = ANY (@conversation_ids::uuid[])) IS TRUE
-          AND (c.search_vector @@ @query::tsquery) IS TRUE
+        WHERE (c.search_vector @@ @query::tsquery) IS TRUE
           AND (TRUE
         """ + Found + """
           ) IS TRUE
           AND EXISTS (SELECT 1 FROM conversation_members v WHERE v.conversation_id = c.conversation_id AND v.account_id = @viewer
-        """ + Sees + """
+        """ + InScope + Sees + """
             OFFSET 0)
         """;
 
@@ -158,7 +170,8 @@ public static class SearchSql
     /// <summary>
     /// The matching messages the viewer may see, newest first, at most <c>@limit</c>, read by their
     /// words (<see cref="ByWords"/>).
-    /// Parameters: <c>@viewer</c> uuid, <c>@conversation_ids</c> uuid[] and <c>@query</c> text (from
+    /// Parameters: <c>@viewer</c> uuid, <c>@conversation_id</c> uuid or null and
+    /// <c>@ignore_conversation_ids</c> uuid[] (as for <see cref="Scope"/>), <c>@query</c> text (from
     /// <see cref="Scope"/>), <c>@typed</c> text or null, <c>@all_weights</c>, <c>@pin</c>,
     /// <c>@task</c> boolean, <c>@limit</c> integer.
     /// </summary>
@@ -198,34 +211,36 @@ public static class SearchSql
 
     /// <summary>
     /// Conversations found by their topic or their members: the topic, or the display names,
-    /// e-mail addresses (whole, split at <c>@</c> and dots, and split at dashes, underscores and plus
-    /// signs too) and the viewer's own names for the other current members, together contain every
-    /// keyword; the whole test is made only for candidates: conversations whose topic has the words,
-    /// or that have a member with at least one keyword in their own text (no other conversation can
-    /// pass it). Only conversations in the viewer's list (not deleted from it). Newest first, at most
-    /// <c>@limit</c>. Parameters: <c>@viewer</c> uuid, <c>@conversation_ids</c> uuid[], <c>@query</c>
-    /// text, <c>@limit</c> integer.
+    /// e-mail addresses (<c>fleep_search_person</c>: whole, split at <c>@</c> and dots, and split at
+    /// dashes, underscores and plus signs too) and the viewer's own names for the other current
+    /// members, together contain every keyword; the whole test is made only for candidates:
+    /// conversations whose topic has the words, or that have a member with at least one keyword in
+    /// their own text (no other conversation can pass it). Both kinds of candidates come from GIN
+    /// indexes (<c>ix_conversations_topic_search</c>, <c>ix_accounts_search</c>). Only conversations the
+    /// viewer searches (<see cref="InScope"/>) and has in its list (not deleted from it). Newest first,
+    /// at most <c>@limit</c>. Parameters: <c>@viewer</c> uuid, <c>@conversation_id</c> uuid or null,
+    /// <c>@ignore_conversation_ids</c> uuid[], <c>@query</c> text, <c>@limit</c> integer.
     /// </summary>
     public const string Topics = """
         WITH people AS (
           -- Anyone whose own text has at least one keyword: only their conversations can match by members.
           SELECT a.account_id FROM accounts a
-          WHERE to_tsvector(fleep_search_config(), concat_ws(' ', a.display_name, a.email, translate(a.email, '@.', '  '),
-                  translate(a.email, '@.-_+', '     '))) @@ replace(@query::text, ' & ', ' | ')::tsquery
+          WHERE fleep_search_person(a.display_name, a.email) @@ replace(@query::text, ' & ', ' | ')::tsquery
           UNION
           SELECT e.contact_id FROM contacts e
           WHERE e.owner_id = @viewer AND to_tsvector(fleep_search_config(), coalesce(e.contact_name, '')) @@ replace(@query::text, ' & ', ' | ')::tsquery
         ), candidates AS (
           SELECT c.conversation_id FROM conversations c
-          WHERE c.conversation_id = ANY (@conversation_ids::uuid[]) AND to_tsvector(fleep_search_config(), c.topic) @@ @query::tsquery
+          WHERE to_tsvector(fleep_search_config(), c.topic) @@ @query::tsquery
           UNION
           SELECT x.conversation_id FROM conversation_members x JOIN people p ON p.account_id = x.account_id
-          WHERE x.conversation_id = ANY (@conversation_ids::uuid[]) AND x.leave_message_nr IS NULL AND x.account_id <> @viewer
+          WHERE x.leave_message_nr IS NULL AND x.account_id <> @viewer
         )
-        SELECT c.conversation_id FROM conversations c
-        JOIN candidates k ON k.conversation_id = c.conversation_id
-        JOIN conversation_members r ON r.conversation_id = c.conversation_id AND r.account_id = @viewer
-        WHERE NOT (r.delete_message_nr > 0 AND coalesce(r.leave_message_nr, c.last_message_nr) <= r.delete_message_nr)
+        SELECT c.conversation_id FROM candidates k
+        JOIN conversation_members v ON v.conversation_id = k.conversation_id AND v.account_id = @viewer
+        JOIN conversations c ON c.conversation_id = k.conversation_id
+        WHERE NOT (v.delete_message_nr > 0 AND coalesce(v.leave_message_nr, c.last_message_nr) <= v.delete_message_nr)
+        """ + InScope + """
           AND (to_tsvector(fleep_search_config(), c.topic) @@ @query::tsquery
                OR (SELECT to_tsvector(fleep_search_config(), coalesce(string_agg(concat_ws(' ', a.display_name, a.email,
                               translate(a.email, '@.', '  '), translate(a.email, '@.-_+', '     '), e.contact_name), ' '), ''))
