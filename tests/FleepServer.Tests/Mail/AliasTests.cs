@@ -335,4 +335,39 @@ public sealed class AliasTests(MailServerFixture server) : IClassFixture<MailSer
             Assert.Single((await dave.PostAsync("/api/alias/sync")).EnsureOk().Stream());
         }
     }
+
+    [Fact]
+    public async Task Concurrent_primary_address_swaps_and_a_remove_leave_the_addresses_consistent()
+    {
+        using var bob = await server.NewAccountAsync("Bob");
+        var original = bob.Email;
+        var address = NewAddress("swap");
+        var aliasId = await AliasAsync(bob, address);
+
+        var calls = new List<Func<Task<FleepResponse>>>();
+        for (var i = 0; i < 4; i++)
+        {
+            calls.Add(() => bob.PostAsync("/api/account/configure_primary_email", new { primary_email = address }));
+            calls.Add(() => bob.PostAsync("/api/account/configure", new { primary_email = original }));
+        }
+
+        calls.Add(() => bob.PostAsync("/api/alias/remove", new { emails = new[] { address, original } }));
+        var answers = await ConcurrentCalls.RunAsync(calls);
+        server.AssertNoServerErrors(answers);
+        Assert.All(answers, a => Assert.True(a.StatusCode == 200 || a is { StatusCode: 431, ErrorId: "not_alias" }, server.Explain(answers)));
+        // The remove detached whichever address was the alias at its moment.
+        var removed = answers[^1].EnsureOk();
+        Assert.Single(removed.Json.GetProperty("failed").EnumerateArray());
+
+        await using var db = server.OpenDb();
+        var owner = db.Accounts.Single(a => a.Id == bob.AccountId);
+        var other = db.Accounts.Single(a => a.Id == aliasId);
+        Assert.Equal(new[] { original.ToLowerInvariant(), address.ToLowerInvariant() }.Order(), new[] { owner.EmailKey, other.EmailKey }.Order());
+        Assert.Equal(AccountStatus.Active, owner.Status);
+        Assert.Equal(AccountStatus.New, other.Status);
+        Assert.Null(other.AliasOfId);
+        Assert.Empty(owner.AliasAccountIds);
+        using var again = server.NewClient();
+        Assert.Equal(bob.AccountId, (await again.LoginAsync(owner.Email, Password)).Json.GetProperty("account_id").GetGuid());
+    }
 }
