@@ -248,6 +248,11 @@ public sealed class AliasTests(MailServerFixture server) : IClassFixture<MailSer
         (await AddAsync(bob, new string('x', 250) + "@example.org")).AssertError(400, "invalid_param");
         (await AddAsync(bob, Enumerable.Range(0, 101).Select(i => NewAddress($"many{i}")).ToArray())).AssertError(400, "invalid_param");
         (await bob.PostAsync("/api/alias/add", new { })).AssertError(400, "missing_param");
+        (await AddAsync(bob, 42)).AssertError(400);
+        (await AddAsync(bob, new[] { 1, 2 })).AssertError(400);
+        (await AddAsync(bob, new { email = "x@example.org" })).AssertError(400);
+        (await AddAsync(bob, "a\u0000b@example.org")).AssertError(400);
+        (await bob.PostAsync("/api/alias/confirm", new { notification_id = new string('a', 129) })).AssertError(400, "invalid_param");
         (await AddAsync(bob, "")).AssertError(400, "missing_param");
         (await bob.PostAsync("/api/alias/remove", new { emails = "nope" })).AssertError(400, "invalid_param");
         (await AddAsync(bob, carol.Email)).AssertError(431, "email_taken");
