@@ -81,6 +81,7 @@ public sealed class AliasTests(MailServerFixture server) : IClassFixture<MailSer
         var id = mail.LinkParameter("confirm_id");
 
         var carolHorizon = await carol.HorizonAsync();
+        var bobHorizon = await bob.HorizonAsync();
         var confirmed = (await ConfirmAsync(bob, id)).EnsureOk();
         Assert.Equal(JsonValueKind.Null, confirmed.Json.GetProperty("failed").ValueKind);
         var alias = AliasContact(confirmed, address);
@@ -89,6 +90,15 @@ public sealed class AliasTests(MailServerFixture server) : IClassFixture<MailSer
         Assert.Equal(address, alias.Str("display_name"));
         Assert.True(alias.Bool("is_hidden_for_add"));
         Assert.Equal([aliasId], Own(confirmed, bob.AccountId).Ids("alias_account_ids"));
+
+        // Bob's stream brings the conversation the address was in, with the replace message and his contact's new list.
+        var bobRecords = await bob.PollToEndAsync(bobHorizon);
+        var bobHeader = bobRecords.Last(r => r.Str("mk_rec_type") == "conv" && r.GetProperty("conversation_id").GetGuid() == alone);
+        Assert.Contains(bob.AccountId, bobHeader.Ids("members"));
+        Assert.Equal("work plans", bobHeader.Str("topic"));
+        Assert.Contains(bobRecords, r => r.Str("mk_rec_type") == "message" && r.Str("mk_message_type") == "replace"
+            && r.GetProperty("conversation_id").GetGuid() == alone);
+        Assert.Equal([aliasId], bobRecords.ContactsAbout(bob.AccountId).Last().Ids("alias_account_ids"));
 
         // Bob has the conversation the address was in, with its history; the address is no member any more.
         var synced = (await bob.ConvAsync("sync", alone, new { mk_direction = "ic_full" })).EnsureOk();

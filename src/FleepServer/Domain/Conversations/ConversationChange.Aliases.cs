@@ -13,7 +13,7 @@ public sealed partial class ConversationChange
     /// <c>replace</c> message by the owner, <c>{"members": [alias id], "alias_email", "email",
     /// "sysmsg_text": "{author} replaced &lt;alias&gt; with &lt;owner&gt;."}</c>; the alias's membership
     /// ends there. An owner who is not a member takes the alias's membership over as it was (what
-    /// it saw, read horizon, alert level, labels, reasons); a leaver comes back with the alias's
+    /// it saw, read horizon, alert level, reasons; labels are each account's own and stay); a leaver comes back with the alias's
     /// range added to what it saw before; a current member keeps its own. Nothing happens when the
     /// alias is not a current member.
     /// </summary>
@@ -63,7 +63,6 @@ public sealed partial class ConversationChange
             owner.MkAlertLevel = alias.MkAlertLevel;
             owner.InOwnRight = alias.InOwnRight;
             owner.ViaTeamIds = [.. alias.ViaTeamIds];
-            owner.LabelIds = [.. owner.LabelIds.Union(alias.LabelIds)];
             owner.DiscloseMessageNr = owner.DiscloseMessageNr > 0 && alias.DiscloseMessageNr > 0
                 ? Math.Min(owner.DiscloseMessageNr, alias.DiscloseMessageNr)
                 : Math.Max(owner.DiscloseMessageNr, alias.DiscloseMessageNr);
