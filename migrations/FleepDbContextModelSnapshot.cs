@@ -38,6 +38,17 @@ namespace FleepServer.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activity_time");
 
+                    b.PrimitiveCollection<List<Guid>>("AliasAccountIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("alias_account_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
+                    b.Property<Guid?>("AliasOfId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("alias_of_account_id");
+
                     b.Property<string>("Avatar")
                         .HasColumnType("jsonb")
                         .HasColumnName("avatar");
@@ -149,6 +160,9 @@ namespace FleepServer.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
+
+                    b.HasIndex("AliasOfId")
+                        .HasDatabaseName("ix_accounts_alias_of_account_id");
 
                     b.HasIndex("EmailKey")
                         .IsUnique()
@@ -1455,6 +1469,15 @@ namespace FleepServer.Migrations
                         .HasDatabaseName("ix_uploads_account_id");
 
                     b.ToTable("uploads", (string)null);
+                });
+
+            modelBuilder.Entity("FleepServer.Data.Account", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AliasOfId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_accounts_accounts_alias_of_account_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.AccountStream", b =>

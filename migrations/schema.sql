@@ -1178,6 +1178,45 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150734_EmailAliases') THEN
+    ALTER TABLE accounts ADD alias_account_ids uuid[] NOT NULL DEFAULT ('{}'::uuid[]);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150734_EmailAliases') THEN
+    ALTER TABLE accounts ADD alias_of_account_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150734_EmailAliases') THEN
+    CREATE INDEX ix_accounts_alias_of_account_id ON accounts (alias_of_account_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150734_EmailAliases') THEN
+    ALTER TABLE accounts ADD CONSTRAINT fk_accounts_accounts_alias_of_account_id FOREIGN KEY (alias_of_account_id) REFERENCES accounts (account_id) ON DELETE SET NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150734_EmailAliases') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130150734_EmailAliases', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130150925_SearchPeopleAndTopics') THEN
     CREATE OR REPLACE FUNCTION fleep_search_person(display_name text, email text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -35,6 +35,7 @@ public static class AccountApi
         api.MapPost("/poll", Poll);
         api.MapPost("/listen", Listen);
         api.MapPost("/configure", Configure);
+        api.MapPost("/configure_primary_email", ConfigurePrimaryEmail);
         api.MapPost("/set_flag", SetFlag);
         api.MapPost("/sync_conversations", SyncConversations);
         api.MapPost("/lookup", Lookup);
@@ -195,12 +196,25 @@ public static class AccountApi
     /// POST api/account/configure {display_name?, old_password + password?, phone_nr?, email_interval?,
     /// is_full_privacy?, is_newsletter_disabled?, is_automute_enabled?, client_settings?,
     /// primary_email?, fleep_address?} → the owner's contact. A password change needs the
-    /// right old password (else 431) and ends the account's other sessions.
+    /// right old password (else 431) and ends the account's other sessions. primary_email must be
+    /// the current address or a confirmed alias (else 431 not_alias).
     /// </summary>
     internal static async Task<ProfileResponse> Configure(ConfigureAccount request, CurrentSession me, AccountSettings settings, StorageUsage storage,
         CancellationToken ct)
     {
         var account = await settings.ConfigureAsync(me, request, ct);
+        return ProfileResponse.Of(ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct)));
+    }
+
+    /// <summary>
+    /// POST api/account/configure_primary_email {primary_email} → the owner's contact: a confirmed
+    /// alias becomes the primary address and the former primary address an alias (docs/mail.md,
+    /// "Aliases"). Any other address: 431 not_alias.
+    /// </summary>
+    internal static async Task<ProfileResponse> ConfigurePrimaryEmail(ConfigurePrimaryEmailRequest request, CurrentSession me, AccountSettings settings,
+        StorageUsage storage, CancellationToken ct)
+    {
+        var account = await settings.ConfigureAsync(me, new ConfigureAccount { PrimaryEmail = request.PrimaryEmail }, ct);
         return ProfileResponse.Of(ContactRecords.ForOwner(account, await storage.UsedBytesAsync(account.Id, ct)));
     }
 

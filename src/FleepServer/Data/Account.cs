@@ -14,7 +14,7 @@ public sealed class Account
     public required string DisplayName { get; set; }
     public string? PasswordHash { get; set; }
 
-    /// <summary><c>mk_account_status</c>: new, active, banned or closed.</summary>
+    /// <summary><c>mk_account_status</c>: new, active, banned, closed, or alias (an e-mail alias of <see cref="AliasOfId"/>).</summary>
     public required string Status { get; set; }
 
     public string? PhoneNr { get; set; }
@@ -56,6 +56,15 @@ public sealed class Account
 
     public DateTimeOffset? LockoutEnd { get; set; }
 
+    /// <summary>For an alias account (status <c>alias</c>, docs/mail.md, "Aliases"): the account whose address it is; null otherwise.</summary>
+    public Guid? AliasOfId { get; set; }
+
+    /// <summary>
+    /// The owner's confirmed aliases (<c>alias_account_ids</c> of its own contact), kept with
+    /// <see cref="AliasOfId"/> by the alias changes, which hold the owner's row locked.
+    /// </summary>
+    public List<Guid> AliasAccountIds { get; set; } = [];
+
     /// <summary>The avatar image's content and the sizes made of it (<c>avatar_urls</c>); null without an avatar.</summary>
     public FileFacts? Avatar { get; set; }
 }
@@ -66,6 +75,9 @@ public static class AccountStatus
     public const string Active = "active";
     public const string Banned = "banned";
     public const string Closed = "closed";
+
+    /// <summary>A confirmed e-mail alias of another account (docs/mail.md, "Aliases").</summary>
+    public const string Alias = "alias";
 }
 
 public static class AccountDefaults

@@ -80,6 +80,10 @@ public static class FleepErrors
     public static FleepException InvalidNotification() =>
         new(Status431, "invalid_notification", "This link is not valid any more. Please ask for a new one.");
 
+    /// <summary>primary_email naming an address that is not a confirmed alias of the caller (docs/mail.md, "Aliases").</summary>
+    public static FleepException NotAlias() =>
+        new(Status431, "not_alias", "Only a confirmed alias of your account can become its primary e-mail address.");
+
     /// <summary>account/reset_password for an address no account has.</summary>
     public static FleepException UnknownEmail() => new(Status431, "unknown_email", "There is no account with this email address.");
 

@@ -140,6 +140,7 @@ public static class FleepServerHost
         services.AddScoped<Notifications>();
         services.AddScoped<PasswordResets>();
         services.AddScoped<EmailRegistrations>();
+        services.AddScoped<EmailAliases>();
         services.AddScoped<Invitations>();
         services.AddScoped<SigninMessages>();
         if (fleep.Smtp.IsConfigured)
@@ -300,6 +301,7 @@ public static class FleepServerHost
         api.MapMessageApi();
         api.MapEventApi();
         api.MapContactApi();
+        api.MapAliasApi();
         api.MapHookApi(app);
         api.MapClassificatorApi();
         api.MapFileApi();

@@ -49,6 +49,9 @@ public sealed record ContactRecord : IStreamRecord
     public string? StatusMessage { get; init; }
     public string? StatusEmoji { get; init; }
 
+    /// <summary>Owner-only: the account's confirmed e-mail aliases (docs/mail.md, "Aliases"); <c>[]</c> without any.</summary>
+    public IReadOnlyList<Guid>? AliasAccountIds { get; init; }
+
     /// <summary>Owner-only: bytes of the files the account can reach (docs/files.md, "Storage accounting"); omitted where not computed.</summary>
     public long? StorageUsedBytes { get; init; }
 }

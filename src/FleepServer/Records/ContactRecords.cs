@@ -56,6 +56,7 @@ public static class ContactRecords
         MkPushNewMessage = account.MkPushNewMessage,
         StatusMessage = account.StatusMessage,
         StatusEmoji = account.StatusEmoji,
+        AliasAccountIds = account.AliasAccountIds,
         StorageUsedBytes = storageUsedBytes,
     };
 
@@ -75,7 +76,8 @@ public static class ContactRecords
         MkAccountStatus = account.Status,
         FleepAddress = account.FleepAddress,
         AvatarUrls = Records.AvatarUrls.Of(account),
-        IsHiddenForAdd = entry?.IsHidden ?? false,
+        // An alias (docs/mail.md, "Aliases") is never offered for adding: its owner is.
+        IsHiddenForAdd = account.Status == AccountStatus.Alias || (entry?.IsHidden ?? false),
         StatusMessage = account.StatusMessage,
         StatusEmoji = account.StatusEmoji,
         ActivityTime = account.ActivityTime?.ToUnixTimeSeconds(),

@@ -11,7 +11,8 @@ public sealed class ContactApiTests(FleepServerFixture server) : IClassFixture<F
          "is_hidden_for_add", "activity_time", "sort_rank"];
 
     private static readonly string[] OwnerOnlyFields =
-        ["client_flags", "is_full_privacy", "mk_email_interval", "fleep_autogen", "has_password", "is_premium", "client_settings"];
+        ["client_flags", "is_full_privacy", "mk_email_interval", "fleep_autogen", "has_password", "is_premium", "client_settings",
+         "alias_account_ids"];
 
     [Fact]
     public async Task Sync_answers_the_bare_contact_public_for_others_and_with_owner_fields_for_oneself()

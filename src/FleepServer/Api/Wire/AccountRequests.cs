@@ -70,3 +70,6 @@ public sealed record ListenRequest(
     long? EventHorizon,
     bool? Wait,
     string? DownloadUrl) : IFleepRequest<ListenRequest>;
+
+/// <summary><c>api/account/configure_primary_email</c>: a confirmed alias of the caller.</summary>
+public sealed record ConfigurePrimaryEmailRequest([property: Required, MaxLength(1024)] string? PrimaryEmail) : IFleepRequest<ConfigurePrimaryEmailRequest>;

@@ -22,5 +22,9 @@ public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         account.Property(a => a.FleepAddress).HasMaxLength(128);
         account.HasIndex(a => a.FleepAddress).IsUnique();
         account.Property(a => a.FleepAutogen).HasMaxLength(128);
+        account.Property(a => a.AliasOfId).HasColumnName("alias_of_account_id");
+        account.HasOne<Account>().WithMany().HasForeignKey(a => a.AliasOfId).OnDelete(DeleteBehavior.SetNull);
+        account.HasIndex(a => a.AliasOfId);
+        account.Property(a => a.AliasAccountIds).HasDefaultValueSql("'{}'::uuid[]");
     }
 }

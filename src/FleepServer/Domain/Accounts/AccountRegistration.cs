@@ -237,9 +237,12 @@ public sealed class AccountRegistration(
     /// without an account gets a placeholder account, <c>mk_account_status: "new"</c>, with no
     /// password, so it can be invited and listed by id until its owner registers (docs/contacts.md,
     /// "Tables"). One insert (concurrent creators of the same address agree on one account) and
-    /// one read per batch of addresses. Joins the caller's transaction.
+    /// one read per batch of addresses. An address that is a confirmed alias answers its owner's
+    /// account (docs/mail.md, "Aliases"), so it is invited, listed and found as the owner, unless
+    /// <paramref name="resolveAliases"/> is false. Joins the caller's transaction.
     /// </summary>
-    public async Task<Dictionary<string, Account>> EnsureAccountsAsync(IReadOnlyCollection<string> addresses, CancellationToken ct)
+    public async Task<Dictionary<string, Account>> EnsureAccountsAsync(IReadOnlyCollection<string> addresses, CancellationToken ct,
+        bool resolveAliases = true)
     {
         var byKey = addresses.GroupBy(AccountRules.EmailKey).ToDictionary(g => g.Key, g => g.First());
         var found = new Dictionary<string, Account>();
@@ -268,6 +271,19 @@ public sealed class AccountRegistration(
             foreach (var account in await db.Accounts.AsNoTracking().Where(a => keys.Contains(a.EmailKey)).ToListAsync(ct))
             {
                 found[account.EmailKey] = account;
+            }
+        }
+
+        var owners = found.Values.Where(a => a is { Status: AccountStatus.Alias, AliasOfId: not null }).Select(a => a.AliasOfId!.Value).Distinct().ToList();
+        if (resolveAliases && owners.Count > 0)
+        {
+            var byId = await db.Accounts.AsNoTracking().Where(a => owners.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+            foreach (var (key, account) in found.ToList())
+            {
+                if (account is { Status: AccountStatus.Alias, AliasOfId: { } owner } && byId.TryGetValue(owner, out var primary))
+                {
+                    found[key] = primary;
+                }
             }
         }
 

@@ -67,11 +67,10 @@ public sealed class AccountSettings(
                     throw FleepErrors.WrongOldPassword();
                 }
 
-                if (email is not null && AccountRules.EmailKey(email) != account.EmailKey &&
-                    await db.Accounts.AnyAsync(a => a.EmailKey == AccountRules.EmailKey(email), token))
-                {
-                    throw FleepErrors.EmailTaken();
-                }
+                // The address that stops being primary: it becomes the alias account's address (docs/mail.md, "Aliases").
+                var formerPrimary = email is not null && AccountRules.EmailKey(email) != account.EmailKey
+                    ? await LockOwnAliasAsync(account, AccountRules.EmailKey(email), token)
+                    : null;
 
                 if (fleepAddress is not null && fleepAddress != account.FleepAddress &&
                     await db.Accounts.AnyAsync(a => a.FleepAddress == fleepAddress, token))
@@ -92,10 +91,14 @@ public sealed class AccountSettings(
                 var statusChanged = request.StatusMessage is not null || request.StatusEmoji is not null;
                 account.StatusMessage = request.StatusMessage is null ? account.StatusMessage : Blank(request.StatusMessage);
                 account.StatusEmoji = request.StatusEmoji is null ? account.StatusEmoji : Blank(request.StatusEmoji);
-                if (email is not null)
+                if (formerPrimary is not null)
                 {
+                    await SwapAddressesAsync(account, formerPrimary, token);
+                }
+                else if (email is not null)
+                {
+                    // The same address, perhaps written in other case.
                     account.Email = email;
-                    account.EmailKey = AccountRules.EmailKey(email);
                 }
 
                 if (password is not null)
@@ -110,6 +113,11 @@ public sealed class AccountSettings(
                 await db.SaveChangesAsync(token);
                 await PublishAsync(account, publicFieldsChanged: displayName is not null || email is not null || fleepAddress is not null || statusChanged,
                     token);
+                if (formerPrimary is not null)
+                {
+                    await contacts.AccountChangedAsync(formerPrimary, publicFieldsChanged: true, token);
+                }
+
                 return account;
             }, ct);
             if (password is not null)
@@ -128,6 +136,41 @@ public sealed class AccountSettings(
         {
             throw FleepErrors.BusinessRule("fleep_address_taken", "This fleep address is already taken.");
         }
+    }
+
+    /// <summary>
+    /// primary_email: only the caller's current address or one of its confirmed aliases may be
+    /// made primary; anything else is refused with 431 <c>not_alias</c> (docs/compatibility.md,
+    /// "E-mail aliases"). Answers the alias account, locked (after the caller's row).
+    /// </summary>
+    private async Task<Account> LockOwnAliasAsync(Account owner, string key, CancellationToken ct)
+    {
+        var alias = (await db.Accounts.FromSql($"SELECT * FROM accounts WHERE email_key = {key} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (alias is not { Status: AccountStatus.Alias } || alias.AliasOfId != owner.Id)
+        {
+            throw FleepErrors.NotAlias();
+        }
+
+        return alias;
+    }
+
+    /// <summary>
+    /// The alias's address becomes the owner's and the owner's former address the alias's: the
+    /// same alias account (so <c>alias_account_ids</c> stays), now carrying the old primary address,
+    /// which keeps logging the owner in. Three writes, since e-mail keys are unique at every statement.
+    /// </summary>
+    private async Task SwapAddressesAsync(Account owner, Account alias, CancellationToken ct)
+    {
+        var (oldEmail, oldKey) = (owner.Email, owner.EmailKey);
+        var (newEmail, newKey) = (alias.Email, alias.EmailKey);
+        alias.EmailKey = $"~{alias.Id}";
+        await db.SaveChangesAsync(ct);
+        owner.Email = newEmail;
+        owner.EmailKey = newKey;
+        await db.SaveChangesAsync(ct);
+        alias.Email = oldEmail;
+        alias.EmailKey = oldKey;
+        alias.DisplayName = oldEmail.Length <= 128 ? oldEmail : oldEmail[..128];
     }
 
     /// <summary>

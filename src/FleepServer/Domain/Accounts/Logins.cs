@@ -15,7 +15,8 @@ public sealed record StartedSession(Account Account, string Token, string Ticket
 /// Login and logout. A login checks the lockout before hashing anything, verifies the password
 /// with Identity's <see cref="PasswordHasher{TUser}"/> (an unknown address is verified against a
 /// dummy hash so it costs the same time), counts failures and opens a session. A logout revokes
-/// the session and then has every server process drop it from its session cache.
+/// the session and then has every server process drop it from its session cache. An alias
+/// address logs its owner in.
 /// </summary>
 public sealed class Logins(
     FleepDbContext db,
@@ -32,6 +33,12 @@ public sealed class Logins(
     {
         var key = AccountRules.EmailKey(email);
         var account = await db.Accounts.FirstOrDefaultAsync(a => a.EmailKey == key, ct);
+        if (account is { Status: AccountStatus.Alias, AliasOfId: { } ownerId })
+        {
+            // A confirmed alias logs its owner in, with the owner's password (docs/mail.md, "Aliases").
+            account = await db.Accounts.FirstOrDefaultAsync(a => a.Id == ownerId, ct);
+        }
+
         var now = time.GetUtcNow();
         var limits = options.Value.Login;
 

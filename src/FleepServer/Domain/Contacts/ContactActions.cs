@@ -215,7 +215,7 @@ public sealed class ContactActions(
         return await unit.RunAsync<IReadOnlyList<ContactRecord>>(async token =>
         {
             var accounts = await registration.EnsureAccountsAsync(items.Select(i => i.Address).ToList(), token);
-            var byId = accounts.Values.ToDictionary(a => a.Id);
+            var byId = accounts.Values.DistinctBy(a => a.Id).ToDictionary(a => a.Id);
             var entries = (await book.EntriesForUpdateAsync(accountId, byId.Keys.Where(id => id != accountId).ToList(), time.GetUtcNow(), token))
                 .ToDictionary(e => e.ContactId);
             foreach (var item in items)

@@ -566,7 +566,9 @@ public sealed class ConversationActions(
             }
 
             var keys = addresses.Select(AccountRules.EmailKey).ToList();
-            var known = await db.Accounts.Where(a => keys.Contains(a.EmailKey)).Select(a => new { a.Id, a.EmailKey }).ToListAsync(ct);
+            // A confirmed alias stands for its owner (docs/mail.md, "Aliases").
+            var known = await db.Accounts.Where(a => keys.Contains(a.EmailKey))
+                .Select(a => new { Id = a.Status == AccountStatus.Alias && a.AliasOfId != null ? a.AliasOfId.Value : a.Id, a.EmailKey }).ToListAsync(ct);
             var unknown = keys.Except(known.Select(k => k.EmailKey)).ToList();
             if (unknown.Count > 0)
             {

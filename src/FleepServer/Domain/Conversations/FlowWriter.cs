@@ -123,4 +123,5 @@ public static class SystemTypes
     public const string AddTeam = "add_teamV2";
     public const string KickTeam = "kick_team";
     public const string Signin = "signin";
+    public const string Replace = "replace";
 }

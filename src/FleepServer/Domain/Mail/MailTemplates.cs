@@ -110,6 +110,35 @@ public static class MailTemplates
                 + $"<p><a href=\"{Encode(link)}\">Create your account {Encode(to)} and join in</a> (the link works once, for {days} day(s)).</p>"));
     }
 
+    public const string ConfirmAliasKind = "alias";
+
+    /// <summary>The page of an alias confirmation link: the id rides in <c>confirm_id</c>, as in Fleep's links.</summary>
+    public static string AliasLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/alias/confirm?confirm_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>alias/add: the link that makes the address an alias of the account that asked (opened while logged in as it).</summary>
+    public static MailDraft ConfirmAlias(string to, string ownerName, string ownerEmail, string publicUrl, string notificationId, TimeSpan lifetime)
+    {
+        var link = AliasLink(publicUrl, notificationId);
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var text = $"""
+            {ownerName} ({ownerEmail}) asked to add {to} as an e-mail alias of their Fleep account.
+            Conversations of this address then move to that account, and the address logs in to it.
+
+            Open this link while logged in as {ownerEmail} to confirm; it works once, for {days} day(s):
+
+            {link}
+
+            If you did not ask for this, ignore this mail: nothing changes without it.
+            """;
+        return new MailDraft(ConfirmAliasKind, to, null, "Confirm your e-mail alias", text,
+            Html("Confirm your e-mail alias",
+                $"<p>{Encode(ownerName)} ({Encode(ownerEmail)}) asked to add {Encode(to)} as an e-mail alias of their Fleep account. "
+                + "Conversations of this address then move to that account, and the address logs in to it.</p>"
+                + $"<p><a href=\"{Encode(link)}\">Confirm the alias</a> while logged in as {Encode(ownerEmail)} (the link works once, for {days} day(s)).</p>"
+                + "<p>If you did not ask for this, ignore this mail: nothing changes without it.</p>"));
+    }
+
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
     private static string Html(string title, string body) =>
