@@ -152,6 +152,10 @@ public static class FleepServerHost
         }
 
         services.AddHostedService<MailSender>();
+        services.AddScoped<MailDigests>();
+        services.AddSingleton<DigestSignal>();
+        services.AddHostedService<DigestWorker>();
+        services.AddScoped<EmailPreferences>();
 
         // search: services
         services.AddScoped<FleepServer.Domain.Search.SearchActions>();
