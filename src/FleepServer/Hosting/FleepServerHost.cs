@@ -253,6 +253,7 @@ public static class FleepServerHost
         services.AddSingleton<TestClock>();
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(provider => provider.GetRequiredService<TestClock>()));
         services.AddSingleton<OutgoingCalls>();
+        services.AddSingleton<SentMails>();
         services.AddTransient<OutgoingCallRecorder>();
         services.AddHttpClient(OutgoingDelivery.HttpClientName).AddHttpMessageHandler<OutgoingCallRecorder>();
         services.AddScoped<DataReset>();
