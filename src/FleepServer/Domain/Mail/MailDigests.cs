@@ -21,7 +21,7 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
     /// <summary>Most conversations one digest lists (the most recently active); the rest are counted.</summary>
     public const int MaxConversations = 20;
 
-    /// <summary>Most messages shown per conversation: the latest unread ones (the digest query's <c>rn &lt;= 3</c>).</summary>
+    /// <summary>Most messages shown per conversation: the latest due ones (the digest query's <c>rn &lt;= 3</c>).</summary>
     public const int MessagesPerConversation = 3;
 
     /// <summary>
@@ -134,7 +134,8 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
 
     /// <summary>
     /// The conversations of a digest with a message due (posted after the last digest's reach and
-    /// unread for an interval), each with its unread count and its latest unread messages.
+    /// unread for an interval), each with its unread count (every unread message) and its latest
+    /// due messages: what came since the last digest.
     /// </summary>
     private const string DigestSql = $$"""
         SELECT x.conversation_id, x.topic, x.message_nr, x.author_name, x.message, x.posted_time, x.unread
@@ -142,8 +143,9 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
             SELECT m.conversation_id, c.topic, m.message_nr, coalesce(m.sender_name, au.display_name) AS author_name,
                    m.message, m.posted_time,
                    count(*) OVER w AS unread,
-                   row_number() OVER (PARTITION BY m.conversation_id ORDER BY m.message_nr DESC) AS rn,
-                   bool_or(m.posted_time > @lower AND m.posted_time <= @upper) OVER w AS due
+                   m.posted_time > @lower AND m.posted_time <= @upper AS due,
+                   row_number() OVER (PARTITION BY m.conversation_id, m.posted_time > @lower AND m.posted_time <= @upper
+                                      ORDER BY m.message_nr DESC) AS rn
             FROM conversation_members cm
             JOIN conversations c ON c.conversation_id = cm.conversation_id
             JOIN messages m ON m.conversation_id = cm.conversation_id AND m.message_nr > cm.read_message_nr
@@ -254,7 +256,7 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
     }
 }
 
-/// <summary>One conversation of a digest: its topic (or members' names), its unread count and its latest unread messages, oldest first.</summary>
+/// <summary>One conversation of a digest: its topic (or members' names), its unread count and its latest messages due, oldest first.</summary>
 public sealed record DigestConversation(Guid ConversationId, string Topic, long UnreadCount, IReadOnlyList<DigestMessage> Messages);
 
 /// <summary>One message of a digest as plain text.</summary>
