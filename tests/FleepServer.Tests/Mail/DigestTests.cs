@@ -56,7 +56,8 @@ public sealed class DigestMailFixture(PostgresServer postgres) : MailServerFixtu
 /// <summary>
 /// The digest of unread messages (docs/mail.md, "Digest"), over real SMTP with the fake clock: one
 /// digest per account per window with the messages that stayed unread for an interval; none for
-/// <c>never</c> or for messages read in time; the next window brings the next digest; two server
+/// <c>never</c>, for invited addresses without an account, for messages read in time or in muted
+/// conversations; the next window brings the next digest; two server
 /// processes on one database never mail one window twice; the HTML part escapes what it shows.
 /// </summary>
 public sealed class DigestTests(DigestMailFixture server) : IClassFixture<DigestMailFixture>
@@ -130,13 +131,16 @@ public sealed class DigestTests(DigestMailFixture server) : IClassFixture<Digest
     }
 
     [Fact]
-    public async Task An_account_with_never_gets_no_digest()
+    public async Task An_account_with_never_and_an_invited_address_get_no_digest()
     {
         using var alice = await server.NewAccountAsync("Alice");
         using var bob = await server.NewAccountAsync("Bob");
         using var carol = await server.NewAccountAsync("Carol");
         (await bob.PostAsync("/api/account/configure", new { email_interval = "never" })).EnsureOk();
-        var conversationId = await alice.CreateConversationAsync("Quiet please", bob, carol);
+        var invited = $"invited.{Guid.NewGuid():N}@example.org";
+        var conversationId = (await alice.PostAsync("/api/conversation/create",
+            new { topic = "Quiet please", account_ids = new[] { bob.AccountId, carol.AccountId }, emails = invited })).EnsureOk()
+            .Header().GetProperty("conversation_id").GetGuid();
         server.AdvanceToNextHour(minutes: 1);
         (await alice.SendAsync(conversationId, "nobody reads this")).EnsureOk();
         server.Clock.Advance(TimeSpan.FromMinutes(70));
@@ -145,7 +149,9 @@ public sealed class DigestTests(DigestMailFixture server) : IClassFixture<Digest
         await server.Smtp.WaitForAsync(carol.Email, timeout: Bound);
         await server.SweepAsync();
         Assert.Equal(0, await server.DigestsQueuedOrReceivedAsync(bob.Email));
+        Assert.Equal(0, await server.DigestsQueuedOrReceivedAsync(invited));
         await using var db = server.OpenDb();
+        Assert.Equal("new", (await db.Accounts.SingleAsync(a => a.Email == invited, TestContext.Current.CancellationToken)).Status);
         Assert.False(await db.DigestWindows.AnyAsync(w => w.AccountId == bob.AccountId, TestContext.Current.CancellationToken));
     }
 

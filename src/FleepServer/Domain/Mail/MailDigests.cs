@@ -74,9 +74,10 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
             }
         }
 
-        await db.Database.ExecuteSqlAsync($"""
+        // Preference links that expired are of no use any more.
+        await unit.RunAsync(token => db.Database.ExecuteSqlAsync($"""
             DELETE FROM notifications WHERE purpose = {NotificationPurposes.Preferences} AND expires_time < {now}
-            """, ct);
+            """, token), ct);
         return queued;
     }
 
