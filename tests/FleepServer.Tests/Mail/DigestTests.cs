@@ -38,18 +38,21 @@ public sealed class DigestMailFixture(PostgresServer postgres) : MailServerFixtu
     }
 
     /// <summary>
-    /// Every digest committed for <paramref name="address"/> so far: the outbox is read first, then
-    /// what the SMTP server received, so a mail sent in between is counted once, in the second.
+    /// Every digest committed for <paramref name="address"/> so far, by outbox id: those in the
+    /// outbox (read first, so none is missed) and those the SMTP server received (their
+    /// <c>Message-Id</c> names the outbox id), a mail sent in between counted once.
     /// </summary>
     public async Task<int> DigestsQueuedOrReceivedAsync(string address)
     {
-        int queued;
+        List<long> queued;
         await using (var db = OpenDb())
         {
-            queued = await db.OutgoingMails.CountAsync(m => m.ToAddress == address && m.Kind == MailTemplates.DigestKind);
+            queued = await db.OutgoingMails.Where(m => m.ToAddress == address && m.Kind == MailTemplates.DigestKind).Select(m => m.Id).ToListAsync();
         }
 
-        return queued + Smtp.MailsTo(address).Count(m => m.Subject.Contains("unread", StringComparison.Ordinal));
+        var received = Smtp.MailsTo(address).Where(m => m.Subject.Contains("unread", StringComparison.Ordinal))
+            .Select(m => long.Parse(m.MessageId.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture));
+        return queued.Union(received).Count();
     }
 }
 
@@ -175,6 +178,35 @@ public sealed class DigestTests(DigestMailFixture server) : IClassFixture<Digest
         Assert.Contains("read me soon", carols.Text);
         await server.SweepAsync();
         Assert.Equal(0, await server.DigestsQueuedOrReceivedAsync(bob.Email));
+    }
+
+    [Fact]
+    public async Task A_daily_account_gets_its_digest_once_the_message_stayed_unread_a_day()
+    {
+        using var alice = await server.NewAccountAsync("Alice");
+        using var bob = await server.NewAccountAsync("Bob");
+        using var carol = await server.NewAccountAsync("Carol");
+        (await bob.PostAsync("/api/account/configure", new { email_interval = "daily" })).EnsureOk();
+        var conversationId = await alice.CreateConversationAsync("Slow news", bob, carol);
+        var hour = server.AdvanceToNextHour(minutes: 1);
+        (await alice.SendAsync(conversationId, "read it tomorrow")).EnsureOk();
+
+        // An hour later the hourly reader has it; the daily one not yet.
+        server.AdvanceTo(hour.AddMinutes(61));
+        await server.Smtp.WaitForAsync(carol.Email, timeout: Bound);
+        await server.SweepAsync();
+        Assert.Equal(0, await server.DigestsQueuedOrReceivedAsync(bob.Email));
+
+        // A day after the message: the daily digest, in a window of a day.
+        server.AdvanceTo(hour.AddDays(1).AddMinutes(1));
+        var mail = await server.Smtp.WaitForAsync(bob.Email, timeout: Bound);
+        Assert.Contains("Alice: read it tomorrow", mail.Text);
+        Assert.Contains("You get this mail daily", mail.Text);
+        await server.SweepAsync();
+        Assert.Equal(1, await server.DigestsQueuedOrReceivedAsync(bob.Email));
+        await using var db = server.OpenDb();
+        var window = await db.DigestWindows.SingleAsync(w => w.AccountId == bob.AccountId, TestContext.Current.CancellationToken);
+        Assert.Equal(MailDigests.WindowStart(server.Clock.GetUtcNow(), TimeSpan.FromDays(1)), window.WindowStart);
     }
 
     [Fact]
