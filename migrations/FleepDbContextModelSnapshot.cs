@@ -510,6 +510,30 @@ namespace FleepServer.Migrations
                     b.ToTable("conversation_members", (string)null);
                 });
 
+            modelBuilder.Entity("FleepServer.Data.DigestWindow", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset?>("CoveredUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("covered_until");
+
+                    b.Property<DateTimeOffset?>("SentTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_time");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("AccountId")
+                        .HasName("pk_digest_windows");
+
+                    b.ToTable("digest_windows", (string)null);
+                });
+
             modelBuilder.Entity("FleepServer.Data.ExternalUpload", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1548,6 +1572,16 @@ namespace FleepServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_conversation_members_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("FleepServer.Data.DigestWindow", b =>
+                {
+                    b.HasOne("FleepServer.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_digest_windows_accounts_account_id");
                 });
 
             modelBuilder.Entity("FleepServer.Data.ExternalUpload", b =>

@@ -1249,3 +1249,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130151027_DigestWindows') THEN
+    CREATE TABLE digest_windows (
+        account_id uuid NOT NULL,
+        window_start timestamp with time zone NOT NULL,
+        covered_until timestamp with time zone,
+        sent_time timestamp with time zone,
+        CONSTRAINT pk_digest_windows PRIMARY KEY (account_id),
+        CONSTRAINT fk_digest_windows_accounts_account_id FOREIGN KEY (account_id) REFERENCES accounts (account_id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130151027_DigestWindows') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130151027_DigestWindows', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -47,6 +47,63 @@ public sealed class FleepStandIn : IAsyncDisposable
     /// <summary>The calls the server made to outgoing webhooks so far, oldest first.</summary>
     public IReadOnlyList<OutgoingCall> OutgoingCalls => app.Services.GetRequiredService<OutgoingCalls>().All();
 
+    /// <summary>
+    /// The mails the server sent so far, oldest first (no SMTP server is needed: without one they
+    /// go to the log): read the links and codes of the flows your tests cause, e.g.
+    /// <c>fleep.Mails.Last(m =&gt; m.To == email).Text</c>. A mail is listed once it was sent, an
+    /// instant after the change that queued it; <see cref="MailsAsync"/> lists queued ones too.
+    /// </summary>
+    public IReadOnlyList<TestMail> Mails => app.Services.GetRequiredService<SentMails>().All();
+
+    /// <summary>Every mail queued so far, oldest first: the sent ones and those still waiting in the outbox (<see cref="TestMail.State"/>).</summary>
+    public async Task<IReadOnlyList<TestMail>> MailsAsync(CancellationToken ct = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await app.Services.GetRequiredService<SentMails>().AllWithQueuedAsync(scope.ServiceProvider.GetRequiredService<FleepDbContext>(), ct);
+    }
+
+    /// <summary>
+    /// Waits until a sent mail to <paramref name="to"/> (any case) matching <paramref name="match"/>
+    /// is listed in <see cref="Mails"/>, and answers it; a <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/> (10 s).
+    /// </summary>
+    public async Task<TestMail> WaitForMailAsync(string to, Func<TestMail, bool>? match = null, TimeSpan? timeout = null,
+        CancellationToken ct = default)
+    {
+        var sent = app.Services.GetRequiredService<SentMails>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var next = sent.NextSent;
+            var found = Mails.LastOrDefault(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase) && (match?.Invoke(m) ?? true));
+            if (found is not null)
+            {
+                return found;
+            }
+
+            try
+            {
+                await next.WaitAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No mail to {to} was sent; sent: {string.Join(", ", Mails.Select(m => $"{m.To} '{m.Subject}'"))}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Mails the digests of unread messages due now (after <see cref="TestClock.Advance"/>), instead
+    /// of waiting for the server's next sweep; answers how many were queued. They are then sent as
+    /// every mail is (<see cref="WaitForMailAsync"/>).
+    /// </summary>
+    public async Task<int> SendDigestsAsync(CancellationToken ct = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<FleepServer.Domain.Mail.MailDigests>().SweepAsync(ct);
+    }
+
     /// <summary>The server's services, for a test that needs to look deeper.</summary>
     public IServiceProvider Services => app.Services;
 

@@ -349,4 +349,13 @@ public sealed class MailOptions
 
     /// <summary>Mails of one kind (password resets, registration codes, …) one address may be sent in an hour; the next request is refused (431).</summary>
     public int PerAddressPerHour { get; set; } = 4;
+
+    /// <summary>Whether this process mails digests of unread messages (docs/mail.md, "Digest"); any number of processes may, each window is mailed once.</summary>
+    public bool DigestEnabled { get; set; } = true;
+
+    /// <summary>How often the digest job looks for accounts with a digest due.</summary>
+    public TimeSpan DigestSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the e-mail preference link of a digest (unsubscribe, change the interval) works; it may be used any number of times until then.</summary>
+    public TimeSpan PreferencesLifetime { get; set; } = TimeSpan.FromDays(30);
 }

@@ -5,6 +5,7 @@ using FleepServer.Domain.Boards;
 using FleepServer.Domain.Conversations;
 using FleepServer.Domain.Contacts;
 using FleepServer.Domain.Files;
+using FleepServer.Domain.Mail;
 using FleepServer.Http;
 using FleepServer.Records;
 using FleepServer.Streams;
@@ -29,6 +30,8 @@ public static class AccountApi
         api.MapPost("/confirm", Confirm).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
         api.MapPost("/reset_password", ResetPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
         api.MapPost("/confirm_password", ConfirmPassword).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/configure_email_interval", ConfigureEmailInterval).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
+        api.MapPost("/unsubscribe", Unsubscribe).AllowAnonymous().WithMetadata(new PasswordEndpointAttribute());
 
         api.MapPost("/logout", Logout);
         api.MapPost("/sync", Sync);
@@ -140,6 +143,28 @@ public static class AccountApi
     internal static async Task<EmptyResponse> ConfirmPassword(ConfirmPasswordRequest request, PasswordResets resets, CancellationToken ct)
     {
         await resets.ConfirmAsync(request.NotificationId, request.Password, ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/configure_email_interval {notification_id, email_interval} → {}: the link of a
+    /// digest (docs/mail.md, "E-mail preferences") sets how often digests come: <c>hourly</c>,
+    /// <c>daily</c>, <c>never</c> (or <c>default</c>). No session. An unknown or expired id: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> ConfigureEmailInterval(ConfigureEmailIntervalRequest request, EmailPreferences preferences,
+        CancellationToken ct)
+    {
+        await preferences.ConfigureIntervalAsync(request.NotificationId, request.EmailInterval, ct);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>
+    /// POST api/account/unsubscribe {notification_id} → {}: a digest's unsubscribe link sets
+    /// <c>mk_email_interval</c> to <c>never</c>. No session. An unknown or expired id: 431.
+    /// </summary>
+    internal static async Task<EmptyResponse> Unsubscribe(UnsubscribeRequest request, EmailPreferences preferences, CancellationToken ct)
+    {
+        await preferences.UnsubscribeAsync(request.NotificationId, ct);
         return EmptyResponse.Instance;
     }
 

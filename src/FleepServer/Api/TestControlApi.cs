@@ -1,5 +1,7 @@
 using FleepServer.Api.Wire;
+using FleepServer.Data;
 using FleepServer.Domain.Accounts;
+using FleepServer.Domain.Mail;
 using FleepServer.Errors;
 using FleepServer.TestControl;
 
@@ -24,6 +26,8 @@ public static class TestControlApi
         api.MapPost("/outgoing", Outgoing);
         api.MapPost("/clock", Clock);
         api.MapPost("/clock/advance", AdvanceClock);
+        api.MapPost("/mails", Mails);
+        api.MapPost("/digests", Digests);
         return app;
     }
 
@@ -52,6 +56,22 @@ public static class TestControlApi
     /// <summary>POST _test/outgoing → {calls: [{url, body, status_code, error, time}]}: the outgoing-webhook calls made so far, oldest first.</summary>
     internal static OutgoingCallsResponse Outgoing(OutgoingCalls calls) =>
         new(calls.All().Select(c => new OutgoingCallRecord(c.Url, c.Body, c.StatusCode, c.Error, UnixSeconds(c.Time))).ToList());
+
+    /// <summary>
+    /// POST _test/mails → {mails: [{mail_id, to, subject, text, html, purpose, state, created_time,
+    /// last_error}]}: every mail queued so far, oldest first: sent ones and those still in the
+    /// outbox (state <c>queued</c> or <c>retrying</c>).
+    /// </summary>
+    internal static async Task<TestMailsResponse> Mails(SentMails mails, FleepDbContext db, CancellationToken ct) =>
+        new((await mails.AllWithQueuedAsync(db, ct)).Select(m => new TestMailRecord(m.MailId, m.To, m.Subject, m.Text, m.Html, m.Purpose,
+            m.State, UnixSeconds(m.CreatedTime), m.LastError)).ToList());
+
+    /// <summary>
+    /// POST _test/digests → {queued}: runs the digest sweep now (docs/mail.md, "Digest") instead of
+    /// at its next interval, e.g. right after <c>_test/clock/advance</c>; answers once every digest
+    /// due is queued.
+    /// </summary>
+    internal static async Task<DigestSweepResponse> Digests(MailDigests digests, CancellationToken ct) => new(await digests.SweepAsync(ct));
 
     /// <summary>POST _test/clock → {now, offset_seconds}: the server's time.</summary>
     internal static ClockResponse Clock(TestClock clock) => new(UnixSeconds(clock.GetUtcNow()), clock.Offset.TotalSeconds);

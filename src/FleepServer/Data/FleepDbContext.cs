@@ -33,6 +33,7 @@ public sealed class FleepDbContext : DbContext
     public DbSet<MyTaskPlace> MyTaskPlaces => Set<MyTaskPlace>();
     public DbSet<OutgoingMail> OutgoingMails => Set<OutgoingMail>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<DigestWindow> DigestWindows => Set<DigestWindow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FleepDbContext).Assembly);

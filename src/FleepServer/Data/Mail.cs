@@ -56,3 +56,23 @@ public sealed class Notification
     /// <summary>When it was used; a used notification answers no more.</summary>
     public DateTimeOffset? UsedTime { get; set; }
 }
+
+/// <summary>
+/// The last digest window claimed for an account (docs/mail.md, "Digest"): one row per account.
+/// The digest job takes the row under its lock, and only a window later than
+/// <see cref="WindowStart"/> may be claimed, in the same unit of work that queues the digest; so two
+/// processes never mail one window twice, and a digest that rolls back claims nothing.
+/// </summary>
+public sealed class DigestWindow
+{
+    public Guid AccountId { get; set; }
+
+    /// <summary>The start of the window of the last digest (UTC, aligned to the window's length); the Unix epoch before the first.</summary>
+    public DateTimeOffset WindowStart { get; set; }
+
+    /// <summary>Messages posted at or before this time were considered by the last digest; null before the first.</summary>
+    public DateTimeOffset? CoveredUntil { get; set; }
+
+    /// <summary>When the last digest was queued.</summary>
+    public DateTimeOffset? SentTime { get; set; }
+}

@@ -153,6 +153,10 @@ public static class FleepServerHost
         }
 
         services.AddHostedService<MailSender>();
+        services.AddScoped<MailDigests>();
+        services.AddSingleton<DigestSignal>();
+        services.AddHostedService<DigestWorker>();
+        services.AddScoped<EmailPreferences>();
 
         // search: services
         services.AddScoped<FleepServer.Domain.Search.SearchActions>();
@@ -250,6 +254,7 @@ public static class FleepServerHost
         services.AddSingleton<TestClock>();
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(provider => provider.GetRequiredService<TestClock>()));
         services.AddSingleton<OutgoingCalls>();
+        services.AddSingleton<SentMails>();
         services.AddTransient<OutgoingCallRecorder>();
         services.AddHttpClient(OutgoingDelivery.HttpClientName).AddHttpMessageHandler<OutgoingCallRecorder>();
         services.AddScoped<DataReset>();

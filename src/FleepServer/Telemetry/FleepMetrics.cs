@@ -36,6 +36,8 @@ public sealed class FleepMetrics
             "Outgoing webhook deliveries waiting in the outbox (all processes; read at most every few seconds).");
         meter.CreateObservableGauge("fleep.files.external.queued", outboxDepth.ObserveExternalUploads, "{upload}",
             "External uploads accepted and not fetched yet (all processes; read at most every few seconds).");
+        meter.CreateObservableGauge("fleep.mail.queued", outboxDepth.ObserveMail, "{mail}",
+            "Mails in the outbox not accepted by the SMTP server yet, retries included (all processes; read at most every few seconds).");
         outgoingRetries = meter.CreateCounter<long>("fleep.hooks.outgoing.retries", "{delivery}",
             "Failed outgoing webhook deliveries that will be retried, by cause (http_4xx, http_5xx, timeout, refused, ...).");
         rateLimitRefusals = meter.CreateCounter<long>("fleep.rate_limit.refusals", "{request}",

@@ -6,8 +6,9 @@ namespace FleepServer.Telemetry;
 
 /// <summary>
 /// The depths of the durable queues, for the gauges <c>fleep.hooks.outgoing.queued</c> (outgoing
-/// webhook deliveries) and <c>fleep.files.external.queued</c> (external uploads not fetched yet).
-/// A scrape reads both in one command at most once per <see cref="MaxAge"/>; scrapes in between get
+/// webhook deliveries), <c>fleep.files.external.queued</c> (external uploads not fetched yet) and
+/// <c>fleep.mail.queued</c> (mail not accepted by the SMTP server yet).
+/// A scrape reads all three in one command at most once per <see cref="MaxAge"/>; scrapes in between get
 /// the remembered counts. A failed read (database away) reports nothing rather than a stale or
 /// made-up number, and is not retried before <see cref="MaxAge"/> either.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
 
     private readonly Lock gate = new();
     private long readAt = long.MinValue;
-    private (long Hooks, long ExternalUploads)? depths;
+    private (long Hooks, long ExternalUploads, long Mail)? depths;
 
     /// <summary>The outgoing-webhook gauge's callback.</summary>
     public IEnumerable<Measurement<long>> ObserveOutgoingHooks() => Observe(d => d.Hooks);
@@ -25,7 +26,10 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
     /// <summary>The external-upload gauge's callback.</summary>
     public IEnumerable<Measurement<long>> ObserveExternalUploads() => Observe(d => d.ExternalUploads);
 
-    private IEnumerable<Measurement<long>> Observe(Func<(long Hooks, long ExternalUploads), long> pick)
+    /// <summary>The mail outbox gauge's callback.</summary>
+    public IEnumerable<Measurement<long>> ObserveMail() => Observe(d => d.Mail);
+
+    private IEnumerable<Measurement<long>> Observe(Func<(long Hooks, long ExternalUploads, long Mail), long> pick)
     {
         lock (gate)
         {
@@ -39,7 +43,7 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
         }
     }
 
-    private (long Hooks, long ExternalUploads)? Read()
+    private (long Hooks, long ExternalUploads, long Mail)? Read()
     {
         try
         {
@@ -52,10 +56,10 @@ public sealed class OutboxDepth(IConfiguration configuration, ILogger<OutboxDept
             using var connection = new NpgsqlConnection(connectionString);
             connection.Open();
             using var command = new NpgsqlCommand(
-                "SELECT (SELECT count(*) FROM hook_deliveries), (SELECT count(*) FROM external_uploads)", connection);
+                "SELECT (SELECT count(*) FROM hook_deliveries), (SELECT count(*) FROM external_uploads), (SELECT count(*) FROM mail_outbox)", connection);
             using var reader = command.ExecuteReader();
             reader.Read();
-            return (reader.GetInt64(0), reader.GetInt64(1));
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {

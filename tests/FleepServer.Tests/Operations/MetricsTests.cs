@@ -95,6 +95,7 @@ public sealed class MetricsTests(MetricsServerFixture server) : IClassFixture<Me
         Assert.Equal(0, scrape.Sum("fleep_hooks_outgoing_queued"));
         Assert.Contains("# TYPE fleep_files_external_queued gauge", scrape.Text);
         Assert.Equal(0, scrape.Sum("fleep_files_external_queued"));
+        Assert.Contains("# TYPE fleep_mail_queued gauge", scrape.Text);
         Assert.True(scrape.Sum("http_server_request_duration_seconds_count", "http_route=\"/api/account/login\"") >= 4, scrape.Text);
     }
 

@@ -4,6 +4,7 @@ using FleepServer.Tests.Teams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FleepServer.Tests.Operations;
@@ -15,9 +16,10 @@ public sealed class QueuedDeliveriesFixture(PostgresServer postgres) : FleepServ
     {
         ["Fleep:Hooks:Outgoing:Enabled"] = "false",
         ["Fleep:Hooks:Outgoing:AllowPrivateAddresses"] = "true",
-        // Queued external uploads and mail stay queued too.
+        // Queued external uploads and mail stay queued too, and no digest is mailed but the one the test asks for.
         ["Fleep:Files:External:Enabled"] = "false",
         ["Fleep:Mail:SenderEnabled"] = "false",
+        ["Fleep:Mail:DigestEnabled"] = "false",
     };
 }
 
@@ -67,7 +69,7 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         Assert.Contains(history, m => m.Contains("written before the upgrade", StringComparison.Ordinal));
     }
 
-    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads, teams, labels, sections, personal tasks and task places, queued mail and notifications.</summary>
+    /// <summary>Traffic that leaves rows in every table: accounts, sessions, streams, requests, conversations, messages, contacts, hooks, deliveries, reminder clicks, uploads, queued external uploads, teams, labels, sections, personal tasks and task places, queued mail, notifications and digest windows.</summary>
     private async Task<(FleepTestClient Alice, Guid ConversationId)> WriteSomethingEverywhereAsync()
     {
         var alice = await server.NewAccountAsync("Alice");
@@ -89,6 +91,18 @@ public sealed class MigrationForwardTests(QueuedDeliveriesFixture server) : ICla
         var (_, task) = await bob.AssignedTaskAsync(alice, "a task assigned before the upgrade");
         await alice.OkAsync("task:archive", new { message_id = task.Id() });
         (await server.NewClient().PostAsync("/api/account/reset_password", new { email = alice.Email }, withTicket: false)).EnsureOk();
+        // Bob's message stays unread by Alice for an hour: her digest claims its window (and queues its mail).
+        server.Clock.Advance(TimeSpan.FromMinutes(61));
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FleepServer.Domain.Mail.MailDigests>().SweepAsync(CancellationToken.None);
+        }
+
+        await using (var db = server.OpenDb())
+        {
+            Assert.True(await db.DigestWindows.AnyAsync(w => w.AccountId == alice.AccountId));
+        }
+
         return (alice, conversationId);
     }
 

@@ -16,6 +16,7 @@ public sealed class RouteSweepTests(FleepServerFixture server) : IClassFixture<F
     [
         "/api/account/login", "/api/account/register", "/api/account/register/v2", "/api/account/prepare/v2", "/api/account/confirm/v2",
         "/api/account/confirm", "/api/account/reset_password", "/api/account/confirm_password",
+        "/api/account/configure_email_interval", "/api/account/unsubscribe",
     ];
 
     private IReadOnlyList<RouteEndpoint> ApiEndpoints() =>

@@ -105,6 +105,45 @@ public sealed class FleepStandInTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_test_reads_the_links_of_the_mails_its_flows_cause()
+    {
+        await using var fleep = await FleepStandIn.StartAsync();
+        using var alice = await fleep.CreateAccountAsync("alice@example.org", "Alice");
+        using var bob = await fleep.CreateAccountAsync("bob@example.org", "Bob");
+
+        // A password reset: the mail's link carries the id confirm_password takes.
+        using var anonymous = fleep.NewClient();
+        await anonymous.PostAsync("api/account/reset_password", new { email = "alice@example.org" });
+        var reset = await fleep.WaitForMailAsync("alice@example.org", m => m.Purpose == "reset_password");
+        Assert.Equal("sent", reset.State);
+        var resetId = System.Text.RegularExpressions.Regex.Match(reset.Text, "notification_id=([0-9a-f]{32})").Groups[1].Value;
+        await anonymous.PostAsync("api/account/confirm_password", new { notification_id = resetId, password = "a brand new one" });
+        await alice.LoginAsync("alice@example.org", "a brand new one");
+
+        // A digest: Bob leaves Alice's message unread for an hour; the test moves the clock and sweeps.
+        var conversationId = await alice.CreateConversationAsync("Lunch", "bob@example.org");
+        await alice.SendAsync(conversationId, "noon at the usual place?");
+        fleep.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(1, await fleep.SendDigestsAsync());
+        var digest = await fleep.WaitForMailAsync("bob@example.org", m => m.Purpose == "digest");
+        Assert.Contains("noon at the usual place?", digest.Text);
+        var unsubscribe = System.Text.RegularExpressions.Regex.Match(digest.Text, "/unsubscribe\\?notification_id=([0-9a-f]{32})").Groups[1].Value;
+        Assert.Equal(32, unsubscribe.Length);
+        await anonymous.PostAsync("api/account/unsubscribe", new { notification_id = unsubscribe });
+        var profile = await bob.PostAsync("api/account/configure");
+        Assert.Equal("never", profile.GetProperty("profiles")[0].GetProperty("mk_email_interval").GetString());
+
+        // The same list over HTTP (_test/mails), for tests in other languages.
+        var listed = (await anonymous.PostAsync("_test/mails")).GetProperty("mails").EnumerateArray().ToList();
+        Assert.Equal(2, listed.Count);
+        Assert.Equal(["reset_password", "digest"], listed.Select(m => m.GetProperty("purpose").GetString()));
+        Assert.Equal(2, (await fleep.MailsAsync()).Count);
+
+        await fleep.ResetAsync();
+        Assert.Empty(fleep.Mails);
+    }
+
+    [Fact]
     public async Task Accounts_made_at_once_are_all_made_and_one_address_only_once()
     {
         await using var fleep = await FleepStandIn.StartAsync();

@@ -50,6 +50,14 @@ public sealed record ConfirmPasswordRequest(
     [property: Required, MaxLength(128)] string? NotificationId,
     [property: Required, MaxLength(128)] string? Password) : IFleepRequest<ConfirmPasswordRequest>;
 
+/// <summary><c>api/account/configure_email_interval</c>: the id of a digest's preference link and the new interval.</summary>
+public sealed record ConfigureEmailIntervalRequest(
+    [property: Required, MaxLength(128)] string? NotificationId,
+    [property: MaxLength(16)] string? EmailInterval) : IFleepRequest<ConfigureEmailIntervalRequest>;
+
+/// <summary><c>api/account/unsubscribe</c>: the id of a digest's unsubscribe link.</summary>
+public sealed record UnsubscribeRequest([property: Required, MaxLength(128)] string? NotificationId) : IFleepRequest<UnsubscribeRequest>;
+
 /// <summary><c>api/account/set_flag</c>: <c>bool_value</c> false clears the flag.</summary>
 public sealed record SetFlagRequest(
     [property: Required] string? ClientFlag,

@@ -21,3 +21,12 @@ public sealed record OutgoingCallsResponse(IReadOnlyList<OutgoingCallRecord> Cal
 
 /// <summary>One outgoing-webhook call: where it went, the JSON it carried, the receiver's status or the failure.</summary>
 public sealed record OutgoingCallRecord(string Url, string Body, int? StatusCode, string? Error, double Time);
+
+public sealed record TestMailsResponse(IReadOnlyList<TestMailRecord> Mails);
+
+/// <summary>One mail of <c>_test/mails</c>: <c>purpose</c> is what it is for, <c>state</c> sent, queued or retrying.</summary>
+public sealed record TestMailRecord(long MailId, string To, string Subject, string Text, string Html, string Purpose, string State,
+    double CreatedTime, string? LastError);
+
+/// <summary><c>_test/digests</c>: how many digests the sweep queued.</summary>
+public sealed record DigestSweepResponse(int Queued);

@@ -38,3 +38,13 @@ public sealed class NotificationConfiguration : IEntityTypeConfiguration<Notific
         notification.HasOne<Account>().WithMany().HasForeignKey(n => n.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+public sealed class DigestWindowConfiguration : IEntityTypeConfiguration<DigestWindow>
+{
+    public void Configure(EntityTypeBuilder<DigestWindow> window)
+    {
+        window.ToTable("digest_windows");
+        window.HasKey(w => w.AccountId);
+        window.HasOne<Account>().WithMany().HasForeignKey(w => w.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

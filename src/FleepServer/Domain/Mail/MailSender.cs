@@ -28,7 +28,7 @@ public enum MailOutcome
 /// connection and the mail is sent again: delivery is at least once.
 /// </summary>
 public sealed class MailDelivery(FleepDbContext db, UnitOfWork unit, IMailTransport transport, IOptions<FleepOptions> options,
-    ILogger<MailDelivery> logger)
+    ILogger<MailDelivery> logger, TestControl.SentMails? sentMails = null)
 {
     public Task<MailOutcome> SendNextAsync(CancellationToken ct) =>
         unit.RunAsync(async token =>
@@ -57,6 +57,12 @@ public sealed class MailDelivery(FleepDbContext db, UnitOfWork unit, IMailTransp
             if (error is null || giveUp)
             {
                 await db.Database.ExecuteSqlAsync($"DELETE FROM mail_outbox WHERE mail_id = {mail.Id}", token);
+                if (error is null)
+                {
+                    // Test mode only: the record of sent mails (_test/mails).
+                    sentMails?.Sent(mail);
+                }
+
                 if (giveUp)
                 {
                     logger.LogWarning("Mail {MailId} ({Kind}) to {To} given up after {Attempts} attempts: {Error}",

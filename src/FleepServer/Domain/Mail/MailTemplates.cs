@@ -139,6 +139,69 @@ public static class MailTemplates
                 + "<p>If you did not ask for this, ignore this mail: nothing changes without it.</p>"));
     }
 
+    public const string DigestKind = "digest";
+
+    /// <summary>The unsubscribe link every digest carries: the web client's page for it, with the preferences notification id.</summary>
+    public static string UnsubscribeLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/unsubscribe?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>The link to choose how often digests come (account/configure_email_interval).</summary>
+    public static string EmailIntervalLink(string publicUrl, string notificationId) =>
+        $"{publicUrl.TrimEnd('/')}/email_interval?notification_id={Uri.EscapeDataString(notificationId)}";
+
+    /// <summary>
+    /// A digest of unread messages: per conversation its topic, unread count, latest messages as
+    /// plain text and its link; the link to the server; the unsubscribe and interval links.
+    /// </summary>
+    public static MailDraft Digest(string to, string? name, string publicUrl, string notificationId, string interval,
+        IReadOnlyList<DigestConversation> conversations, int moreConversations)
+    {
+        var home = publicUrl.TrimEnd('/');
+        var unsubscribe = UnsubscribeLink(publicUrl, notificationId);
+        var intervalLink = EmailIntervalLink(publicUrl, notificationId);
+        var total = conversations.Sum(c => c.UnreadCount);
+        var subject = total == 1 ? "You have 1 unread message" : $"You have {total} unread messages";
+        var text = new System.Text.StringBuilder();
+        var html = new System.Text.StringBuilder();
+        text.Append($"Hello{(string.IsNullOrWhiteSpace(name) ? "" : " " + name)},\n\nThese messages are waiting for you:\n");
+        html.Append("<p>These messages are waiting for you:</p>");
+        foreach (var c in conversations)
+        {
+            var topic = string.IsNullOrWhiteSpace(c.Topic) ? "(no topic)" : c.Topic;
+            var link = Http.PublicUrl.Conversation(publicUrl, c.ConversationId);
+            text.Append($"\n== {topic} ({c.UnreadCount} unread) ==\n");
+            html.Append($"<h3><a href=\"{Encode(link)}\">{Encode(topic)}</a> ({c.UnreadCount} unread)</h3><ul>");
+            foreach (var m in c.Messages)
+            {
+                text.Append($"{m.AuthorName}: {m.Text}\n");
+                html.Append($"<li><strong>{Encode(m.AuthorName)}</strong>: {Encode(m.Text).Replace("&#xA;", "<br>", StringComparison.Ordinal)}</li>");
+            }
+
+            text.Append($"{link}\n");
+            html.Append("</ul>");
+        }
+
+        if (moreConversations > 0)
+        {
+            text.Append($"\n... and {moreConversations} more conversation(s).\n");
+            html.Append($"<p>… and {moreConversations} more conversation(s).</p>");
+        }
+
+        text.Append($"""
+
+            Open Fleep to reply: {home}
+
+            You get this mail {interval} while messages stay unread.
+            Change how often: {intervalLink}
+            Unsubscribe: {unsubscribe}
+
+            """);
+        html.Append($"<p><a href=\"{Encode(home)}\">Open Fleep to reply</a></p>"
+                    + $"<p>You get this mail {Encode(interval)} while messages stay unread. "
+                    + $"<a href=\"{Encode(intervalLink)}\">Change how often</a> or <a href=\"{Encode(unsubscribe)}\">unsubscribe</a>.</p>");
+        return new MailDraft(DigestKind, to, name, subject, text.ToString(), Html(subject, html.ToString()));
+    }
+
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
     private static string Html(string title, string body) =>
