@@ -10,7 +10,7 @@ namespace FleepServer.Hosting;
 /// <see cref="ContentSecurityPolicy"/>. Nothing else changes: every other path answers as before
 /// (an unknown GET is still Fleep's 405, an unknown POST its 404).
 /// </summary>
-public static class WebClient
+public static class WebClientEndpoints
 {
     /// <summary>
     /// Scripts, styles, images and connections from this server only; no inline script or style,
