@@ -34,6 +34,12 @@ export interface Session {
 }
 
 let ticket: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** What to do when a call made with a session is refused with 401 (the session is gone). */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
 
 export function useTicket(value: string | null): void {
   ticket = value;
@@ -76,6 +82,9 @@ export async function call<T = Record<string, unknown>>(
     const message = typeof error.error_message === 'string' && error.error_message.length > 0
       ? error.error_message
       : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+    if (response.status === 401 && ticket !== null) {
+      onUnauthorized?.();
+    }
     throw new FleepError(response.status, typeof error.error_id === 'string' ? error.error_id : 'error', message);
   }
 

@@ -3,7 +3,7 @@
 // their keys (conv: conversation_id; message: conversation_id + message_nr; contact:
 // account_id), so a record that arrives twice (a call's answer and then the poll) is one record.
 
-import { call, FleepError, newRequestId, useTicket, type Session } from './api';
+import { call, FleepError, newRequestId, useTicket, whenUnauthorized, type Session } from './api';
 import {
   revisionOf,
   type AnyRecord,
@@ -107,6 +107,9 @@ export class Store {
   }
 
   async logout(): Promise<void> {
+    // The poll stops first, so the logout's own 401 for it is never mistaken for an expired session.
+    this.poller?.abort();
+    this.poller = null;
     try {
       await call('account/logout');
     } catch (e) {
@@ -409,3 +412,4 @@ export class Store {
 }
 
 export const store = new Store();
+whenUnauthorized(() => store.end('Your session has ended. Please log in again.'));
