@@ -102,6 +102,22 @@ public sealed class Browser : IDisposable
     public IReadOnlyList<string> ConsoleErrors() =>
         driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Severe).Select(e => e.Message).ToList();
 
+    /// <summary>
+    /// Saves what the window shows as <paramref name="name"/>.png in the folder FLEEP_SCREENSHOTS
+    /// names (CI keeps them as artefacts); without it, nothing.
+    /// </summary>
+    public void Screenshot(string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("FLEEP_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        driver.GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}.png"));
+    }
+
     /// <summary>Whether a JavaScript dialog (alert, confirm) is open.</summary>
     public bool HasAlert()
     {

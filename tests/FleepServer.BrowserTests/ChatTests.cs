@@ -77,6 +77,8 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
         bob.Send("Friday works for me too");
         alice.WaitForMessage(m => m.Nr == reply.Nr && m.Body == "Friday works for me too", "Bob's edit in Alice's page", TimeSpan.FromSeconds(5));
 
+        bobBrowser.Screenshot("conversation");
+
         // Delete (with a confirmation in the page): gone from both.
         alice.MessageItem(sent.Nr).FindElement(By.CssSelector("button[aria-label='Delete message']")).Click();
         alice.MessageItem(sent.Nr).FindElement(By.CssSelector("button[aria-label='Confirm delete']")).Click();
@@ -115,6 +117,7 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
         browser.Find("form.card button[type=submit]").Click();
 
         var alert = browser.Wait(() => browser.All("form.card [role=alert]").FirstOrDefault(), "the login error");
+        browser.Screenshot("login-error");
         Assert.Equal("Incorrect email or password", alert.Text.TrimEnd('.'));
         Assert.Equal("Log in", browser.Text("#auth-title"));
 
@@ -136,6 +139,7 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
         Assert.False(browser.All("nav[aria-label=Conversations]").Single().Displayed);
         page.Send("fits");
         page.WaitForMessage(m => m.Body == "fits", "the message");
+        browser.Screenshot("narrow-conversation");
         var width = Convert.ToInt64(browser.Script("return document.documentElement.scrollWidth"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(width <= 400, $"the page is {width}px wide");
 

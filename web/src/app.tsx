@@ -47,6 +47,9 @@ export function App() {
 // --- log in and register -----------------------------------------------------------------------
 
 function AuthScreen() {
+  useEffect(() => {
+    document.title = 'Fleep';
+  }, []);
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -164,6 +167,11 @@ function Shell() {
   }, []);
 
   const conv = selected ? store.convs.get(selected) : undefined;
+  const unread = store.conversationList().reduce((n, c) => n + (c.unread_count ?? 0), 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Fleep` : 'Fleep';
+  }, [unread]);
+
   const open = (id: string | null) => {
     setCreating(false);
     go(id);
