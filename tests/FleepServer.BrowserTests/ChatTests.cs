@@ -37,6 +37,7 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
         alice.Send("Hello Bob");
         alice.WaitForMessage(m => m.Body == "Hello Bob", "Alice's first message in her page");
         bobBrowser.Wait(() => bob.Conversations().Single(c => c.Topic == "Release planning").Unread == 1, "one unread message for Bob");
+        Assert.Equal("Release planning, 1 unread", bobBrowser.Find("button.conv").GetAttribute("aria-label"));
         bob.Open("Release planning");
         var (first, _) = bob.WaitForMessage(m => m.Body == "Hello Bob", "Alice's first message in Bob's page");
         Assert.Equal("Alice Example", first.Author);
@@ -110,7 +111,6 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
     public void A_refused_call_shows_fleeps_error_message()
     {
         using var browser = new Browser(server.BaseAddress);
-        var page = new ChatPage(browser);
         browser.Open("/");
         browser.Find("input[name=email]").SendKeys(BrowserServerFixture.NewEmail("nobody"));
         browser.Find("input[name=password]").SendKeys("wrong password");
@@ -123,7 +123,6 @@ public sealed class ChatTests(BrowserServerFixture server) : IClassFixture<Brows
 
         // The only console line is the browser's own note of the refused request.
         Assert.All(browser.ConsoleErrors(), e => Assert.Contains("api/account/login", e));
-        _ = page;
     }
 
     [Fact]

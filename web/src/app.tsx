@@ -231,13 +231,14 @@ function ConversationList({ selected, onOpen }: { selected: string | null; onOpe
             <button
               type="button"
               class={`conv${c.conversation_id === selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}`}
+              aria-label={unread > 0 ? `${topic}, ${unread} unread` : topic}
               aria-current={c.conversation_id === selected ? 'page' : undefined}
               data-conversation-id={c.conversation_id}
               onClick={() => onOpen(c.conversation_id)}
             >
               <span class="topic">{topic}</span>
               {unread > 0 && (
-                <span class="badge" aria-label={`${unread} unread`}>
+                <span class="badge" aria-hidden="true">
                   {unread}
                 </span>
               )}
