@@ -44,6 +44,14 @@ public sealed class Browser : IDisposable
 
     public IWebElement Find(string css) => Wait(() => driver.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed), $"an element {css}");
 
+    /// <summary>Clicks the first shown element matching <paramref name="css"/>, finding it again if the page replaced it meanwhile.</summary>
+    public void Click(string css) => Wait(() =>
+    {
+        var element = driver.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed && e.Enabled);
+        element?.Click();
+        return element is not null;
+    }, $"a clickable {css}");
+
     public ReadOnlyCollection<IWebElement> All(string css) => driver.FindElements(By.CssSelector(css));
 
     public object? Script(string script, params object[] args) => driver.ExecuteScript(script, args);

@@ -375,13 +375,17 @@ function ConversationView({ conv, onBack }: { conv: ConvRecord; onBack: () => vo
       </header>
       <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" role="log" aria-live="polite">
         {history.bw !== null && !history.complete && (
-          <li class="earlier">
+          <li key="earlier" class="earlier">
             <button type="button" onClick={loadEarlier} disabled={history.loading}>
               {history.loading ? 'Loading…' : 'Load earlier messages'}
             </button>
           </li>
         )}
-        {history.bw === null && history.loading && <li class="earlier">Loading…</li>}
+        {history.bw === null && history.loading && (
+          <li key="loading" class="earlier">
+            Loading…
+          </li>
+        )}
         {messages.map((m) => (
           <Message
             key={m.message_nr}
