@@ -1,7 +1,17 @@
-# FleepServer container image: build with the .NET SDK, run on the ASP.NET Core runtime.
+# FleepServer container image: the web client built with Node.js, the server with the .NET SDK, run
+# on the ASP.NET Core runtime.
 #   docker build -t fleepserver .
 #   docker run -p 8080:8080 -e ConnectionStrings__Fleep="Host=...;Database=fleep;Username=...;Password=..." fleepserver
 # docker-compose.yml runs it together with PostgreSQL.
+
+# The web client (web/, docs/web-client.md), built with Node.js into /wwwroot. Packages first, from
+# the lockfile only, so that layer is reused until a package changes.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json web/.npmrc ./
+RUN npm ci
+COPY web/ ./
+RUN npm run typecheck && WEB_OUT=/wwwroot npm run build
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
@@ -16,7 +26,9 @@ RUN dotnet restore src/FleepServer/FleepServer.csproj
 COPY appsettings.json ./
 COPY migrations/ migrations/
 COPY src/ src/
-RUN dotnet publish src/FleepServer/FleepServer.csproj -c Release --no-restore -o /app /p:UseAppHost=false
+# The web client the node stage built; the .NET build uses it as it is (SkipWebClientBuild).
+COPY --from=web /wwwroot src/FleepServer/wwwroot/
+RUN dotnet publish src/FleepServer/FleepServer.csproj -c Release --no-restore -o /app /p:UseAppHost=false /p:SkipWebClientBuild=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

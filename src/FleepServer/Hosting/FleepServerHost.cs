@@ -285,6 +285,8 @@ public static class FleepServerHost
         });
         app.UseStatusCodePages(context => StatusCodeErrors.WriteAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyMiddleware>();
+        // The web client's scripts and styles (docs/web-client.md); its page is an endpoint.
+        app.UseWebClientAssets();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -323,6 +325,9 @@ public static class FleepServerHost
         api.MapTaskApi();
 
         app.MapFleepApiReference();
+
+        // The web client's page at / and at its own routes (docs/web-client.md).
+        app.MapWebClient();
 
         // POST to a path no group maps: Fleep's 404. (Other methods get routing's 405.)
         app.MapFallback(UnknownMethod).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Post]));

@@ -1,0 +1,96 @@
+using System.Net;
+using FleepServer.Hosting;
+using FleepServer.Tests.Infrastructure;
+
+namespace FleepServer.Tests.Security;
+
+/// <summary>
+/// The web client is served at <c>/</c>, at its conversation routes and under <c>/assets/</c>,
+/// each response with the strict Content-Security-Policy; every other path answers as it did
+/// before the client existed (docs/web-client.md, "How it is served").
+/// </summary>
+public sealed class WebClientServingTests(FleepServerFixture server) : IClassFixture<FleepServerFixture>
+{
+    private HttpClient Http() => new() { BaseAddress = server.BaseAddress };
+
+    private static void AssertLockedDown(HttpResponseMessage response)
+    {
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal(WebClientEndpoints.ContentSecurityPolicy, csp);
+        Assert.Contains("default-src 'self'", csp);
+        Assert.Contains("script-src 'self';", csp);
+        Assert.Contains("style-src 'self';", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/c/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")]
+    public async Task The_page_is_served_at_the_clients_routes_with_the_policy(string path)
+    {
+        using var http = Http();
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        AssertLockedDown(response);
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("<script type=\"module\" src=\"/assets/app.js\"></script>", page);
+        // Nothing inline and nothing from elsewhere.
+        Assert.DoesNotMatch("<script(?![^>]*src=\"/assets/)", page);
+        Assert.DoesNotContain("<style", page);
+        Assert.DoesNotContain("http://", page);
+        Assert.DoesNotContain("https://", page);
+    }
+
+    [Theory]
+    [InlineData("/assets/app.js", "text/javascript")]
+    [InlineData("/assets/app.css", "text/css")]
+    public async Task The_assets_are_served_with_the_policy(string path, string type)
+    {
+        using var http = Http();
+        using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        AssertLockedDown(response);
+        Assert.True((await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length > 0);
+    }
+
+    [Theory]
+    [InlineData("/c/not-a-conversation-id")]
+    [InlineData("/assets/missing.js")]
+    [InlineData("/index.html")]
+    [InlineData("/login")]
+    [InlineData("/metrics")]
+    public async Task Other_gets_still_meet_fleeps_405(string path)
+    {
+        using var client = server.NewClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+        // A path that only fails the conversation route's constraint is Fleep's 404 (routing
+        // found a route for it); every other unknown GET is Fleep's 405, as before the client.
+        if (path.StartsWith("/c/", StringComparison.Ordinal))
+        {
+            response.AssertError(404, "not_found");
+        }
+        else
+        {
+            response.AssertError(405, "method_not_allowed");
+        }
+    }
+
+    [Fact]
+    public async Task Posts_to_the_clients_routes_are_still_unknown_api_calls()
+    {
+        using var client = server.NewClient();
+
+        (await client.PostAsync("/")).AssertError(404, "not_found");
+        (await client.PostAsync("/c/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")).AssertError(404, "not_found");
+        (await client.PostAsync("/assets/app.js")).AssertError(404, "not_found");
+    }
+}

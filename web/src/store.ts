@@ -1,0 +1,415 @@
+// The client's state: the session, people, conversations and the messages loaded so far, kept
+// up to date from every answer and from the account's long-poll stream. Records are merged by
+// their keys (conv: conversation_id; message: conversation_id + message_nr; contact:
+// account_id), so a record that arrives twice (a call's answer and then the poll) is one record.
+
+import { call, FleepError, newRequestId, useTicket, whenUnauthorized, type Session } from './api';
+import {
+  revisionOf,
+  type AnyRecord,
+  type ContactRecord,
+  type ConvRecord,
+  type ConvResult,
+  type MessageRecord,
+  type PollResult,
+} from './records';
+
+export type Connection = 'connecting' | 'live' | 'offline';
+
+export interface History {
+  /** The earliest flow number loaded; older ones come from a backward sync. */
+  bw: number | null;
+  loading: boolean;
+  /** Everything back to the start of the viewer's range is loaded. */
+  complete: boolean;
+  error: string | null;
+}
+
+const SESSION_KEY = 'fleep.session';
+
+/** Longest a long-poll may stay unanswered before the client gives up on that connection. */
+const POLL_TIMEOUT_MS = 90_000;
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 10_000;
+
+type Listener = () => void;
+
+export class Store {
+  session: Session | null = null;
+  readonly contacts = new Map<string, ContactRecord>();
+  readonly convs = new Map<string, ConvRecord>();
+  readonly messages = new Map<string, Map<number, MessageRecord>>();
+  readonly histories = new Map<string, History>();
+  horizon = 0;
+  synced = false;
+  connection: Connection = 'connecting';
+  /** A failure the person should see that belongs to no form (the poll, a sync). */
+  notice: string | null = null;
+  version = 0;
+
+  private readonly listeners = new Set<Listener>();
+  private poller: AbortController | null = null;
+  private wake: (() => void) | null = null;
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) {
+      listener();
+    }
+  }
+
+  // --- session -------------------------------------------------------------------------------
+
+  /** The session a page load finds: kept for the tab (sessionStorage) or, remembered, for the browser (localStorage). */
+  restore(): void {
+    const saved = localStorage.getItem(SESSION_KEY) ?? sessionStorage.getItem(SESSION_KEY);
+    if (saved) {
+      try {
+        const session = JSON.parse(saved) as Session;
+        if (typeof session.ticket === 'string' && typeof session.accountId === 'string') {
+          this.begin(session);
+        }
+      } catch {
+        this.forget();
+      }
+    }
+  }
+
+  async register(email: string, password: string, displayName: string): Promise<string> {
+    const result = await call<{ mk_account_status?: string }>('account/register', {
+      email,
+      password,
+      display_name: displayName,
+    });
+    return result.mk_account_status ?? 'active';
+  }
+
+  async login(email: string, password: string, remember: boolean): Promise<void> {
+    useTicket(null);
+    const result = await call<{ ticket: string; account_id: string; display_name?: string }>('account/login', {
+      email,
+      password,
+      remember_me: remember,
+    });
+    const session: Session = {
+      ticket: result.ticket,
+      accountId: result.account_id,
+      displayName: result.display_name ?? email,
+      email,
+    };
+    (remember ? localStorage : sessionStorage).setItem(SESSION_KEY, JSON.stringify(session));
+    this.begin(session);
+  }
+
+  async logout(): Promise<void> {
+    // The poll stops first, so the logout's own 401 for it is never mistaken for an expired session.
+    this.poller?.abort();
+    this.poller = null;
+    try {
+      await call('account/logout');
+    } catch (e) {
+      // Already gone or unreachable: the local session ends either way.
+      if (!(e instanceof FleepError)) {
+        throw e;
+      }
+    }
+    this.end();
+  }
+
+  private begin(session: Session): void {
+    this.session = session;
+    useTicket(session.ticket);
+    this.changed();
+    void this.pollLoop();
+  }
+
+  private forget(): void {
+    localStorage.removeItem(SESSION_KEY);
+    sessionStorage.removeItem(SESSION_KEY);
+  }
+
+  /** Ends the local session: stops the poll and drops everything the account saw. */
+  end(notice: string | null = null): void {
+    this.poller?.abort();
+    this.poller = null;
+    this.forget();
+    useTicket(null);
+    this.session = null;
+    this.contacts.clear();
+    this.convs.clear();
+    this.messages.clear();
+    this.histories.clear();
+    this.horizon = 0;
+    this.synced = false;
+    this.connection = 'connecting';
+    this.notice = notice;
+    this.changed();
+  }
+
+  // --- records -------------------------------------------------------------------------------
+
+  apply(records: readonly AnyRecord[] | undefined): void {
+    for (const record of records ?? []) {
+      switch (record.mk_rec_type) {
+        case 'conv':
+          this.applyConv(record as ConvRecord);
+          break;
+        case 'message':
+          this.applyMessage(record as MessageRecord);
+          break;
+        case 'contact': {
+          const contact = record as ContactRecord;
+          this.contacts.set(contact.account_id, { ...this.contacts.get(contact.account_id), ...contact });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  private applyConv(conv: ConvRecord): void {
+    if (conv.is_deleted) {
+      this.convs.delete(conv.conversation_id);
+      this.messages.delete(conv.conversation_id);
+      this.histories.delete(conv.conversation_id);
+      return;
+    }
+    // The loaded range is the client's own bookkeeping (History), not a conversation property.
+    const { bw_message_nr: _bw, fw_message_nr: _fw, ...fields } = conv;
+    this.convs.set(conv.conversation_id, { ...this.convs.get(conv.conversation_id), ...fields });
+  }
+
+  private applyMessage(message: MessageRecord): void {
+    let flow = this.messages.get(message.conversation_id);
+    if (!flow) {
+      flow = new Map();
+      this.messages.set(message.conversation_id, flow);
+    }
+    const known = flow.get(message.message_nr);
+    // An older state of a message (a sync answer computed before an edit the poll brought) never
+    // replaces a newer one.
+    if (!known || revisionOf(message) >= revisionOf(known)) {
+      flow.set(message.message_nr, message);
+    }
+  }
+
+  applyResult(result: ConvResult): void {
+    if (result.header) {
+      this.applyConv(result.header);
+    }
+    this.apply(result.stream);
+    this.changed();
+  }
+
+  // --- the long-poll -------------------------------------------------------------------------
+
+  /**
+   * The account's stream: a snapshot from horizon 0, then long-polls from the last horizon
+   * received. A failed poll is retried from the same horizon after a growing pause (the server
+   * restarting, the network gone), so nothing is skipped and nothing is applied twice.
+   */
+  private async pollLoop(): Promise<void> {
+    const controller = new AbortController();
+    this.poller?.abort();
+    this.poller = controller;
+    let delay = FIRST_RETRY_MS;
+    this.connection = 'connecting';
+
+    while (!controller.signal.aborted) {
+      const attempt = new AbortController();
+      const stop = () => attempt.abort();
+      controller.signal.addEventListener('abort', stop);
+      const timer = setTimeout(stop, POLL_TIMEOUT_MS);
+      try {
+        const wait = this.synced;
+        const result = await call<PollResult>(
+          'account/poll',
+          { event_horizon: this.horizon, wait, poll_flags: ['skip_hidden'] },
+          attempt.signal,
+        );
+        if (controller.signal.aborted) {
+          return;
+        }
+        if (result.event_horizon === 0 && this.horizon > 0) {
+          // The server asks for a fresh start: a snapshot from horizon 0.
+          this.horizon = 0;
+          this.synced = false;
+          continue;
+        }
+        this.apply(result.stream);
+        this.horizon = result.event_horizon;
+        if (!this.synced && this.horizon > 0) {
+          this.synced = true;
+        }
+        delay = FIRST_RETRY_MS;
+        if (this.connection !== 'live' || this.notice) {
+          this.connection = 'live';
+          this.notice = null;
+        }
+        this.changed();
+      } catch (e) {
+        if (controller.signal.aborted) {
+          return;
+        }
+        if (e instanceof FleepError && e.isUnauthorized) {
+          this.end('Your session has ended. Please log in again.');
+          return;
+        }
+        this.connection = 'offline';
+        this.notice = e instanceof FleepError && !e.isNetwork ? e.message : null;
+        this.changed();
+        await this.pause(delay, controller.signal);
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      } finally {
+        clearTimeout(timer);
+        controller.signal.removeEventListener('abort', stop);
+      }
+    }
+  }
+
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done);
+      this.wake = done;
+    });
+  }
+
+  /** Retries a waiting poll at once (the browser says it is online again, the tab is shown). */
+  retryNow(): void {
+    this.wake?.();
+  }
+
+  // --- conversations -------------------------------------------------------------------------
+
+  history(conversationId: string): History {
+    let history = this.histories.get(conversationId);
+    if (!history) {
+      history = { bw: null, loading: false, complete: false, error: null };
+      this.histories.set(conversationId, history);
+    }
+    return history;
+  }
+
+  /** The newest messages of a conversation (once per conversation; the poll keeps them current). */
+  async open(conversationId: string): Promise<void> {
+    const history = this.history(conversationId);
+    if (history.bw !== null || history.loading) {
+      return;
+    }
+    await this.page(conversationId, { mk_direction: 'ic_end' });
+  }
+
+  /** The page before the earliest message loaded. */
+  async loadEarlier(conversationId: string): Promise<void> {
+    const history = this.history(conversationId);
+    if (history.loading || history.complete || history.bw === null) {
+      return;
+    }
+    await this.page(conversationId, { mk_direction: 'ic_backward', from_message_nr: history.bw });
+  }
+
+  private async page(conversationId: string, body: Record<string, unknown>): Promise<void> {
+    const history = this.history(conversationId);
+    history.loading = true;
+    history.error = null;
+    this.changed();
+    try {
+      const result = await call<ConvResult>(`conversation/sync/${conversationId}`, body);
+      const before = history.bw;
+      const bw = result.header?.bw_message_nr ?? null;
+      const start = Math.max(1, result.header?.begin_message_nr ?? 1);
+      history.bw = bw ?? before ?? 1;
+      history.complete = bw === null || bw <= start || (before !== null && bw >= before);
+      this.applyResult(result);
+    } catch (e) {
+      history.error = e instanceof FleepError ? e.message : String(e);
+      throw e;
+    } finally {
+      history.loading = false;
+      this.changed();
+    }
+  }
+
+  /** The conversation's messages in flow order. */
+  flow(conversationId: string): MessageRecord[] {
+    const flow = this.messages.get(conversationId);
+    return flow ? [...flow.values()].sort((a, b) => a.message_nr - b.message_nr) : [];
+  }
+
+  async send(conversationId: string, text: string): Promise<void> {
+    this.applyResult(
+      await call<ConvResult>(`message/send/${conversationId}`, { message: text, client_req_id: newRequestId() }),
+    );
+  }
+
+  async edit(conversationId: string, messageNr: number, text: string): Promise<void> {
+    this.applyResult(await call<ConvResult>(`message/edit/${conversationId}`, { message_nr: messageNr, message: text }));
+  }
+
+  async remove(conversationId: string, messageNr: number): Promise<void> {
+    this.applyResult(await call<ConvResult>(`message/delete/${conversationId}`, { message_nr: messageNr }));
+  }
+
+  async markRead(conversationId: string, messageNr: number): Promise<void> {
+    const conv = this.convs.get(conversationId);
+    if (!conv || (conv.read_message_nr ?? 0) >= messageNr || conv.can_post === false) {
+      return;
+    }
+    this.applyResult(await call<ConvResult>(`message/mark_read/${conversationId}`, { message_nr: messageNr }));
+  }
+
+  async create(topic: string, emails: string[]): Promise<string> {
+    const result = await call<ConvResult>('conversation/create', { topic, emails: emails.join(',') });
+    this.applyResult(result);
+    const id = result.header?.conversation_id;
+    if (!id) {
+      throw new FleepError(200, 'bad_response', 'The server did not say which conversation it made.');
+    }
+    return id;
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  /** Conversations for the list: not hidden, latest activity first. */
+  conversationList(): ConvRecord[] {
+    return [...this.convs.values()]
+      .filter((c) => !(c.hide_message_nr && (c.last_message_nr ?? 0) <= c.hide_message_nr))
+      .sort(
+        (a, b) =>
+          (b.last_message_time ?? b.inbox_time ?? 0) - (a.last_message_time ?? a.inbox_time ?? 0) ||
+          a.conversation_id.localeCompare(b.conversation_id),
+      );
+  }
+
+  nameOf(accountId: string): string {
+    const contact = this.contacts.get(accountId);
+    return contact?.display_name || contact?.email || 'Someone';
+  }
+
+  topicOf(conv: ConvRecord): string {
+    if (conv.topic) {
+      return conv.topic;
+    }
+    if (conv.default_topic) {
+      return conv.default_topic;
+    }
+    const others = (conv.members ?? []).filter((m) => m !== this.session?.accountId).map((m) => this.nameOf(m));
+    return others.length > 0 ? others.join(', ') : 'Untitled conversation';
+  }
+}
+
+export const store = new Store();
+whenUnauthorized(() => store.end('Your session has ended. Please log in again.'));
