@@ -27,6 +27,20 @@ public sealed class CapturedLogs : ILogEventSink
         }
     }
 
+    /// <summary>Waits until an event matches and returns the first that does (see <see cref="WaitForAsync"/>).</summary>
+    public async Task<LogEvent> WaitForEventAsync(Func<LogEvent, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        LogEvent? found;
+        while ((found = events.FirstOrDefault(match)) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the expected log event was not written");
+            await Task.Delay(20);
+        }
+
+        return found;
+    }
+
     /// <summary>The full text of each event: message, every property, and any exception.</summary>
     public IEnumerable<string> RenderAll() => events.Select(e =>
     {
