@@ -166,4 +166,38 @@ public sealed class LinkTests(MailLinkFixture server) : IClassFixture<MailLinkFi
         Assert.Equal(InvalidNotification, ShownError(browser));
         Assert.All(browser.ConsoleErrors(), e => Assert.Contains("api/account/prepare/v2", e));
     }
+
+    [Fact]
+    public async Task The_alias_link_asks_the_owner_to_log_in_then_adds_the_address()
+    {
+        using var bob = await AccountAsync("Bob");
+        var address = BrowserServerFixture.NewEmail("bob.work");
+        (await bob.PostAsync("/api/alias/add", new { emails = address })).EnsureOk();
+        var mail = await server.Smtp.WaitForAsync(address);
+        var link = MailLinkFixture.Link(mail, "/alias/confirm?");
+
+        using var browser = new Browser(server.BaseAddress);
+        browser.Open(link.AbsoluteUri);
+        browser.Wait(() => browser.Text("#auth-title") == "Log in", "the login form first");
+        Assert.Equal("Log in to add the address to your account.", browser.Text("[role=status]"));
+        browser.Find("input[name=email]").SendKeys(bob.Email);
+        browser.Find("input[name=password]").SendKeys(Password);
+        browser.Click("form.card button[type=submit]");
+        browser.Wait(() => browser.Text(".done") == $"{address} is now an address of your account.", "the alias added");
+
+        var aliases = (await bob.PostAsync("/api/alias/sync")).EnsureOk().Json.GetProperty("stream").EnumerateArray()
+            .Where(c => c.GetProperty("email").GetString() == address).ToList();
+        Assert.Single(aliases);
+        Assert.Equal("alias", aliases[0].GetProperty("mk_account_status").GetString());
+
+        // On into the client, logged in.
+        browser.Click("button.link");
+        new ChatPage(browser).WaitForList();
+        Assert.Equal("/", new Uri(browser.Driver.Url).AbsolutePath);
+
+        // The link again: used.
+        browser.Open(link.AbsoluteUri);
+        Assert.Equal(InvalidNotification, ShownError(browser));
+        Assert.All(browser.ConsoleErrors(), e => Assert.Contains("api/alias/confirm", e));
+    }
 }

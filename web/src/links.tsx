@@ -267,10 +267,12 @@ interface AliasAnswer {
   stream?: { account_id?: string; email?: string; mk_account_status?: string }[];
 }
 
-/** The owner's aliases in an alias answer: every contact but the owner's own. */
+/** The owner's confirmed aliases in an alias answer (an address still waiting for its link is `new`). */
 function aliases(answer: AliasAnswer): string[] {
   const me = store.session?.accountId;
-  return (answer.stream ?? []).filter((c) => c.account_id !== me && typeof c.email === 'string').map((c) => c.email!);
+  return (answer.stream ?? [])
+    .filter((c) => c.account_id !== me && c.mk_account_status === 'alias' && typeof c.email === 'string')
+    .map((c) => c.email!);
 }
 
 /** /alias/confirm: with the owner's session, the address becomes an alias of the account. */
