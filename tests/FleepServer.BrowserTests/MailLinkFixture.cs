@@ -8,7 +8,7 @@ namespace FleepServer.BrowserTests;
 /// by the test where a digest window has to pass (a page only makes single calls here, so
 /// nothing in it waits on the server's clock).
 /// </summary>
-public sealed class MailLinkFixture(PostgresServer postgres) : MailServerFixture(postgres)
+public class MailLinkFixture(PostgresServer postgres) : MailServerFixture(postgres)
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
@@ -24,4 +24,11 @@ public sealed class MailLinkFixture(PostgresServer postgres) : MailServerFixture
         Assert.True(link is not null, $"no {path} link in the mail: {mail.Text}");
         return new Uri(link);
     }
+}
+
+/// <summary>The same, with the default registration rule of a server with mail: addresses are confirmed from a mailed link.</summary>
+public sealed class ConfirmingLinkFixture(PostgresServer postgres) : MailLinkFixture(postgres)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        base.Settings.Where(s => s.Key != "Fleep:Registration:ConfirmEmail").ToDictionary();
 }
