@@ -45,11 +45,15 @@ export function useTicket(value: string | null): void {
   ticket = value;
 }
 
-/** Calls one API method; resolves to its JSON object, rejects with a FleepError. */
+/**
+ * Calls one API method; resolves to its JSON object, rejects with a FleepError. An anonymous call
+ * (a mailed link's method) carries no ticket and leaves the session as it is when refused.
+ */
 export async function call<T = Record<string, unknown>>(
   path: string,
   body: Record<string, unknown> = {},
   signal?: AbortSignal,
+  anonymous = false,
 ): Promise<T> {
   let response: Response;
   try {
@@ -57,7 +61,7 @@ export async function call<T = Record<string, unknown>>(
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ticket ? { ...body, ticket } : body),
+      body: JSON.stringify(ticket && !anonymous ? { ...body, ticket } : body),
       signal,
     });
   } catch (e) {
@@ -82,7 +86,7 @@ export async function call<T = Record<string, unknown>>(
     const message = typeof error.error_message === 'string' && error.error_message.length > 0
       ? error.error_message
       : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
-    if (response.status === 401 && ticket !== null) {
+    if (response.status === 401 && ticket !== null && !anonymous) {
       onUnauthorized?.();
     }
     throw new FleepError(response.status, typeof error.error_id === 'string' ? error.error_id : 'error', message);

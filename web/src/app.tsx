@@ -4,6 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { describe, FleepError } from './api';
+import { LinkPage, linkRoute, needsSession } from './links';
 import { MessageBody, plainText, systemText } from './markup';
 import { isDeleted, isEdited, isSystem, type ConvRecord, type MessageRecord } from './records';
 import { store } from './store';
@@ -15,7 +16,7 @@ function useStore(): number {
   return version;
 }
 
-// --- routing: / and /c/<conversation_id> ------------------------------------------------------
+// --- routing: / and /c/<conversation_id> (the mailed links' pages: links.tsx) ------------------------------------------------------
 
 function routeConversation(): string | null {
   const match = /^\/c\/([0-9a-fA-F-]{36})\/?$/.exec(window.location.pathname);
@@ -41,12 +42,25 @@ function useRoute(): [string | null, (id: string | null) => void] {
 
 export function App() {
   useStore();
-  return store.session ? <Shell /> : <AuthScreen />;
+  const [link, setLink] = useState(linkRoute);
+  const [info, setInfo] = useState<string | null>(null);
+  if (link) {
+    const leave = (message?: string) => {
+      window.history.replaceState(null, '', '/');
+      setInfo(message ?? null);
+      setLink(null);
+    };
+    if (!needsSession(link) || store.session) {
+      return <LinkPage route={link} leave={leave} />;
+    }
+    return <AuthScreen key="link" info="Log in to add the address to your account." />;
+  }
+  return store.session ? <Shell /> : <AuthScreen key="start" info={info} />;
 }
 
 // --- log in and register -----------------------------------------------------------------------
 
-function AuthScreen() {
+function AuthScreen({ info: shown = null }: { info?: string | null }) {
   useEffect(() => {
     document.title = 'Fleep';
   }, []);
@@ -57,7 +71,7 @@ function AuthScreen() {
   const [remember, setRemember] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(store.notice);
-  const [info, setInfo] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(shown);
 
   const submit = async (e: Event) => {
     e.preventDefault();

@@ -34,6 +34,13 @@ const MAX_RETRY_MS = 10_000;
 
 type Listener = () => void;
 
+interface LoginResult {
+  ticket: string;
+  account_id: string;
+  display_name?: string;
+  email?: string;
+}
+
 export class Store {
   session: Session | null = null;
   readonly contacts = new Map<string, ContactRecord>();
@@ -90,12 +97,19 @@ export class Store {
   }
 
   async login(email: string, password: string, remember: boolean): Promise<void> {
-    useTicket(null);
-    const result = await call<{ ticket: string; account_id: string; display_name?: string }>('account/login', {
-      email,
-      password,
-      remember_me: remember,
-    });
+    await this.startWith('account/login', { email, password, remember_me: remember }, remember);
+  }
+
+  /**
+   * Calls one of the methods that answer like a login (account/login, account/confirm,
+   * account/confirm/v2) and starts the session it answers with, ending any session held before.
+   */
+  async startWith(path: string, body: Record<string, unknown>, remember = false): Promise<void> {
+    const result = await call<LoginResult>(path, body, undefined, true);
+    if (this.session) {
+      this.end();
+    }
+    const email = result.email ?? (typeof body.email === 'string' ? body.email : '');
     const session: Session = {
       ticket: result.ticket,
       accountId: result.account_id,

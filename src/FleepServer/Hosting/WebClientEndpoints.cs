@@ -20,8 +20,18 @@ public static class WebClientEndpoints
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    /// <summary>The client's own addresses, each answered with its page: the start and one conversation.</summary>
-    public static readonly string[] Routes = ["/", "/c/{conversation_id:guid}"];
+    /// <summary>
+    /// The mailed links' pages (MailTemplates): address confirmation, registration (invitations and
+    /// register/v2), password reset, alias confirmation, digest unsubscribe and digest interval.
+    /// </summary>
+    public static readonly string[] LinkRoutes =
+        ["/confirm", "/register", "/reset_password", "/alias/confirm", "/unsubscribe", "/email_interval"];
+
+    /// <summary>
+    /// The client's own addresses, each answered with its page: the start, one conversation, and the
+    /// pages of the links the server mails (docs/mail.md; their ids ride in the query string).
+    /// </summary>
+    public static readonly string[] Routes = ["/", "/c/{conversation_id:guid}", .. LinkRoutes];
 
     public const string AssetsPath = "/assets";
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FleepServer.Domain.Mail;
 using FleepServer.Hosting;
 using FleepServer.Tests.Infrastructure;
 
@@ -29,6 +30,13 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
     [Theory]
     [InlineData("/")]
     [InlineData("/c/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")]
+    [InlineData("/confirm?notification_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/register?notification_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/reset_password?notification_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/alias/confirm?confirm_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/unsubscribe?notification_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/email_interval?notification_id=0123456789abcdef0123456789abcdef")]
+    [InlineData("/reset_password")]
     public async Task The_page_is_served_at_the_clients_routes_with_the_policy(string path)
     {
         using var http = Http();
@@ -66,6 +74,10 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
     [InlineData("/index.html")]
     [InlineData("/login")]
     [InlineData("/metrics")]
+    [InlineData("/alias")]
+    [InlineData("/confirm/extra")]
+    [InlineData("/register/v2")]
+    [InlineData("/unsubscribe/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")]
     public async Task Other_gets_still_meet_fleeps_405(string path)
     {
         using var client = server.NewClient();
@@ -92,5 +104,33 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
         (await client.PostAsync("/")).AssertError(404, "not_found");
         (await client.PostAsync("/c/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")).AssertError(404, "not_found");
         (await client.PostAsync("/assets/app.js")).AssertError(404, "not_found");
+        foreach (var path in WebClientEndpoints.LinkRoutes)
+        {
+            (await client.PostAsync(path)).AssertError(404, "not_found");
+        }
+    }
+
+    [Fact]
+    public async Task Every_mailed_link_opens_the_page_with_the_policy()
+    {
+        const string id = "0123456789abcdef0123456789abcdef";
+        var publicUrl = server.BaseAddress.ToString();
+        string[] links =
+        [
+            MailTemplates.ConfirmLink(publicUrl, id), MailTemplates.RegisterLink(publicUrl, id), MailTemplates.ResetLink(publicUrl, id),
+            MailTemplates.AliasLink(publicUrl, id), MailTemplates.UnsubscribeLink(publicUrl, id), MailTemplates.EmailIntervalLink(publicUrl, id),
+        ];
+        Assert.Equal(WebClientEndpoints.LinkRoutes.Length, links.Length);
+        Assert.Equal(WebClientEndpoints.LinkRoutes.Order(), links.Select(l => new Uri(l).AbsolutePath).Order());
+
+        using var http = Http();
+        foreach (var link in links)
+        {
+            Assert.Contains(id, link);
+            using var response = await http.GetAsync(link, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            AssertLockedDown(response);
+        }
     }
 }
