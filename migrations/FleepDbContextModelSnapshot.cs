@@ -982,6 +982,10 @@ namespace FleepServer.Migrations
                         .HasDatabaseName("ix_messages_conversation_id_hook_key_message_key")
                         .HasFilter("message_key IS NOT NULL");
 
+                    b.HasIndex(new[] { "ConversationId", "MessageNr" }, "ix_messages_tasks")
+                        .HasDatabaseName("ix_messages_tasks")
+                        .HasFilter("mk_message_state IN ('todo', 'done')");
+
                     b.ToTable("messages", (string)null);
                 });
 

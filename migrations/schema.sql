@@ -1274,3 +1274,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130171327_MessagesTasks') THEN
+    CREATE INDEX ix_messages_tasks ON messages (conversation_id, message_nr) WHERE mk_message_state IN ('todo', 'done');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261130171327_MessagesTasks') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261130171327_MessagesTasks', '10.0.5');
+    END IF;
+END $EF$;
+COMMIT;
+

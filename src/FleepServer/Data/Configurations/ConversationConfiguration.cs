@@ -58,6 +58,9 @@ public sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
             .HasConversion(JsonColumn<List<MessageFile>?>.Converter, JsonColumn<List<MessageFile>?>.Comparer);
         // The file drawer (conversation/sync_files) pages through the messages that have files.
         message.HasIndex(m => new { m.ConversationId, m.MessageNr }).HasFilter("files IS NOT NULL").HasDatabaseName("ix_messages_with_files");
+        // The taskboards and the tasks assigned to an account read a conversation's tasks, not all its messages.
+        message.HasIndex(m => new { m.ConversationId, m.MessageNr }, "ix_messages_tasks").HasFilter("mk_message_state IN ('todo', 'done')")
+            .HasDatabaseName("ix_messages_tasks");
         // Forward sync reads "changed after F": new messages by message_nr, revisions by flow_message_nr.
         message.HasIndex(m => new { m.ConversationId, m.FlowMessageNr });
         // inbox_message_nr looks up the first unread alerting message by its inbox number.
