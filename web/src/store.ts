@@ -395,17 +395,42 @@ export class Store {
     return id;
   }
 
+  /** Sets the topic (`conversation/set_topic`); the topic message comes with the answer. */
+  async setTopic(conversationId: string, topic: string): Promise<void> {
+    this.applyResult(await call<ConvResult>(`conversation/set_topic/${conversationId}`, { topic }));
+  }
+
+  /** Adds people by address (`conversation/add_members`); an address without an account gets one. */
+  async addMembers(conversationId: string, emails: string[]): Promise<void> {
+    this.applyResult(await call<ConvResult>(`conversation/add_members/${conversationId}`, { emails: emails.join(',') }));
+  }
+
+  async removeMember(conversationId: string, accountId: string): Promise<void> {
+    this.applyResult(await call<ConvResult>(`conversation/remove_members/${conversationId}`, { account_ids: [accountId] }));
+  }
+
+  /** Leaves (`conversation/leave`): the answer's header has `can_post: false`, which takes it out of the list. */
+  async leave(conversationId: string): Promise<void> {
+    this.applyResult(await call<ConvResult>(`conversation/leave/${conversationId}`));
+  }
+
   // --- reading -------------------------------------------------------------------------------
 
-  /** Conversations for the list: not hidden, latest activity first. */
+  /** Conversations for the list: not hidden, not left, latest activity first. */
   conversationList(): ConvRecord[] {
     return [...this.convs.values()]
       .filter((c) => !(c.hide_message_nr && (c.last_message_nr ?? 0) <= c.hide_message_nr))
+      .filter((c) => !this.hasLeft(c))
       .sort(
         (a, b) =>
           (b.last_message_time ?? b.inbox_time ?? 0) - (a.last_message_time ?? a.inbox_time ?? 0) ||
           a.conversation_id.localeCompare(b.conversation_id),
       );
+  }
+
+  /** The viewer left the conversation (or was removed): it can no longer post and is not a member. */
+  hasLeft(conv: ConvRecord): boolean {
+    return conv.can_post === false && !(conv.members ?? []).includes(this.session?.accountId ?? '');
   }
 
   nameOf(accountId: string): string {
