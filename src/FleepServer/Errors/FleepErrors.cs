@@ -107,6 +107,10 @@ public static class FleepErrors
     public static FleepException NotOwnEmail() =>
         new(Status431, "not_own_email", "Only your own e-mail address can be unsubscribed from a conversation.");
 
+    /// <summary>alias/add with the caller's own primary address (docs/compatibility.md, "E-mail aliases").</summary>
+    public static FleepException AliasOwnEmail() =>
+        BusinessRule("alias_own_email", "This is the primary e-mail address of your account.");
+
     /// <summary>Editing the body of someone else's plain message.</summary>
     public static FleepException InvalidEdit() => new(Status431, "invalid_edit", "Only the author can edit this message.");
 

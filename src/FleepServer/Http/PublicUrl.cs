@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace FleepServer.Http;
@@ -20,6 +22,21 @@ public static class PublicUrl
         return string.IsNullOrWhiteSpace(configured)
             ? $"{context.Request.Scheme}://{context.Request.Host}"
             : configured.TrimEnd('/');
+    }
+
+    /// <summary>
+    /// For links made outside a request (a digest): the configured <c>Fleep:PublicUrl</c>, else
+    /// the first address this server listens on.
+    /// </summary>
+    public static string Of(FleepOptions options, IServer server)
+    {
+        if (!string.IsNullOrWhiteSpace(options.PublicUrl))
+        {
+            return options.PublicUrl.TrimEnd('/');
+        }
+
+        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        return string.IsNullOrEmpty(listening) ? "http://localhost" : listening.TrimEnd('/');
     }
 
     /// <summary>

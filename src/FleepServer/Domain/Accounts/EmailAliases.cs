@@ -63,7 +63,7 @@ public sealed class EmailAliases(
                 var account = accounts[AccountRules.EmailKey(address)];
                 if (account.Id == ownerId)
                 {
-                    throw OwnEmail();
+                    throw FleepErrors.AliasOwnEmail();
                 }
 
                 if (account.Status == AccountStatus.Alias && account.AliasOfId == ownerId)
@@ -255,7 +255,4 @@ public sealed class EmailAliases(
     }
 
     private static string Truncate(string name) => name.Length <= 128 ? name : name[..128];
-
-    public static FleepException OwnEmail() =>
-        FleepErrors.BusinessRule("alias_own_email", "This is the primary e-mail address of your account.");
 }

@@ -1,6 +1,5 @@
 using FleepServer.Data;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +20,7 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
     /// <summary>Most conversations one digest lists (the most recently active); the rest are counted.</summary>
     public const int MaxConversations = 20;
 
-    /// <summary>Most messages shown per conversation: the latest due ones (the digest query's <c>rn &lt;= 3</c>).</summary>
+    /// <summary>Most messages shown per conversation: the latest due ones.</summary>
     public const int MessagesPerConversation = 3;
 
     /// <summary>
@@ -154,7 +153,7 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
             WHERE cm.account_id = @account AND m.posted_time <= @now AND {{UnreadRule}}
             WINDOW w AS (PARTITION BY m.conversation_id)
         ) x
-        WHERE x.due AND x.rn <= 3
+        WHERE x.due AND x.rn <= @per_conversation
         """;
 
     private sealed record DigestRow(Guid ConversationId, string Topic, long MessageNr, string AuthorName, string Message,
@@ -193,7 +192,8 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
             var lower = claim.CoveredUntil is { } covered && covered > floor ? covered : floor;
             var rows = await db.Database.SqlQueryRaw<DigestRow>(DigestSql,
                 new Npgsql.NpgsqlParameter("lower", lower), new Npgsql.NpgsqlParameter("upper", upper),
-                new Npgsql.NpgsqlParameter("now", now), new Npgsql.NpgsqlParameter("account", accountId)).ToListAsync(token);
+                new Npgsql.NpgsqlParameter("now", now), new Npgsql.NpgsqlParameter("account", accountId),
+                new Npgsql.NpgsqlParameter("per_conversation", MessagesPerConversation)).ToListAsync(token);
             if (rows.Count == 0)
             {
                 return false;
@@ -211,7 +211,7 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
             claim.SentTime = now;
             var mail = options.Value.Mail;
             var issued = notifications.Issue(NotificationPurposes.Preferences, account.Email, account.Id, mail.PreferencesLifetime);
-            outbox.Queue(MailTemplates.Digest(account.Email, account.DisplayName, PublicAddress(), issued.Id,
+            outbox.Queue(MailTemplates.Digest(account.Email, account.DisplayName, Http.PublicUrl.Of(options.Value, server), issued.Id,
                 length == Day ? "daily" : "hourly", conversations.Take(MaxConversations).ToList(), Math.Max(0, conversations.Count - MaxConversations)));
             return true;
         }, ct);
@@ -238,22 +238,6 @@ public sealed class MailDigests(FleepDbContext db, UnitOfWork unit, Notification
                 conversations[i] = conversations[i] with { Topic = names.Count == 0 ? "" : string.Join(", ", names) };
             }
         }
-    }
-
-    /// <summary>
-    /// The address links point at: <c>Fleep:PublicUrl</c>, else the first address this server
-    /// listens on (a digest has no request to take the address from).
-    /// </summary>
-    private string PublicAddress()
-    {
-        var configured = options.Value.PublicUrl;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured.TrimEnd('/');
-        }
-
-        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        return string.IsNullOrEmpty(listening) ? "http://localhost" : listening.TrimEnd('/');
     }
 }
 
