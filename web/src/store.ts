@@ -63,7 +63,8 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
+  /** Tells every subscriber that something changed (feature modules with state of their own call it too). */
+  changed(): void {
     this.version++;
     for (const listener of this.listeners) {
       listener();

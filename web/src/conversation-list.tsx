@@ -1,0 +1,42 @@
+// The left pane's list of conversations: one row a conversation, newest activity first.
+
+import type { ConvRecord } from './records';
+import { store } from './store';
+
+export function ConversationList({ selected, onOpen }: { selected: string | null; onOpen: (id: string) => void }) {
+  const list = store.conversationList();
+  if (store.synced && list.length === 0) {
+    return <p class="empty">No conversations yet.</p>;
+  }
+  return (
+    <ul class="convs">
+      {list.map((c) => (
+        <li key={c.conversation_id}>
+          <ConversationRow conv={c} selected={c.conversation_id === selected} onOpen={onOpen} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ConversationRow({ conv, selected, onOpen }: { conv: ConvRecord; selected: boolean; onOpen: (id: string) => void }) {
+  const topic = store.topicOf(conv);
+  const unread = conv.unread_count ?? 0;
+  return (
+    <button
+      type="button"
+      class={`conv${selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}`}
+      aria-label={unread > 0 ? `${topic}, ${unread} unread` : topic}
+      aria-current={selected ? 'page' : undefined}
+      data-conversation-id={conv.conversation_id}
+      onClick={() => onOpen(conv.conversation_id)}
+    >
+      <span class="topic">{topic}</span>
+      {unread > 0 && (
+        <span class="badge" aria-hidden="true">
+          {unread}
+        </span>
+      )}
+    </button>
+  );
+}
