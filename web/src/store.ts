@@ -55,6 +55,7 @@ export class Store {
   version = 0;
 
   private readonly listeners = new Set<Listener>();
+  private readonly handlers = new Map<string, (record: AnyRecord) => void>();
   private poller: AbortController | null = null;
   private wake: (() => void) | null = null;
 
@@ -168,6 +169,14 @@ export class Store {
 
   // --- records -------------------------------------------------------------------------------
 
+  /**
+   * Lets a feature module keep the records of one more `mk_rec_type` (from every answer and the
+   * poll), beside the conv, message and contact records the store keeps itself.
+   */
+  handle(recType: string, handler: (record: AnyRecord) => void): void {
+    this.handlers.set(recType, handler);
+  }
+
   apply(records: readonly AnyRecord[] | undefined): void {
     for (const record of records ?? []) {
       switch (record.mk_rec_type) {
@@ -183,6 +192,7 @@ export class Store {
           break;
         }
         default:
+          this.handlers.get(record.mk_rec_type)?.(record);
           break;
       }
     }
