@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { AuthScreen } from './auth';
 import { useStore } from './hooks';
-import { LinkPage, linkRoute, needsSession } from './links';
+import { LinkPage, linkRoute, needsSession, sessionReason } from './links';
 import { Shell } from './shell';
 import { store } from './store';
 
@@ -15,15 +15,15 @@ export function App() {
   const [link, setLink] = useState(linkRoute);
   const [info, setInfo] = useState<string | null>(null);
   if (link) {
-    const leave = (message?: string) => {
-      window.history.replaceState(null, '', '/');
+    const leave = (message?: string, path = '/') => {
+      window.history.replaceState(null, '', path);
       setInfo(message ?? null);
       setLink(null);
     };
     if (!needsSession(link) || store.session) {
       return <LinkPage route={link} leave={leave} />;
     }
-    return <AuthScreen key="link" info="Log in to add the address to your account." />;
+    return <AuthScreen key="link" info={sessionReason(link)} />;
   }
   return store.session ? <Shell /> : <AuthScreen key="start" info={info} />;
 }

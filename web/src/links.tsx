@@ -1,5 +1,6 @@
-// The pages of the links the server mails (docs/mail.md): each reads its id from the address,
-// makes the one API call the link stands for, and says what happened, Fleep's own error message
+// The pages of the links the server mails (docs/mail.md) and of the join links people share
+// (a conversation's or team's `autojoin_url`): each reads its id or key from the address, makes
+// the one API call the link stands for, and says what happened, Fleep's own error message
 // included when the id is unknown, expired or used.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -7,11 +8,11 @@ import type { ComponentChildren } from 'preact';
 import { call, describe } from './api';
 import { store } from './store';
 
-export type LinkKind = 'confirm' | 'register' | 'reset' | 'alias' | 'unsubscribe' | 'interval';
+export type LinkKind = 'confirm' | 'register' | 'reset' | 'alias' | 'unsubscribe' | 'interval' | 'chat' | 'team';
 
 export interface LinkRoute {
   kind: LinkKind;
-  /** The link's notification id (alias links carry it as confirm_id). */
+  /** The link's notification id (alias links carry it as confirm_id; join links their key in the path). */
   id: string;
 }
 
@@ -26,6 +27,10 @@ const PATHS: Record<string, LinkKind> = {
 
 /** The mailed link this address is, or null for the client's other routes. */
 export function linkRoute(): LinkRoute | null {
+  const join = /^\/(chat|team)\/([A-Za-z0-9_-]{1,64})\/?$/.exec(window.location.pathname);
+  if (join) {
+    return { kind: join[1] as 'chat' | 'team', id: join[2]! };
+  }
   const kind = PATHS[window.location.pathname.replace(/\/$/, '')];
   if (!kind) {
     return null;
@@ -34,13 +39,28 @@ export function linkRoute(): LinkRoute | null {
   return { kind, id: (kind === 'alias' ? query.get('confirm_id') : query.get('notification_id')) ?? '' };
 }
 
-/** Alias confirmation acts for the account that added the address: it needs its session first. */
+/** Alias confirmation acts for the account that added the address, a join link for the one joining: they need a session first. */
 export function needsSession(route: LinkRoute): boolean {
-  return route.kind === 'alias';
+  return route.kind === 'alias' || route.kind === 'chat' || route.kind === 'team';
 }
 
-/** Leaves the link's page for the client's start page, with a line for the login form when there is one. */
-export type Leave = (message?: string) => void;
+/** What the login form says above a link that needs a session. */
+export function sessionReason(route: LinkRoute): string {
+  switch (route.kind) {
+    case 'chat':
+      return 'Log in to join the conversation.';
+    case 'team':
+      return 'Log in to join the team.';
+    default:
+      return 'Log in to add the address to your account.';
+  }
+}
+
+/**
+ * Leaves the link's page for the client's start page (or `path`, one of the client's own
+ * addresses), with a line for the login form when there is one.
+ */
+export type Leave = (message?: string, path?: string) => void;
 
 export function LinkPage({ route, leave }: { route: LinkRoute; leave: Leave }) {
   switch (route.kind) {
@@ -56,6 +76,10 @@ export function LinkPage({ route, leave }: { route: LinkRoute; leave: Leave }) {
       return <Unsubscribe id={route.id} leave={leave} />;
     case 'interval':
       return <EmailInterval id={route.id} leave={leave} />;
+    case 'chat':
+      return <JoinConversation urlKey={route.id} leave={leave} />;
+    case 'team':
+      return <JoinTeam urlKey={route.id} leave={leave} />;
   }
 }
 
@@ -372,6 +396,44 @@ function EmailInterval({ id, leave }: { id: string; leave: Leave }) {
         Save
       </button>
       <OpenFleep leave={leave} />
+    </Card>
+  );
+}
+
+/** /chat/<key>: a conversation's join link (`autojoin_url`); joins at once and opens the conversation. */
+function JoinConversation({ urlKey, leave }: { urlKey: string; leave: Leave }) {
+  const [busy, error, run] = useAction();
+  useEffect(() => {
+    void run(async () => {
+      leave(undefined, `/c/${await store.autojoin(urlKey)}`);
+    });
+  }, [urlKey]);
+  return (
+    <Card title="Join the conversation">
+      {busy && <p role="status">Joining…</p>}
+      <Failure error={error} />
+      {error && <OpenFleep leave={leave} />}
+    </Card>
+  );
+}
+
+/** /team/<key>: a team's join link; joins the team (and so its conversations) and says which team. */
+function JoinTeam({ urlKey, leave }: { urlKey: string; leave: Leave }) {
+  const [joined, setJoined] = useState<string | null>(null);
+  const [busy, error, run] = useAction();
+  useEffect(() => {
+    void run(async () => {
+      const answer = await call<{ stream?: { mk_rec_type: string; team_name?: string }[] }>('team/autojoin', { team_url_key: urlKey });
+      const team = (answer.stream ?? []).find((r) => r.mk_rec_type === 'team');
+      setJoined(team?.team_name ?? '');
+    });
+  }, [urlKey]);
+  return (
+    <Card title="Join the team">
+      {busy && <p role="status">Joining…</p>}
+      {joined !== null && <Done text={joined ? `You are now a member of the team ${joined}.` : 'You are now a member of the team.'} />}
+      <Failure error={error} />
+      {(joined !== null || error) && <OpenFleep leave={leave} />}
     </Card>
   );
 }

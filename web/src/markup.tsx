@@ -131,9 +131,8 @@ export function systemText(message: MessageRecord, nameOf: (id: string) => strin
   } catch {
     body = {};
   }
-  const members = Array.isArray(body.members)
-    ? (body.members as unknown[]).filter((m): m is string => typeof m === 'string').map(nameOf).join(', ')
-    : '';
+  const memberIds = Array.isArray(body.members) ? (body.members as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+  const members = memberIds.map(nameOf).join(', ');
   const topic = typeof body.topic === 'string' ? body.topic : '';
   const type = message.mk_message_type.replace(/V\d+$/, '');
   if (typeof body.sysmsg_text === 'string') {
@@ -143,7 +142,10 @@ export function systemText(message: MessageRecord, nameOf: (id: string) => strin
     case 'create':
       return `${author} created the conversation${topic ? ` “${topic}”` : ''}${members ? ` with ${members}` : ''}.`;
     case 'add':
-      return `${author} added ${members || 'members'}.`;
+      // Joining by a join link: the joiner adds themself.
+      return memberIds.length === 1 && memberIds[0] === message.account_id
+        ? `${author} joined the conversation.`
+        : `${author} added ${members || 'members'}.`;
     case 'kick':
       return `${author} removed ${members || 'members'}.`;
     case 'leave':

@@ -18,6 +18,8 @@ export interface ConvRecord {
   hide_message_nr?: number;
   can_post?: boolean;
   is_deleted?: boolean;
+  is_autojoin?: boolean;
+  autojoin_url?: string;
   bw_message_nr?: number;
   fw_message_nr?: number;
 }

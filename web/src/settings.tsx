@@ -2,6 +2,7 @@
 
 import { useState } from 'preact/hooks';
 import { describe } from './api';
+import { JoinLink } from './join-link';
 import type { ConvRecord } from './records';
 import { store } from './store';
 
@@ -82,6 +83,7 @@ export function ConversationSettings({ conv, onClose, onLeft }: { conv: ConvReco
           Add
         </button>
       </form>
+      <JoinLink conv={conv} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -406,6 +406,22 @@ export class Store {
     return id;
   }
 
+  /** Joins by a join link's key (`conversation/autojoin`) and answers the conversation's id. */
+  async autojoin(urlKey: string): Promise<string> {
+    const result = await call<ConvResult>('conversation/autojoin', { conv_url_key: urlKey });
+    this.applyResult(result);
+    const id = result.header?.conversation_id;
+    if (!id) {
+      throw new FleepError(200, 'bad_response', 'The server did not say which conversation was joined.');
+    }
+    return id;
+  }
+
+  /** Turns the conversation's join link on or off (`conversation/store` with `is_autojoin`). */
+  async setAutojoin(conversationId: string, on: boolean): Promise<void> {
+    this.applyResult(await call<ConvResult>(`conversation/store/${conversationId}`, { is_autojoin: on }));
+  }
+
   /** Sets the topic (`conversation/set_topic`); the topic message comes with the answer. */
   async setTopic(conversationId: string, topic: string): Promise<void> {
     this.applyResult(await call<ConvResult>(`conversation/set_topic/${conversationId}`, { topic }));

@@ -28,10 +28,17 @@ public static class WebClientEndpoints
         ["/confirm", "/register", "/reset_password", "/alias/confirm", "/unsubscribe", "/email_interval"];
 
     /// <summary>
-    /// The client's own addresses, each answered with its page: the start, one conversation, and the
-    /// pages of the links the server mails (docs/mail.md; their ids ride in the query string).
+    /// The join links people share: a conversation's and a team's <c>autojoin_url</c>
+    /// (ConvRecords, TeamRecord), their key in the path.
     /// </summary>
-    public static readonly string[] Routes = ["/", "/c/{conversation_id:guid}", .. LinkRoutes];
+    public static readonly string[] JoinRoutes = ["/chat/{key}", "/team/{key}"];
+
+    /// <summary>
+    /// The client's own addresses, each answered with its page: the start, one conversation, the
+    /// pages of the links the server mails (docs/mail.md; their ids ride in the query string) and
+    /// the join links.
+    /// </summary>
+    public static readonly string[] Routes = ["/", "/c/{conversation_id:guid}", .. LinkRoutes, .. JoinRoutes];
 
     public const string AssetsPath = "/assets";
 

@@ -37,6 +37,8 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
     [InlineData("/unsubscribe?notification_id=0123456789abcdef0123456789abcdef")]
     [InlineData("/email_interval?notification_id=0123456789abcdef0123456789abcdef")]
     [InlineData("/reset_password")]
+    [InlineData("/chat/Ab3_x-9QzT1mK2pL")]
+    [InlineData("/team/Ab3_x-9QzT1mK2pL")]
     public async Task The_page_is_served_at_the_clients_routes_with_the_policy(string path)
     {
         using var http = Http();
@@ -78,6 +80,9 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
     [InlineData("/confirm/extra")]
     [InlineData("/register/v2")]
     [InlineData("/unsubscribe/6f1c2a3e-95a1-4c39-9d59-2b8f0f1e8a11")]
+    [InlineData("/chat")]
+    [InlineData("/chat/key/extra")]
+    [InlineData("/team")]
     public async Task Other_gets_still_meet_fleeps_405(string path)
     {
         using var client = server.NewClient();
@@ -107,6 +112,31 @@ public sealed class WebClientServingTests(FleepServerFixture server) : IClassFix
         foreach (var path in WebClientEndpoints.LinkRoutes)
         {
             (await client.PostAsync(path)).AssertError(404, "not_found");
+        }
+
+        (await client.PostAsync("/chat/Ab3_x-9QzT1mK2pL")).AssertError(404, "not_found");
+        (await client.PostAsync("/team/Ab3_x-9QzT1mK2pL")).AssertError(404, "not_found");
+    }
+
+    [Fact]
+    public async Task The_join_links_the_server_gives_open_the_page_with_the_policy()
+    {
+        using var a = await server.NewAccountAsync();
+        var conv = await a.CreateConversationAsync("open door");
+        var chatLink = (await a.ConvAsync("store", conv, new { is_autojoin = true })).EnsureOk().Header().Str("autojoin_url");
+        var team = (await a.PostAsync("/api/team/create", new { team_name = "open team", is_autojoin = true })).EnsureOk();
+        var teams = team.Stream().Where(r => r.Str("mk_rec_type") == "team").ToList();
+        Assert.Single(teams);
+        var teamLink = teams[0].Str("autojoin_url");
+
+        using var http = Http();
+        foreach (var link in new[] { chatLink, teamLink })
+        {
+            Assert.StartsWith(server.BaseAddress.GetLeftPart(UriPartial.Authority), link);
+            using var response = await http.GetAsync(link, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            AssertLockedDown(response);
         }
     }
 
