@@ -14,7 +14,7 @@ namespace FleepServer.Domain.Accounts;
 /// </summary>
 public sealed record ConfigureAccount : IFleepRequest<ConfigureAccount>
 {
-    [MaxLength(128)] public string? DisplayName { get; init; }
+    [MaxLength(AccountRules.DisplayNameMaxLength)] public string? DisplayName { get; init; }
     public string? OldPassword { get; init; }
     [MaxLength(128)] public string? Password { get; init; }
     [MaxLength(16)] public string? PhoneNr { get; init; }

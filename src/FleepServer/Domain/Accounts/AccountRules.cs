@@ -43,6 +43,12 @@ public static class AccountRules
         }
     }
 
+    /// <summary>The longest display name (the account command's limit, and the column's).</summary>
+    public const int DisplayNameMaxLength = 128;
+
+    /// <summary>A display name made from an address or a part of one: cut to <see cref="DisplayNameMaxLength"/>.</summary>
+    public static string DisplayNameFrom(string text) => text.Length <= DisplayNameMaxLength ? text : text[..DisplayNameMaxLength];
+
     public static string RequireDisplayName(string name)
     {
         var trimmed = name.Trim();

@@ -170,7 +170,7 @@ public sealed class AccountSettings(
         await db.SaveChangesAsync(ct);
         alias.Email = oldEmail;
         alias.EmailKey = oldKey;
-        alias.DisplayName = oldEmail.Length <= 128 ? oldEmail : oldEmail[..128];
+        alias.DisplayName = AccountRules.DisplayNameFrom(oldEmail);
     }
 
     /// <summary>

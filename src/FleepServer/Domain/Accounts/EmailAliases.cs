@@ -133,7 +133,7 @@ public sealed class EmailAliases(
 
             alias.Status = AccountStatus.Alias;
             alias.AliasOfId = ownerId;
-            alias.DisplayName = Truncate(alias.Email);
+            alias.DisplayName = AccountRules.DisplayNameFrom(alias.Email);
             // An unconfirmed registration of the address can no longer be finished.
             alias.PasswordHash = null;
             owner.AliasAccountIds = [.. owner.AliasAccountIds.Where(id => id != alias.Id), alias.Id];
@@ -181,7 +181,7 @@ public sealed class EmailAliases(
 
                 alias.Status = AccountStatus.New;
                 alias.AliasOfId = null;
-                alias.DisplayName = Truncate(alias.Email[..alias.Email.IndexOf('@')]);
+                alias.DisplayName = AccountRules.DisplayNameFrom(alias.Email[..alias.Email.IndexOf('@')]);
                 owner.AliasAccountIds = [.. owner.AliasAccountIds.Where(id => id != alias.Id)];
                 detached.Add(alias);
             }
@@ -253,6 +253,4 @@ public sealed class EmailAliases(
 
         return emails.Select(e => AccountRules.RequireEmail(e, "emails")).DistinctBy(AccountRules.EmailKey).ToList();
     }
-
-    private static string Truncate(string name) => name.Length <= 128 ? name : name[..128];
 }
