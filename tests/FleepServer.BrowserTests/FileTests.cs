@@ -110,6 +110,7 @@ public sealed class FileTests(SmallUploadServerFixture server) : IClassFixture<S
             var own = alice.WaitForAttachment(a => a.Name == "gradient.png" && a.ThumbLoaded, "the image in Alice's page").Attachment;
             Assert.Contains(alice.UploadStatusesSeen(), s => s.StartsWith("Uploading gradient.png… ", StringComparison.Ordinal) && s.EndsWith('%'));
             Assert.Empty(aliceBrowser.All(".uploads [role=status]"));
+            bobBrowser.Screenshot("files");
             Assert.Equal(seen.Nr, own.Nr);
             Assert.Single(alice.Attachments());
             Assert.Single(bob.Attachments());

@@ -167,9 +167,12 @@ export async function uploadFiles(conversationId: string, chosen: readonly File[
   store.changed();
   try {
     const urls = await postFiles(list, session.ticket, (loaded, total) => {
+      const before = percent(upload);
       upload.loaded = loaded;
       upload.total = total || upload.total;
-      store.changed();
+      if (percent(upload) !== before) {
+        store.changed();
+      }
     });
     store.applyResult(
       await call<ConvResult>(`message/send/${conversationId}`, { message: '', attachments: urls, client_req_id: newRequestId() }),
@@ -257,7 +260,7 @@ export function AttachButton({ conversationId }: { conversationId: string }) {
           void uploadFiles(conversationId, chosen);
         }}
       />
-      <span aria-hidden="true">📎</span> Attach file
+      Attach file
     </label>
   );
 }
