@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { describe, FleepError } from './api';
+import { AttachButton, pasteFiles } from './files';
 import { plainText } from './markup';
 import type { MessageRecord } from './records';
 import { store } from './store';
@@ -104,7 +105,9 @@ export function Composer({
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => pasteFiles(conversationId, e)}
         />
+        {!editing && <AttachButton conversationId={conversationId} />}
         <button type="submit" class="primary" disabled={busy || text.trim().length === 0}>
           {editing ? 'Save' : 'Send'}
         </button>

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { describe } from './api';
 import { Composer } from './composer';
+import { dropZone, Uploads } from './files';
 import { Message } from './message';
 import { isDeleted, isSystem, type ConvRecord, type MessageRecord } from './records';
 import { ConversationSettings } from './settings';
@@ -71,7 +72,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
   const topic = store.topicOf(conv);
 
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
+    <section class="conversation" aria-labelledby="conversation-title" {...(conv.can_post !== false ? dropZone(id) : {})}>
       <header class="conv-header">
         <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
           ‹
@@ -117,6 +118,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
           </button>
         </p>
       )}
+      <Uploads conversationId={id} />
       {conv.can_post === false ? (
         <p class="empty">You are no longer a member of this conversation.</p>
       ) : (

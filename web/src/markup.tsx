@@ -70,11 +70,12 @@ function render(node: Node, key: string): ComponentChild {
       );
     }
     case 'file':
-      return (
+      // A file's name, size and link are shown under the body (files.tsx, Attachments).
+      return element.getAttribute('is_deleted') === 'true' ? (
         <span key={key} class="file">
-          {element.getAttribute('is_deleted') === 'true' ? 'File removed' : element.textContent ?? 'file'}
+          File removed
         </span>
-      );
+      ) : null;
     default:
       // <msg>, <emo> and anything unknown: its text only.
       return children(element, key);

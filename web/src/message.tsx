@@ -2,6 +2,7 @@
 
 import { useState } from 'preact/hooks';
 import { describe } from './api';
+import { Attachments } from './files';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
 import { isDeleted, isEdited, isSystem, type MessageRecord } from './records';
@@ -47,6 +48,7 @@ export function Message({
         {isEdited(message) && <span class="edited">(edited)</span>}
       </div>
       {deleted ? <p class="body gone">Message deleted</p> : <MessageBody xml={message.message} />}
+      {!deleted && <Attachments message={message} />}
       {own && !deleted && (
         <div class="actions">
           {confirming ? (
