@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { describe, FleepError } from './api';
 import { plainText } from './markup';
+import { useWritingPen } from './presence';
 import type { MessageRecord } from './records';
 import { store } from './store';
 
@@ -25,6 +26,7 @@ export function Composer({
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  useWritingPen(conversationId, text, editing !== null);
 
   useEffect(() => {
     if (editing) {

@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { describe } from './api';
 import { Composer } from './composer';
 import { Message } from './message';
+import { Writing } from './presence';
 import { isDeleted, isSystem, type ConvRecord, type MessageRecord } from './records';
 import { ConversationSettings } from './settings';
 import { store } from './store';
@@ -109,6 +110,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
           />
         ))}
       </ol>
+      <Writing conversationId={id} />
       {(error || history.error) && (
         <p class="error" role="alert">
           {error ?? history.error}{' '}

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { describe } from './api';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
+import { SeenBy } from './presence';
 import { isDeleted, isEdited, isSystem, type MessageRecord } from './records';
 import { store } from './store';
 
@@ -25,6 +26,7 @@ export function Message({
     return (
       <li class="message system" data-message-nr={nr}>
         <span class="text">{systemText(message, (a) => store.nameOf(a))}</span>
+        <SeenBy conversationId={message.conversation_id} messageNr={nr} />
       </li>
     );
   }
@@ -71,6 +73,7 @@ export function Message({
           )}
         </div>
       )}
+      <SeenBy conversationId={message.conversation_id} messageNr={nr} />
     </li>
   );
 }

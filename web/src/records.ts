@@ -20,6 +20,12 @@ export interface ConvRecord {
   is_deleted?: boolean;
   bw_message_nr?: number;
   fw_message_nr?: number;
+  mk_alert_level?: string;
+  is_muted?: boolean;
+  /** The viewer's labels (names, in the order of label_ids). */
+  labels?: string[];
+  label_ids?: string[];
+  teams?: string[];
 }
 
 export interface MessageRecord {
