@@ -63,6 +63,15 @@ public sealed class PresenceTests(BrowserServerFixture server) : IClassFixture<B
         aliceBrowser.Wait(() => alice.Writing() == "", "the writing indicator gone after Bob cleared the box", Soon);
         Assert.Equal(2, alice.Messages().Count);
 
+        // Typing and then pausing: the pen goes off by itself after the pause (10 s), long before
+        // the server would end it (30 s).
+        bob.Composer.SendKeys("Hmm");
+        aliceBrowser.Wait(() => alice.Writing() == $"{bobName} is writing…", "Bob writing a third time", Soon);
+        var paused = System.Diagnostics.Stopwatch.StartNew();
+        aliceBrowser.Wait(() => alice.Writing() == "", "the writing indicator gone after Bob paused", TimeSpan.FromSeconds(20));
+        Assert.InRange(paused.Elapsed, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(20));
+        Assert.Equal(2, alice.Messages().Count);
+
         foreach (var browser in new[] { aliceBrowser, bobBrowser })
         {
             Assert.False(browser.HasAlert());

@@ -23,6 +23,8 @@ interface Member {
   read: number | null;
   /** Until when (ms, the page's clock) the member counts as writing; 0 when not writing. */
   writingUntil: number;
+  /** The conversation's last flow number when the pen was seen on: a message of the member after it ends the pen. */
+  writingSince: number;
 }
 
 /** The server ends a pen 30 s after its last renewal and says so; a pen whose end never arrives is dropped a little later. */
@@ -43,7 +45,7 @@ function memberOf(conversationId: string, accountId: string): Member {
   }
   let member = members.get(accountId);
   if (!member) {
-    member = { read: null, writingUntil: 0 };
+    member = { read: null, writingUntil: 0, writingSince: 0 };
     members.set(accountId, member);
   }
   return member;
@@ -59,6 +61,9 @@ store.handle('activity', (record: AnyRecord) => {
     member.read = a.read_message_nr;
   }
   if (a.is_writing === true && !a.message_nr) {
+    if (member.writingUntil <= Date.now()) {
+      member.writingSince = store.convs.get(a.conversation_id)?.last_message_nr ?? 0;
+    }
     member.writingUntil = Date.now() + PEN_MS;
     scheduleExpiry();
   } else if (a.is_writing !== undefined) {
@@ -198,7 +203,7 @@ export function Writing({ conversationId }: { conversationId: string }) {
   const now = Date.now();
   const current = currentMembers(store.convs.get(conversationId));
   const writers = [...(activity.get(conversationId) ?? new Map<string, Member>()).entries()]
-    .filter(([accountId, m]) => m.writingUntil > now && current.has(accountId))
+    .filter(([accountId, m]) => m.writingUntil > now && current.has(accountId) && !postedSince(conversationId, accountId, m.writingSince))
     .map(([accountId]) => store.nameOf(accountId))
     .sort((a, b) => a.localeCompare(b));
   const text =
@@ -241,15 +246,14 @@ function penOff(conversationId: string, pen: Pen, tell: boolean): void {
   }
 }
 
-/** Whether the viewer posted since the pen went on (the server then ended the pen itself). */
-function postedSince(conversationId: string, since: number): boolean {
-  const me = store.session?.accountId;
+/** Whether the account posted after flow number `since` (posting ends a pen). */
+function postedSince(conversationId: string, accountId: string | undefined, since: number): boolean {
   const flow = store.messages.get(conversationId);
   if (!flow) {
     return false;
   }
   for (const m of flow.values()) {
-    if (m.message_nr > since && m.account_id === me && !isSystem(m)) {
+    if (m.message_nr > since && m.account_id === accountId && !isSystem(m)) {
       return true;
     }
   }
@@ -278,7 +282,7 @@ export function useWritingPen(conversationId: string, text: string, editing: boo
       pens.set(conversationId, pen);
     }
     if (editing || text.trim().length === 0) {
-      penOff(conversationId, pen, !postedSince(conversationId, pen.since));
+      penOff(conversationId, pen, !postedSince(conversationId, store.session?.accountId, pen.since));
       return;
     }
     const now = Date.now();
@@ -305,7 +309,7 @@ export function useWritingPen(conversationId: string, text: string, editing: boo
     () => () => {
       const pen = pens.get(conversationId);
       if (pen) {
-        penOff(conversationId, pen, store.session !== null && !postedSince(conversationId, pen.since));
+        penOff(conversationId, pen, store.session !== null && !postedSince(conversationId, store.session?.accountId, pen.since));
       }
     },
     [conversationId],
