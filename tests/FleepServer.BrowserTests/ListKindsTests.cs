@@ -53,6 +53,7 @@ public sealed class ListKindsTests(BrowserServerFixture server) : IClassFixture<
         (await bobApi.SendAsync(quiet, "three")).EnsureOk();
         (await bobApi.SendAsync(quiet, "four")).EnsureOk();
         browser.Wait(() => alice.Conversations().Contains(("Quiet", 2)), "two unread in Quiet's row", Soon);
+        Assert.Equal("Quiet, muted, 2 unread", alice.Row("Quiet")!.GetAttribute("aria-label"));
         var other = await bobApi.CreateConversationAsync("Other", aliceApi);
         (await bobApi.SendAsync(other, "five")).EnsureOk();
         browser.Wait(() => alice.Conversations().Contains(("Other", 1)), "one unread in Other's row", Soon);
@@ -142,6 +143,7 @@ public sealed class ListKindsTests(BrowserServerFixture server) : IClassFixture<
         var dialog = browser.Wait(() => alice.Row($"Bob {Payload}"), "the dialog's row", Soon);
         Assert.Contains("dialog", dialog.GetAttribute("class"));
         Assert.Contains("1:1", dialog.Text);
+        Assert.Equal($"Bob {Payload}, 1:1", dialog.GetAttribute("aria-label"));
         Assert.DoesNotContain("1:1", alice.Row("Tagged")!.Text);
 
         // A label given in the settings panel becomes a filter.

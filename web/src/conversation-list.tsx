@@ -1,6 +1,6 @@
 // The left pane's list of conversations: one row a conversation, newest activity first.
 
-import { RowKinds, rowKindClass } from './list-kinds';
+import { RowKinds, rowKindClass, rowKindLabel } from './list-kinds';
 import type { ConvRecord } from './records';
 import { store } from './store';
 
@@ -27,7 +27,7 @@ export function ConversationRow({ conv, selected, onOpen }: { conv: ConvRecord; 
     <button
       type="button"
       class={`conv${selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}${rowKindClass(conv)}`}
-      aria-label={unread > 0 ? `${topic}, ${unread} unread` : topic}
+      aria-label={`${topic}${rowKindLabel(conv)}${unread > 0 ? `, ${unread} unread` : ''}`}
       aria-current={selected ? 'page' : undefined}
       data-conversation-id={conv.conversation_id}
       onClick={() => onOpen(conv.conversation_id)}

@@ -115,6 +115,11 @@ export function RowKinds({ conv }: { conv: ConvRecord }) {
   );
 }
 
+/** The row's kinds for its accessible name (which replaces the row's text for a screen reader). */
+export function rowKindLabel(conv: ConvRecord): string {
+  return `${isDialog(conv) ? ', 1:1' : ''}${store.isMuted(conv) ? ', muted' : ''}`;
+}
+
 /** The row's classes for its kinds. */
 export function rowKindClass(conv: ConvRecord): string {
   return `${store.isMuted(conv) ? ' muted' : ''}${isDialog(conv) ? ' dialog' : ''}`;
