@@ -5,6 +5,7 @@ import type { JSX } from 'preact';
 import { describe, FleepError } from './api';
 import { AttachButton, pasteFiles } from './files';
 import { plainText } from './markup';
+import { useWritingPen } from './presence';
 import type { MessageRecord } from './records';
 import { store } from './store';
 
@@ -26,6 +27,7 @@ export function Composer({
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  useWritingPen(conversationId, text, editing !== null);
 
   useEffect(() => {
     if (editing) {

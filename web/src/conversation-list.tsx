@@ -1,5 +1,6 @@
 // The left pane's list of conversations: one row a conversation, newest activity first.
 
+import { RowKinds, rowKindClass, rowKindLabel } from './list-kinds';
 import type { ConvRecord } from './records';
 import { store } from './store';
 
@@ -19,19 +20,20 @@ export function ConversationList({ selected, onOpen }: { selected: string | null
   );
 }
 
-function ConversationRow({ conv, selected, onOpen }: { conv: ConvRecord; selected: boolean; onOpen: (id: string) => void }) {
+export function ConversationRow({ conv, selected, onOpen }: { conv: ConvRecord; selected: boolean; onOpen: (id: string) => void }) {
   const topic = store.topicOf(conv);
   const unread = conv.unread_count ?? 0;
   return (
     <button
       type="button"
-      class={`conv${selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}`}
-      aria-label={unread > 0 ? `${topic}, ${unread} unread` : topic}
+      class={`conv${selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}${rowKindClass(conv)}`}
+      aria-label={`${topic}${rowKindLabel(conv)}${unread > 0 ? `, ${unread} unread` : ''}`}
       aria-current={selected ? 'page' : undefined}
       data-conversation-id={conv.conversation_id}
       onClick={() => onOpen(conv.conversation_id)}
     >
       <span class="topic">{topic}</span>
+      <RowKinds conv={conv} />
       {unread > 0 && (
         <span class="badge" aria-hidden="true">
           {unread}

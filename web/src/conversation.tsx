@@ -5,6 +5,7 @@ import { describe } from './api';
 import { Composer } from './composer';
 import { dropZone, Uploads } from './files';
 import { Message } from './message';
+import { Writing } from './presence';
 import { isDeleted, isSystem, type ConvRecord, type MessageRecord } from './records';
 import { ConversationSettings } from './settings';
 import { store } from './store';
@@ -110,6 +111,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
           />
         ))}
       </ol>
+      <Writing conversationId={id} />
       {(error || history.error) && (
         <p class="error" role="alert">
           {error ?? history.error}{' '}

@@ -5,6 +5,7 @@ import { describe } from './api';
 import { Attachments } from './files';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
+import { SeenBy } from './presence';
 import { isDeleted, isEdited, isSystem, type MessageRecord } from './records';
 import { store } from './store';
 
@@ -26,6 +27,7 @@ export function Message({
     return (
       <li class="message system" data-message-nr={nr}>
         <span class="text">{systemText(message, (a) => store.nameOf(a))}</span>
+        <SeenBy conversationId={message.conversation_id} messageNr={nr} />
       </li>
     );
   }
@@ -73,6 +75,7 @@ export function Message({
           )}
         </div>
       )}
+      <SeenBy conversationId={message.conversation_id} messageNr={nr} />
     </li>
   );
 }

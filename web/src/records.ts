@@ -22,6 +22,12 @@ export interface ConvRecord {
   autojoin_url?: string;
   bw_message_nr?: number;
   fw_message_nr?: number;
+  mk_alert_level?: string;
+  is_muted?: boolean;
+  /** The viewer's labels (names, in the order of label_ids). */
+  labels?: string[];
+  label_ids?: string[];
+  teams?: string[];
 }
 
 export interface MessageRecord {

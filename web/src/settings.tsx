@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { describe } from './api';
 import { JoinLink } from './join-link';
+import { ListSettings } from './list-kinds';
 import type { ConvRecord } from './records';
 import { store } from './store';
 
@@ -61,6 +62,7 @@ export function ConversationSettings({ conv, onClose, onLeft }: { conv: ConvReco
           Save topic
         </button>
       </form>
+      <ListSettings key={conv.conversation_id} conv={conv} />
       <h4 id="members-title">Members</h4>
       <ul class="members" aria-labelledby="members-title">
         {members.map((m) => (

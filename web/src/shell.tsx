@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { describe } from './api';
 import { ConversationView } from './conversation';
 import { ConversationList } from './conversation-list';
+import { ArchivedGroup, ListFilter } from './list-kinds';
 import { store } from './store';
 
 function routeConversation(): string | null {
@@ -45,7 +46,7 @@ export function Shell() {
   }, []);
 
   const conv = selected ? store.convs.get(selected) : undefined;
-  const unread = store.conversationList().reduce((n, c) => n + (c.unread_count ?? 0), 0);
+  const unread = store.unreadTotal();
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Fleep` : 'Fleep';
   }, [unread]);
@@ -77,7 +78,9 @@ export function Shell() {
         <button type="button" class="primary new" onClick={() => setCreating(true)}>
           New conversation
         </button>
+        <ListFilter />
         <ConversationList selected={selected} onOpen={open} />
+        <ArchivedGroup selected={selected} onOpen={open} />
       </nav>
       <main class="main">
         {creating ? (

@@ -443,16 +443,52 @@ export class Store {
 
   // --- reading -------------------------------------------------------------------------------
 
-  /** Conversations for the list: not hidden, not left, latest activity first. */
+  /**
+   * A filter of the list set by the list's label and team filter (list-kinds.tsx); it applies
+   * to the list and the archived group, not to the title's unread count.
+   */
+  listFilter: ((conv: ConvRecord) => boolean) | null = null;
+
+  /** Conversations for the list: not hidden, not left, matching the list's filter, latest activity first. */
   conversationList(): ConvRecord[] {
+    return this.listed(false);
+  }
+
+  /** Hidden (archived) conversations held, not left, matching the list's filter, latest activity first. */
+  archivedList(): ConvRecord[] {
+    return this.listed(true);
+  }
+
+  private listed(hidden: boolean): ConvRecord[] {
+    const filter = this.listFilter;
     return [...this.convs.values()]
-      .filter((c) => !(c.hide_message_nr && (c.last_message_nr ?? 0) <= c.hide_message_nr))
-      .filter((c) => !this.hasLeft(c))
+      .filter((c) => this.isHidden(c) === hidden && !this.hasLeft(c) && (!filter || filter(c)))
       .sort(
         (a, b) =>
           (b.last_message_time ?? b.inbox_time ?? 0) - (a.last_message_time ?? a.inbox_time ?? 0) ||
           a.conversation_id.localeCompare(b.conversation_id),
       );
+  }
+
+  /** The tab title's count: unread messages of the listed conversations that are not muted, whatever the filter. */
+  unreadTotal(): number {
+    let total = 0;
+    for (const c of this.convs.values()) {
+      if (!this.isHidden(c) && !this.hasLeft(c) && !this.isMuted(c)) {
+        total += c.unread_count ?? 0;
+      }
+    }
+    return total;
+  }
+
+  /** Hidden (archived): no message after the hide point; the next message brings it back. */
+  isHidden(conv: ConvRecord): boolean {
+    return !!conv.hide_message_nr && (conv.last_message_nr ?? 0) <= conv.hide_message_nr;
+  }
+
+  /** Muted: alerts `never` (ConvInfo `is_muted`). */
+  isMuted(conv: ConvRecord): boolean {
+    return conv.is_muted === true || conv.mk_alert_level === 'never';
   }
 
   /** The viewer left the conversation (or was removed): it can no longer post and is not a member. */
