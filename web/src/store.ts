@@ -55,7 +55,7 @@ export class Store {
   version = 0;
 
   private readonly listeners = new Set<Listener>();
-  private readonly handlers = new Map<string, (record: AnyRecord) => void>();
+  private readonly handlers = new Map<string, ((record: AnyRecord) => void)[]>();
   private poller: AbortController | null = null;
   private wake: (() => void) | null = null;
 
@@ -174,7 +174,7 @@ export class Store {
    * poll), beside the conv, message and contact records the store keeps itself.
    */
   handle(recType: string, handler: (record: AnyRecord) => void): void {
-    this.handlers.set(recType, handler);
+    this.handlers.set(recType, [...(this.handlers.get(recType) ?? []), handler]);
   }
 
   apply(records: readonly AnyRecord[] | undefined): void {
@@ -192,7 +192,9 @@ export class Store {
           break;
         }
         default:
-          this.handlers.get(record.mk_rec_type)?.(record);
+          for (const handler of this.handlers.get(record.mk_rec_type) ?? []) {
+            handler(record);
+          }
           break;
       }
     }
