@@ -2,6 +2,7 @@
 
 import { useState } from 'preact/hooks';
 import { describe } from './api';
+import { MessageBoardActions } from './boards';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
 import { isDeleted, isEdited, isSystem, type MessageRecord } from './records';
@@ -71,6 +72,7 @@ export function Message({
           )}
         </div>
       )}
+      <MessageBoardActions message={message} onError={onError} />
     </li>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { describe } from './api';
 import { ConversationView } from './conversation';
 import { ConversationList } from './conversation-list';
+import { SearchBox } from './search';
 import { store } from './store';
 
 function routeConversation(): string | null {
@@ -62,6 +63,7 @@ export function Shell() {
     <div class={`shell${selected || creating ? ' has-main' : ''}`}>
       <header class="top">
         <span class="brand">Fleep</span>
+        <SearchBox onOpen={open} />
         <span class="status" role="status" aria-live="polite">
           {status}
           {store.notice ? ` ${store.notice}` : ''}
