@@ -41,8 +41,8 @@ public sealed class BoardTests(BrowserServerFixture server) : IClassFixture<Brow
         using var _b = b;
 
         alice.Send("Keep this in mind");
-        alice.Send("Just chatting");
         var kept = alice.WaitForMessage(m => m.Body == "Keep this in mind", "the message to pin").Message;
+        alice.Send("Just chatting");
         bob.WaitForMessage(m => m.Body == "Just chatting", "both messages in Bob's page");
 
         bob.OpenPinboard();
