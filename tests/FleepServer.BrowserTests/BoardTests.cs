@@ -64,6 +64,7 @@ public sealed class BoardTests(BrowserServerFixture server) : IClassFixture<Brow
         alice.MessageAction(chatting.Nr, "Pin message");
         b.Wait(() => bob.BoardEntries("pins").Count == 2, "two pins on Bob's pinboard", Live);
         Assert.Equal(new[] { chatting.Nr, kept.Nr }, bob.BoardEntries("pins").Select(e => e.Nr));
+        b.Screenshot("pinboard");
 
         // Alice unpins the first from her own pinboard; it leaves Bob's.
         alice.OpenPinboard();
@@ -124,8 +125,50 @@ public sealed class BoardTests(BrowserServerFixture server) : IClassFixture<Brow
         bob.BoardAction(task.Nr, "Mark task not done");
         a.Wait(() => alice.BoardEntries("tasks-open").Count == 1 && alice.BoardEntries("tasks-done").Count == 0, "the task back under To do for Alice", Live);
         Assert.Equal(task.Nr, Assert.Single(bob.BoardEntries("tasks-open")).Nr);
+        a.Screenshot("taskboard");
 
         Assert.Empty(a.ConsoleErrors());
         Assert.Empty(b.ConsoleErrors());
+    }
+
+    [Fact]
+    public async Task The_boards_list_pins_and_tasks_of_messages_older_than_the_history_shown()
+    {
+        const int count = 100;
+        var bobEmail = BrowserServerFixture.NewEmail("bob");
+        using (var api = server.NewClient())
+        {
+            await api.RegisterAsync(bobEmail, Password, "Bob Reader");
+        }
+
+        using var alice = await server.NewAccountAsync("alice");
+        var created = (await alice.PostAsync("/api/conversation/create", new { topic = "Old boards", emails = bobEmail })).EnsureOk();
+        var conversation = created.Header().GetProperty("conversation_id").GetGuid();
+        var numbers = new List<long>();
+        for (var i = 1; i <= count; i++)
+        {
+            numbers.Add((await alice.SendAsync(conversation, $"old {i}")).EnsureOk().Json.GetProperty("result_message_nr").GetInt64());
+        }
+
+        (await alice.MessageAsync("store", conversation, new { message_nr = numbers[1], tags = new[] { "pin" } })).EnsureOk();
+        (await alice.MessageAsync("store", conversation, new { message_nr = numbers[2], tags = new[] { "is_todo" } })).EnsureOk();
+        (await alice.MessageAsync("store", conversation, new { message_nr = numbers[3], tags = new[] { "is_done" } })).EnsureOk();
+
+        using var browser = new Browser(server.BaseAddress);
+        var bob = new ChatPage(browser);
+        bob.LogIn(bobEmail, Password);
+        bob.Open("Old boards");
+        bob.WaitForMessage(m => m.Body == $"old {count}", "the newest message");
+        Assert.DoesNotContain(bob.Messages(), m => m.Body is "old 2" or "old 3" or "old 4");
+
+        bob.OpenPinboard();
+        Assert.Equal("old 2", Assert.Single(bob.BoardEntries("pins")).Body);
+        bob.OpenTaskboard();
+        Assert.Equal("old 3", Assert.Single(bob.BoardEntries("tasks-open")).Body);
+        Assert.Equal("old 4", Assert.Single(bob.BoardEntries("tasks-done")).Body);
+
+        // The board's messages stay on the board: the history still starts where it was loaded.
+        Assert.DoesNotContain(bob.Messages(), m => m.Body is "old 2" or "old 3" or "old 4");
+        Assert.Empty(browser.ConsoleErrors());
     }
 }

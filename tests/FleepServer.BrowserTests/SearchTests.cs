@@ -59,6 +59,7 @@ public sealed class SearchTests(BrowserServerFixture server) : IClassFixture<Bro
         Assert.Equal("Bob Finder", found[0].Author);
         Assert.Equal($"The {bobWord} is in the shed", found[0].Text);
         Assert.Equal(other.ToString(), found[0].ConversationId);
+        browser.Screenshot("search-results");
 
         // Choosing it opens that conversation at its own address.
         alice.OpenSearchResult(bobWord);
