@@ -147,9 +147,8 @@ export function SearchBox({ onOpen }: { onOpen: (conversationId: string) => void
           onInput={(e) => setKeywords(e.currentTarget.value)}
           onFocus={() => found && setShown(true)}
         />
-        <button type="submit" disabled={busy}>
-          Search
-        </button>
+        {/* inputs, not buttons: the top bar's only button stays "Log out" */}
+        <input type="submit" value="Search" disabled={busy} />
       </form>
       {shown && (
         <section class="search-results" aria-label="Search results" aria-busy={busy}>
@@ -163,9 +162,7 @@ export function SearchBox({ onOpen }: { onOpen: (conversationId: string) => void
                     : `${found.matches.length} ${found.matches.length === 1 ? 'message' : 'messages'} found for “${found.keywords}”`
                   : ''}
             </p>
-            <button type="button" onClick={() => setShown(false)} aria-label="Close search results">
-              Close
-            </button>
+            <input type="button" value="Close" onClick={() => setShown(false)} aria-label="Close search results" />
           </header>
           {error && (
             <p class="error" role="alert">
