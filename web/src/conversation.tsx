@@ -2,6 +2,7 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { describe } from './api';
+import { BoardPanel, BoardToggles } from './boards';
 import { Composer } from './composer';
 import { dropZone, Uploads } from './files';
 import { Message } from './message';
@@ -79,6 +80,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
           ‹
         </button>
         <h2 id="conversation-title">{topic}</h2>
+        <BoardToggles conversationId={id} />
         {conv.can_post !== false && (
           <button type="button" class="settings-toggle" aria-expanded={settings} onClick={() => setSettings(!settings)}>
             Settings
@@ -88,6 +90,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
       {settings && conv.can_post !== false && (
         <ConversationSettings conv={conv} onClose={() => setSettings(false)} onLeft={onLeft} />
       )}
+      <BoardPanel conv={conv} />
       <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" role="log" aria-live="polite">
         {history.bw !== null && !history.complete && (
           <li key="earlier" class="earlier">

@@ -2,6 +2,7 @@
 
 import { useState } from 'preact/hooks';
 import { describe } from './api';
+import { MessageBoardActions } from './boards';
 import { Attachments } from './files';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
@@ -75,6 +76,7 @@ export function Message({
           )}
         </div>
       )}
+      <MessageBoardActions message={message} onError={onError} />
       <SeenBy conversationId={message.conversation_id} messageNr={nr} />
     </li>
   );

@@ -6,6 +6,7 @@ import { describe } from './api';
 import { ConversationView } from './conversation';
 import { ConversationList } from './conversation-list';
 import { ArchivedGroup, ListFilter } from './list-kinds';
+import { SearchBox } from './search';
 import { store } from './store';
 
 function routeConversation(): string | null {
@@ -63,6 +64,7 @@ export function Shell() {
     <div class={`shell${selected || creating ? ' has-main' : ''}`}>
       <header class="top">
         <span class="brand">Fleep</span>
+        <SearchBox onOpen={open} />
         <span class="status" role="status" aria-live="polite">
           {status}
           {store.notice ? ` ${store.notice}` : ''}
