@@ -44,7 +44,7 @@ public sealed class ChatPage(Browser browser)
 
     public void LogOut()
     {
-        browser.Find("header.top button").Click();
+        browser.Find("header.top button.logout").Click();
         browser.Wait(() => browser.Text("#auth-title") == "Log in", "the login form after logging out");
     }
 

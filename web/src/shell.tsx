@@ -72,7 +72,7 @@ export function Shell() {
         <span class="me" title={session.email}>
           {store.nameOf(session.accountId) === 'Someone' ? session.displayName : store.nameOf(session.accountId)}
         </span>
-        <button type="button" onClick={() => void store.logout()}>
+        <button type="button" class="logout" onClick={() => void store.logout()}>
           Log out
         </button>
       </header>
