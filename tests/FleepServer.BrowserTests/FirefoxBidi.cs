@@ -29,16 +29,12 @@ public sealed class Firefox : IAsyncDisposable
     private readonly ConcurrentQueue<(string Context, string Text)> errors = new();
     private readonly ConcurrentQueue<(string Context, string Message)> prompts = new();
 
-    private Firefox(Process process, string profile, IBiDi bidi, string version)
+    private Firefox(Process process, string profile, IBiDi bidi)
     {
         this.process = process;
         this.profile = profile;
         this.bidi = bidi;
-        Version = version;
     }
-
-    /// <summary>The browser's version as the session reports it.</summary>
-    public string Version { get; }
 
     internal IBiDi BiDi => bidi;
 
@@ -101,8 +97,8 @@ public sealed class Firefox : IAsyncDisposable
             }
 
             var bidi = await OpenQA.Selenium.BiDi.BiDi.ConnectAsync(new Uri($"{listening.Task.Result}/session"), null, CancellationToken.None);
-            var session = await bidi.NewAsync(new CapabilitiesRequest { AlwaysMatch = new CapabilityRequest() }, null, CancellationToken.None);
-            var firefox = new Firefox(process, profile, bidi, session.Capabilities.BrowserVersion);
+            await bidi.NewAsync(new CapabilitiesRequest { AlwaysMatch = new CapabilityRequest() }, null, CancellationToken.None);
+            var firefox = new Firefox(process, profile, bidi);
             await bidi.Log.EntryAdded.SubscribeAsync(firefox.OnLogEntry, CancellationToken.None);
             await bidi.BrowsingContext.UserPromptOpened.SubscribeAsync(
                 e => firefox.prompts.Enqueue((e.Context.Id, e.Message)), CancellationToken.None);
@@ -395,9 +391,17 @@ public sealed class FirefoxWindow : IAsyncDisposable
         await File.WriteAllBytesAsync(Path.Combine(folder, $"{name}.png"), shot.ToByteArray());
     }
 
+    /// <summary>Closes the window and drops its user context; a browser already gone (a failed test) is no further error.</summary>
     public async ValueTask DisposeAsync()
     {
-        await context.CloseAsync(null, CancellationToken.None);
-        await BiDi.Browser.RemoveUserContextAsync(user, null, CancellationToken.None);
+        try
+        {
+            await context.CloseAsync(null, CancellationToken.None);
+            await BiDi.Browser.RemoveUserContextAsync(user, null, CancellationToken.None);
+        }
+        catch (Exception e) when (e is BiDiException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+        {
+            // The test's own failure is the one worth reporting.
+        }
     }
 }

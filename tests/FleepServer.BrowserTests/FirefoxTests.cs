@@ -57,6 +57,12 @@ public sealed class FirefoxTests(BrowserServerFixture server, FirefoxFixture bro
             Assert.Equal([sent.Nr, reply.Nr], numbers);
         }
 
+        // A reload comes back to the same conversation, still logged in (the session in the tab's storage).
+        await aliceWindow.ReloadAsync();
+        await alice.WaitForMessageAsync("Hi Alice\nFirefox works", "Bob's reply after a reload", nr: reply.Nr);
+        Assert.Equal("Firefox check", await aliceWindow.TextAsync("#conversation-title"));
+        Assert.Equal([sent.Nr, reply.Nr], (await alice.MessagesAsync()).Select(m => m.Nr));
+
         Assert.Empty(aliceWindow.ConsoleErrors());
         Assert.Empty(bobWindow.ConsoleErrors());
     }
