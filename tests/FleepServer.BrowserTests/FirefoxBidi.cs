@@ -16,10 +16,10 @@ namespace FleepServer.BrowserTests;
 /// BiDi, the W3C protocol Firefox serves itself: started with <c>--remote-debugging-port=0</c> on
 /// a fresh profile it prints the WebSocket it listens on, and Selenium's BiDi client connects to
 /// it directly (<c>BiDi.ConnectAsync</c>, then <c>session.new</c>). No geckodriver is involved
-/// (docs/web-client.md, "Firefox"). Each <see cref="FirefoxWindow"/> is a window in a user context of
-/// its own, so each person has their own cookies and storage, as with separate profiles. Each is a
-/// window rather than a tab: a tab behind another is a background page, whose rendering and timers
-/// the browser holds back.
+/// (docs/web-client.md, "Firefox"). Each <see cref="FirefoxWindow"/> is a window in a user context
+/// of its own, so each person has their own cookies and storage, as with separate profiles; a
+/// window rather than a tab, because a tab behind another is a background page, whose rendering and
+/// timers the browser holds back.
 /// </summary>
 public sealed class Firefox : IAsyncDisposable
 {
