@@ -50,12 +50,12 @@ public sealed class JoinLinkTests(BrowserServerFixture server) : IClassFixture<B
         bobBrowser.Wait(() => bobBrowser.Text("#conversation-title") == "Open door", "the joined conversation open in Bob's page");
         Assert.Matches(@"^/c/[0-9a-f-]{36}$", new Uri(bobBrowser.Driver.Url).AbsolutePath);
         // The history before he joined stays hidden (the conversation does not disclose it).
-        bobBrowser.Wait(() => bobBrowser.All("ol.messages li.system").Any(li => li.Text == "Bob Visitor joined the conversation."), "Bob's join in his page");
+        bobBrowser.Wait(() => bobBrowser.All("ol.messages li.system .text").Any(t => t.Text == "Bob Visitor joined the conversation."), "Bob's join in his page");
         Assert.Empty(bob.Messages());
         bob.WaitForConversation("Open door");
 
         // Alice sees Bob come in and hears him.
-        aliceBrowser.Wait(() => aliceBrowser.All("ol.messages li.system").Any(li => li.Text == "Bob Visitor joined the conversation."),
+        aliceBrowser.Wait(() => aliceBrowser.All("ol.messages li.system .text").Any(t => t.Text == "Bob Visitor joined the conversation."),
             "Bob's join in Alice's page", Live + Live);
         bob.Send("Hello from the link");
         alice.WaitForMessage(m => m.Body == "Hello from the link" && m.Author == "Bob Visitor", "Bob's message in Alice's page", Live + Live);
