@@ -91,18 +91,15 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         // Every conversation is reached by scrolling the pane down, a view and a half at a time;
         // no step shows a blank where rows should be.
         var seen = new List<string>();
-        var step = page.ScrollStep(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", double.NegativeInfinity);
-        for (var i = 0; ; i++)
+        var steps = page.ScrollSteps(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id",
+            fromTop: true, views: 1.5, steps: 100);
+        Assert.InRange(steps.Count, 2, 99);
+        Assert.True(steps[^1].AtEnd, "the end of the list was reached");
+        foreach (var step in steps)
         {
             Assert.False(step.Blank, $"a blank in the view: {step.Detail}");
             Assert.InRange(step.Rows.Count, 1, 80);
             seen.AddRange(step.Rows.Select(r => r.Id).Where(id => !seen.Contains(id)));
-            if (step.AtEnd || i > 100)
-            {
-                break;
-            }
-
-            step = page.ScrollStep(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", 1.5);
         }
 
         Assert.Equal(LongListFixture.Conversations, seen.Count);
@@ -113,7 +110,7 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         Assert.Equal(seeded.LongConversation.ToString(), seen[0]);
 
         // Back at the top, the row opens its conversation.
-        page.ScrollStep(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", double.NegativeInfinity);
+        page.ScrollSteps(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", fromTop: true, views: 0, steps: 1);
         page.Open(LongListFixture.LongTopic);
         Assert.Empty(browser.ConsoleErrors());
     }
@@ -163,27 +160,28 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         // its own text, and never a blank in the view.
         clock.Restart();
         var seen = new List<(int Nr, string Text)>();
-        var step = page.ScrollStep(LongListActions.MessageScroller, LongListActions.MessageRows, "data-message-nr", double.NegativeInfinity);
-        for (var i = 1; ; i++)
+        var walked = 0;
+        for (var atEnd = false; !atEnd; )
         {
-            Assert.False(step.Blank, $"a blank in the view: {step.Detail}");
-            Assert.InRange(step.Rows.Count, 1, 300);
-            var newest = seen.Count == 0 ? 0 : seen[^1].Nr;
-            seen.AddRange(step.Rows.Select(r => (int.Parse(r.Id), r.Text)).Where(r => r.Item1 > newest));
-            if (step.AtEnd || i > 2000)
+            var steps = page.ScrollSteps(LongListActions.MessageScroller, LongListActions.MessageRows, "data-message-nr",
+                fromTop: walked == 0, views: 2, steps: 50);
+            Assert.NotEmpty(steps);
+            foreach (var step in steps)
             {
-                break;
+                Assert.False(step.Blank, $"a blank in the view: {step.Detail}");
+                Assert.InRange(step.Rows.Count, 1, 300);
+                var newest = seen.Count == 0 ? 0 : seen[^1].Nr;
+                seen.AddRange(step.Rows.Select(r => (int.Parse(r.Id), r.Text)).Where(r => r.Item1 > newest));
             }
 
-            if (i % 50 == 0)
-            {
-                Measure();
-            }
-
-            step = page.ScrollStep(LongListActions.MessageScroller, LongListActions.MessageRows, "data-message-nr", 2);
+            walked += steps.Count;
+            atEnd = steps[^1].AtEnd;
+            Assert.True(walked < 2000, "the end of the conversation was reached");
+            Measure();
         }
 
         var downTook = clock.Elapsed;
+        TestContext.Current.SendDiagnosticMessage($"down through all in {walked} steps");
         Measure();
         Assert.Equal(last, seen.Count);
         Assert.Equal(Enumerable.Range(1, last), seen.Select(m => m.Nr));
