@@ -124,9 +124,10 @@ public static class LongListActions
 
     /// <summary>
     /// The page's JavaScript heap in use (Chrome DevTools' Performance.getMetrics JSHeapUsedSize:
-    /// the live and not yet collected objects of the page's V8 heap) and its DOM node count.
+    /// the live and not yet collected objects of the page's V8 heap), its DOM node count (Nodes:
+    /// detached nodes not yet collected included) and the elements in the document now.
     /// </summary>
-    public static (long HeapBytes, long Nodes) Memory(this ChatPage page)
+    public static (long HeapBytes, long Nodes, long Elements) Memory(this ChatPage page)
     {
         var driver = (ChromeDriver)page.Browser.Driver;
         driver.ExecuteCdpCommand("Performance.enable", new Dictionary<string, object?>());
@@ -134,6 +135,7 @@ public static class LongListActions
             .GetProperty("metrics").EnumerateArray()
             .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
         Assert.True(metrics.ContainsKey("JSHeapUsedSize") && metrics.ContainsKey("Nodes"), $"metrics: {string.Join(", ", metrics.Keys)}");
-        return ((long)metrics["JSHeapUsedSize"], (long)metrics["Nodes"]);
+        var elements = Convert.ToInt64(page.Browser.Script("return document.getElementsByTagName('*').length;"), CultureInfo.InvariantCulture);
+        return ((long)metrics["JSHeapUsedSize"], (long)metrics["Nodes"], elements);
     }
 }

@@ -132,12 +132,16 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
 
         var heap = new List<long>();
         var nodes = new List<long>();
+        var elements = new List<long>();
         void Measure()
         {
-            var (bytes, count) = page.Memory();
+            var (bytes, count, live) = page.Memory();
             heap.Add(bytes);
             nodes.Add(count);
+            elements.Add(live);
             Assert.True(bytes < HeapBudget, $"the page's JavaScript heap is {bytes / 1024 / 1024} MB");
+            // The whole document (the list of 200 conversations, the open conversation) stays small.
+            Assert.InRange(live, 1, 3000);
         }
 
         Measure();
@@ -194,7 +198,7 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         var most = page.MostRendered("messages");
         TestContext.Current.SendDiagnosticMessage(
             $"to the top: {upTook.TotalSeconds:0.0} s; down through all: {downTook.TotalSeconds:0.0} s; most message elements at once: {most}; " +
-            $"JavaScript heap {heap.Min() / 1024 / 1024}-{heap.Max() / 1024 / 1024} MB over {heap.Count} looks; DOM nodes at most {nodes.Max()}");
+            $"JavaScript heap {heap.Min() / 1024 / 1024}-{heap.Max() / 1024 / 1024} MB over {heap.Count} looks; DOM nodes at most {nodes.Max()} (detached ones not yet collected included), elements in the document at most {elements.Max()}");
         Assert.InRange(most, 1, 300);
         Assert.Empty(browser.ConsoleErrors());
     }
