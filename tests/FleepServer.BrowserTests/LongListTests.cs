@@ -83,7 +83,7 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
     private const long HeapBudget = 200L * 1024 * 1024;
 
     [Fact]
-    public void The_list_of_200_conversations_renders_only_the_rows_in_view()
+    public async Task The_list_of_200_conversations_renders_only_the_rows_in_view()
     {
         TestContext.Current.SendDiagnosticMessage($"seeding 200 conversations and 10,000 messages took {seeded.SeedingTook.TotalSeconds:0.0} s");
         using var browser = new Browser(seeded.Server.BaseAddress);
@@ -106,12 +106,30 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
             seen.AddRange(step.Rows.Select(r => r.Id).Where(id => !seen.Contains(id)));
         }
 
+        browser.Screenshot("long-list-end");
         Assert.Equal(LongListFixture.Conversations, seen.Count);
         Assert.Equal(seeded.ConversationIds.Order(), seen.Order());
         Assert.InRange(page.MostRendered("convs"), 1, 80);
 
         // Newest activity first: the long conversation on top, then the others newest first.
         Assert.Equal(seeded.LongConversation.ToString(), seen[0]);
+
+        // At the end of the list, the oldest conversation gets a message: it moves to the top, and
+        // the view stays where it was (it does not follow the row).
+        double ScrollTop() => Convert.ToDouble(browser.Script("return document.querySelector('nav.side').scrollTop;"), System.Globalization.CultureInfo.InvariantCulture);
+        var before = ScrollTop();
+        var oldest = seen[^1];
+        Assert.Single(browser.All($"button.conv[data-conversation-id='{oldest}']"));
+        using (var api = seeded.Server.NewClient())
+        {
+            await api.LoginAsync(seeded.Email, seeded.Password);
+            (await api.SendAsync(Guid.Parse(oldest), "news from the oldest")).EnsureOk();
+        }
+
+        browser.Wait(() => browser.All($"button.conv[data-conversation-id='{oldest}']").Count == 0, "the oldest conversation leaving the end of the list");
+        Assert.InRange(ScrollTop(), before - 1, before + 1);
+        var top = page.ScrollSteps(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", fromTop: true, views: 0, steps: 1);
+        Assert.Equal(oldest, top[0].Rows[0].Id);
 
         // Back at the top, the row opens its conversation.
         page.ScrollSteps(LongListActions.ConversationScroller, LongListActions.ConversationRows, "data-conversation-id", fromTop: true, views: 0, steps: 1);
@@ -162,6 +180,7 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         var upTook = clock.Elapsed;
         Measure();
         Assert.Contains("created the conversation", browser.Text("ol.messages li.message[data-message-nr='1']"));
+        browser.Screenshot("long-conversation-top");
         Assert.InRange(page.Rendered(LongListActions.MessageRows), 1, 300);
 
         // Then down again through all of it, two views a step: every message once, in order, with
@@ -189,6 +208,7 @@ public sealed class LongListTests(LongListFixture seeded) : IClassFixture<LongLi
         }
 
         var downTook = clock.Elapsed;
+        browser.Screenshot("long-conversation-end");
         TestContext.Current.SendDiagnosticMessage($"down through all in {walked} steps");
         Measure();
         Assert.Equal(last, seen.Count);

@@ -14,6 +14,7 @@ export function ConversationList({ selected, onOpen }: { selected: string | null
     <WindowList
       class="convs"
       scroller="parent"
+      anchored={false}
       items={list}
       keyOf={(c) => c.conversation_id}
       estimate={40}

@@ -21,6 +21,13 @@ export interface WindowListProps<T> {
   as?: 'ol' | 'ul';
   /** `self`: the list scrolls itself (it has `overflow-y: auto`); `parent`: its parent element scrolls it. */
   scroller?: 'self' | 'parent';
+  /**
+   * true (the default): the reading place is a row, kept in view when rows are added or
+   * re-measured above it (a history paged backward). false: it is the scroll offset, for a list
+   * whose rows move (the conversation list, newest first), where following a row that moved to
+   * the top would jump the view.
+   */
+  anchored?: boolean;
   /** Elements before the rows (a "load earlier" row), rendered as they are. */
   head?: ComponentChildren;
   /**
@@ -85,6 +92,8 @@ export function WindowList<T>(props: WindowListProps<T>) {
   const anchor = useRef<Anchor | null>(null);
   const rendered = useRef({ start: 0, end: -1, keys: [] as RowKey[] });
   const viewHeight = useRef(0);
+  const viewTopRef = useRef(0);
+  const anchored = props.anchored ?? true;
   const latest = useRef(props);
   latest.current = props;
   const [, setTick] = useState(0);
@@ -137,6 +146,7 @@ export function WindowList<T>(props: WindowListProps<T>) {
       return;
     }
     const viewTop = s.scrollTop - base(s);
+    viewTopRef.current = viewTop;
     const i = rowAt(offsets, viewTop);
     anchor.current = { key: latest.current.keyOf(list[i]!), offset: offsets[i]! - viewTop };
   };
@@ -153,6 +163,15 @@ export function WindowList<T>(props: WindowListProps<T>) {
     }
   };
 
+  /** The spacers' heights: the rows above the window and the rows below it, as far as known. */
+  const sizeSpacers = (top: HTMLElement, bottom: HTMLElement) => {
+    const { offsets } = layout();
+    const n = offsets.length - 1;
+    const { start, end } = rendered.current;
+    top.style.height = `${n > 0 ? offsets[start]! : 0}px`;
+    bottom.style.height = `${n > 0 ? offsets[n]! - offsets[Math.min(end + 1, n)]! : 0}px`;
+  };
+
   /**
    * Measures the rendered rows, sizes the spacers from the offsets and puts the view back: at the
    * end when sticking, else with the anchor row where it was. `restore` is false when only sizes
@@ -165,6 +184,10 @@ export function WindowList<T>(props: WindowListProps<T>) {
     if (!s || !top || !bottom) {
       return;
     }
+    // The spacers first, before anything reads the layout: with the rows of a new window and the
+    // spacers of the old one the content could be shorter for a moment, and the browser would
+    // pull the scroll position up to fit it.
+    sizeSpacers(top, bottom);
     viewHeight.current = s.clientHeight;
     const { keys } = rendered.current;
     let changed = false;
@@ -191,16 +214,13 @@ export function WindowList<T>(props: WindowListProps<T>) {
     }
     if (changed) {
       measured.current.version++;
+      sizeSpacers(top, bottom);
     }
     const { offsets, index } = layout();
-    const n = offsets.length - 1;
-    const { start, end } = rendered.current;
-    top.style.height = `${n > 0 ? offsets[start]! : 0}px`;
-    bottom.style.height = `${n > 0 ? offsets[n]! - offsets[Math.min(end + 1, n)]! : 0}px`;
 
     if (latest.current.stick?.current) {
       s.scrollTop = s.scrollHeight;
-    } else if ((restore || changed) && anchor.current) {
+    } else if ((restore || changed) && anchored && anchor.current) {
       const i = index.get(anchor.current.key);
       if (i !== undefined) {
         const want = base(s) + offsets[i]! - anchor.current.offset;
@@ -220,12 +240,12 @@ export function WindowList<T>(props: WindowListProps<T>) {
   const { offsets, index } = layout();
   const n = items.length;
   const height = viewHeight.current || window.innerHeight;
-  let viewTop = 0;
+  let viewTop = viewTopRef.current;
   if (props.stick?.current) {
     viewTop = offsets[n]! - height;
-  } else if (anchor.current) {
+  } else if (anchored && anchor.current) {
     const i = index.get(anchor.current.key);
-    viewTop = i !== undefined ? offsets[i]! - anchor.current.offset : 0;
+    viewTop = i !== undefined ? offsets[i]! - anchor.current.offset : viewTop;
   }
   const { start, end } = n > 0 ? span(offsets, viewTop, height, height) : { start: 0, end: -1 };
   const slice = items.slice(start, end + 1);
