@@ -3,20 +3,28 @@
 import { RowKinds, rowKindClass, rowKindLabel } from './list-kinds';
 import type { ConvRecord } from './records';
 import { store } from './store';
+import { WindowList } from './window-list';
 
 export function ConversationList({ selected, onOpen }: { selected: string | null; onOpen: (id: string) => void }) {
   const list = store.conversationList();
   if (store.synced && list.length === 0) {
     return <p class="empty">No conversations yet.</p>;
   }
+  // Only the rows in and near the side pane's view are rendered (window-list.tsx).
   return (
-    <ul class="convs">
-      {list.map((c) => (
+    <WindowList
+      class="convs"
+      scroller="parent"
+      anchored={false}
+      items={list}
+      keyOf={(c) => c.conversation_id}
+      estimate={40}
+      row={(c) => (
         <li key={c.conversation_id}>
           <ConversationRow conv={c} selected={c.conversation_id === selected} onOpen={onOpen} />
         </li>
-      ))}
-    </ul>
+      )}
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 // One open conversation: its header, the message history with backward paging, and the composer.
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describe } from './api';
 import { BoardPanel, BoardToggles } from './boards';
 import { Composer } from './composer';
@@ -10,15 +10,15 @@ import { Writing } from './presence';
 import { isDeleted, isSystem, type ConvRecord, type MessageRecord } from './records';
 import { ConversationSettings } from './settings';
 import { store } from './store';
+import { WindowList } from './window-list';
 
 export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; onBack: () => void; onLeft: () => void }) {
   const [settings, setSettings] = useState(false);
   const id = conv.conversation_id;
   const history = store.history(id);
   const messages = store.flow(id);
-  const list = useRef<HTMLOListElement>(null);
+  // At the newest message: the list stays there as messages arrive (window-list.tsx).
   const atBottom = useRef(true);
-  const heightBefore = useRef<number | null>(null);
   const [editing, setEditing] = useState<MessageRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
   const me = store.session!.accountId;
@@ -27,22 +27,7 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
     store.open(id).catch((e: unknown) => setError(describe(e)));
   }, [id]);
 
-  // Keep the view at the newest message when it was there; keep the reading place when older
-  // messages are put above.
-  const first = messages[0]?.message_nr;
   const last = messages[messages.length - 1]?.message_nr;
-  useLayoutEffect(() => {
-    const el = list.current;
-    if (!el) {
-      return;
-    }
-    if (heightBefore.current !== null) {
-      el.scrollTop += el.scrollHeight - heightBefore.current;
-      heightBefore.current = null;
-    } else if (atBottom.current) {
-      el.scrollTop = el.scrollHeight;
-    }
-  }, [first, last, messages.length]);
 
   // What is on screen is read.
   const lastVisible = last ?? 0;
@@ -52,25 +37,26 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
     }
   }, [id, lastVisible]);
 
+  // The reading place is kept when the older messages are put above (window-list.tsx).
   const loadEarlier = () => {
-    if (list.current) {
-      heightBefore.current = list.current.scrollHeight;
-    }
-    store.loadEarlier(id).catch((e: unknown) => {
-      heightBefore.current = null;
-      setError(describe(e));
-    });
+    store.loadEarlier(id).catch((e: unknown) => setError(describe(e)));
   };
 
-  const onScroll = () => {
-    const el = list.current!;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-    if (el.scrollTop < 80 && !history.complete && !history.loading && history.bw !== null) {
+  // Near the top (within one view of it) the page before is asked for, so that scrolling up
+  // rarely reaches the end of what is loaded.
+  const onScroll = (el: HTMLElement) => {
+    if (el.scrollTop < Math.max(80, el.clientHeight) && !history.complete && !history.loading && history.bw !== null) {
       loadEarlier();
     }
   };
 
-  const lastOwn = [...messages].reverse().find((m) => m.account_id === me && !isSystem(m) && !isDeleted(m));
+  let lastOwn: MessageRecord | undefined;
+  for (let i = messages.length - 1; i >= 0 && !lastOwn; i--) {
+    const m = messages[i]!;
+    if (m.account_id === me && !isSystem(m) && !isDeleted(m)) {
+      lastOwn = m;
+    }
+  }
   const topic = store.topicOf(conv);
 
   return (
@@ -91,20 +77,34 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
         <ConversationSettings conv={conv} onClose={() => setSettings(false)} onLeft={onLeft} />
       )}
       <BoardPanel conv={conv} />
-      <ol class="messages" ref={list} onScroll={onScroll} aria-label="Messages" role="log" aria-live="polite">
-        {history.bw !== null && !history.complete && (
-          <li key="earlier" class="earlier">
-            <button type="button" onClick={loadEarlier} disabled={history.loading}>
-              {history.loading ? 'Loading…' : 'Load earlier messages'}
-            </button>
-          </li>
-        )}
-        {history.bw === null && history.loading && (
-          <li key="loading" class="earlier">
-            Loading…
-          </li>
-        )}
-        {messages.map((m) => (
+      <WindowList
+        as="ol"
+        class="messages"
+        aria-label="Messages"
+        role="log"
+        aria-live="polite"
+        items={messages}
+        keyOf={(m) => m.message_nr}
+        estimate={56}
+        stick={atBottom}
+        onScroll={onScroll}
+        head={
+          <>
+            {history.bw !== null && !history.complete && (
+              <li key="earlier" class="earlier">
+                <button type="button" onClick={loadEarlier} disabled={history.loading}>
+                  {history.loading ? 'Loading…' : 'Load earlier messages'}
+                </button>
+              </li>
+            )}
+            {history.bw === null && history.loading && (
+              <li key="loading" class="earlier">
+                Loading…
+              </li>
+            )}
+          </>
+        }
+        row={(m) => (
           <Message
             key={m.message_nr}
             message={m}
@@ -112,8 +112,8 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
             onEdit={() => setEditing(m)}
             onError={setError}
           />
-        ))}
-      </ol>
+        )}
+      />
       <Writing conversationId={id} />
       {(error || history.error) && (
         <p class="error" role="alert">

@@ -47,6 +47,8 @@ export class Store {
   readonly convs = new Map<string, ConvRecord>();
   readonly messages = new Map<string, Map<number, MessageRecord>>();
   readonly histories = new Map<string, History>();
+  /** Each conversation's messages in flow order, sorted again only after one of them changed. */
+  private readonly flows = new Map<string, readonly MessageRecord[]>();
   horizon = 0;
   synced = false;
   connection: Connection = 'connecting';
@@ -159,6 +161,7 @@ export class Store {
     this.contacts.clear();
     this.convs.clear();
     this.messages.clear();
+    this.flows.clear();
     this.histories.clear();
     this.horizon = 0;
     this.synced = false;
@@ -204,6 +207,7 @@ export class Store {
     if (conv.is_deleted) {
       this.convs.delete(conv.conversation_id);
       this.messages.delete(conv.conversation_id);
+      this.flows.delete(conv.conversation_id);
       this.histories.delete(conv.conversation_id);
       return;
     }
@@ -223,6 +227,7 @@ export class Store {
     // replaces a newer one.
     if (!known || revisionOf(message) >= revisionOf(known)) {
       flow.set(message.message_nr, message);
+      this.flows.delete(message.conversation_id);
     }
   }
 
@@ -370,10 +375,18 @@ export class Store {
     }
   }
 
-  /** The conversation's messages in flow order. */
-  flow(conversationId: string): MessageRecord[] {
-    const flow = this.messages.get(conversationId);
-    return flow ? [...flow.values()].sort((a, b) => a.message_nr - b.message_nr) : [];
+  /**
+   * The conversation's messages in flow order: the same array until one of them changes (a
+   * conversation of 10,000 messages is not sorted again on every render).
+   */
+  flow(conversationId: string): readonly MessageRecord[] {
+    let sorted = this.flows.get(conversationId);
+    if (!sorted) {
+      const flow = this.messages.get(conversationId);
+      sorted = flow ? [...flow.values()].sort((a, b) => a.message_nr - b.message_nr) : [];
+      this.flows.set(conversationId, sorted);
+    }
+    return sorted;
   }
 
   async send(conversationId: string, text: string): Promise<void> {
