@@ -5,7 +5,10 @@ using OpenQA.Selenium.Chrome;
 
 namespace FleepServer.BrowserTests;
 
-/// <summary>What one scroll step of a windowed list saw: the rendered rows and whether the view had any blank part.</summary>
+/// <summary>
+/// What one scroll step of a windowed list saw: the rendered rows (id, and text: a message's body,
+/// any other row's whole text) and whether the view had any blank part.
+/// </summary>
 public sealed record WindowStep(IReadOnlyList<(string Id, string Text)> Rows, bool Blank, bool AtEnd, double ScrollTop, string Detail);
 
 /// <summary>Page actions on long lists (window-list.tsx): scrolling them step by step and what the page costs meanwhile.</summary>
@@ -47,7 +50,7 @@ public static class LongListActions
               const spacers = s.querySelectorAll('.window-spacer');
               const top = spacers[0].getBoundingClientRect(), bottom = spacers[spacers.length - 1].getBoundingClientRect();
               return {
-                rows: Array.from(found, (r) => [r.getAttribute(attr) ?? '', r.textContent ?? '']),
+                rows: Array.from(found, (r) => [r.getAttribute(attr) ?? '', (r.querySelector('.body') ?? r).textContent ?? '']),
                 blank: (top.height >= 1 && top.bottom > view.top + 1) || (bottom.height >= 1 && bottom.top < view.bottom - 1),
                 atEnd: s.scrollHeight - s.scrollTop - s.clientHeight < 2,
                 scrollTop: s.scrollTop,
