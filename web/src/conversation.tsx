@@ -76,44 +76,46 @@ export function ConversationView({ conv, onBack, onLeft }: { conv: ConvRecord; o
       {settings && conv.can_post !== false && (
         <ConversationSettings conv={conv} onClose={() => setSettings(false)} onLeft={onLeft} />
       )}
-      <BoardPanel conv={conv} />
-      <WindowList
-        as="ol"
-        class="messages"
-        aria-label="Messages"
-        role="log"
-        aria-live="polite"
-        items={messages}
-        keyOf={(m) => m.message_nr}
-        estimate={56}
-        stick={atBottom}
-        onScroll={onScroll}
-        head={
-          <>
-            {history.bw !== null && !history.complete && (
-              <li key="earlier" class="earlier">
-                <button type="button" onClick={loadEarlier} disabled={history.loading}>
-                  {history.loading ? 'Loading…' : 'Load earlier messages'}
-                </button>
-              </li>
-            )}
-            {history.bw === null && history.loading && (
-              <li key="loading" class="earlier">
-                Loading…
-              </li>
-            )}
-          </>
-        }
-        row={(m) => (
-          <Message
-            key={m.message_nr}
-            message={m}
-            own={m.account_id === me}
-            onEdit={() => setEditing(m)}
-            onError={setError}
-          />
-        )}
-      />
+      <div class="history">
+        <BoardPanel conv={conv} />
+        <WindowList
+          as="ol"
+          class="messages"
+          aria-label="Messages"
+          role="log"
+          aria-live="polite"
+          items={messages}
+          keyOf={(m) => m.message_nr}
+          estimate={56}
+          stick={atBottom}
+          onScroll={onScroll}
+          head={
+            <>
+              {history.bw !== null && !history.complete && (
+                <li key="earlier" class="earlier">
+                  <button type="button" onClick={loadEarlier} disabled={history.loading}>
+                    {history.loading ? 'Loading…' : 'Load earlier messages'}
+                  </button>
+                </li>
+              )}
+              {history.bw === null && history.loading && (
+                <li key="loading" class="earlier">
+                  Loading…
+                </li>
+              )}
+            </>
+          }
+          row={(m) => (
+            <Message
+              key={m.message_nr}
+              message={m}
+              own={m.account_id === me}
+              onEdit={() => setEditing(m)}
+              onError={setError}
+            />
+          )}
+        />
+      </div>
       <Writing conversationId={id} />
       {(error || history.error) && (
         <p class="error" role="alert">

@@ -7,7 +7,7 @@ import { Attachments } from './files';
 import { time } from './hooks';
 import { MessageBody, systemText } from './markup';
 import { SeenBy } from './presence';
-import { isDeleted, isEdited, isSystem, type MessageRecord } from './records';
+import { isDeleted, isSystem, type MessageRecord } from './records';
 import { store } from './store';
 
 export function Message({
@@ -48,7 +48,7 @@ export function Message({
       <div class="meta">
         <span class="author">{message.sender_name || store.nameOf(message.account_id)}</span>
         <time>{time(message.posted_time)}</time>
-        {isEdited(message) && <span class="edited">(edited)</span>}
+        {store.isEdited(message) && <span class="edited">(edited)</span>}
       </div>
       {deleted ? <p class="body gone">Message deleted</p> : <MessageBody xml={message.message} />}
       {!deleted && <Attachments message={message} />}

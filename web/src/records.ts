@@ -71,7 +71,8 @@ export const isDeleted = (m: MessageRecord): boolean =>
 
 export const isSystem = (m: MessageRecord): boolean => m.mk_message_state.endsWith(':system');
 
-export const isEdited = (m: MessageRecord): boolean => m.flow_message_nr != null && !isDeleted(m);
+/** Pinned, a task, or a done task: a revision of such a message may be no edit of its text. */
+export const hasBoardState = (m: MessageRecord): boolean => /:(pinned|todo|done)$/.test(m.mk_message_state);
 
 /** Which state of a message is newer: a revision carries the flow number it was made at. */
 export const revisionOf = (m: MessageRecord): number => m.flow_message_nr ?? m.message_nr;

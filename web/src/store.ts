@@ -5,6 +5,8 @@
 
 import { call, FleepError, newRequestId, useTicket, whenUnauthorized, type Session } from './api';
 import {
+  hasBoardState,
+  isDeleted,
   revisionOf,
   type AnyRecord,
   type ContactRecord,
@@ -57,6 +59,8 @@ export class Store {
   version = 0;
 
   private readonly listeners = new Set<Listener>();
+  /** Messages whose text this page saw change (conversation_id:message_nr). */
+  private readonly rewritten = new Set<string>();
   private readonly handlers = new Map<string, ((record: AnyRecord) => void)[]>();
   private poller: AbortController | null = null;
   private wake: (() => void) | null = null;
@@ -161,6 +165,7 @@ export class Store {
     this.contacts.clear();
     this.convs.clear();
     this.messages.clear();
+    this.rewritten.clear();
     this.flows.clear();
     this.histories.clear();
     this.horizon = 0;
@@ -226,9 +231,24 @@ export class Store {
     // An older state of a message (a sync answer computed before an edit the poll brought) never
     // replaces a newer one.
     if (!known || revisionOf(message) >= revisionOf(known)) {
+      if (known && known.message !== message.message && !isDeleted(message)) {
+        this.rewritten.add(`${message.conversation_id}:${message.message_nr}`);
+      }
       flow.set(message.message_nr, message);
       this.flows.delete(message.conversation_id);
     }
+  }
+
+  /**
+   * Whether to say a message was edited. Every revision (a pin, a task's state, an edit) gives a
+   * message a `flow_message_nr`, so a revision counts as an edit when this page saw the text
+   * change, or when the message is a plain one (not pinned, a task or done) that was revised.
+   */
+  isEdited(message: MessageRecord): boolean {
+    if (isDeleted(message) || message.flow_message_nr == null) {
+      return false;
+    }
+    return this.rewritten.has(`${message.conversation_id}:${message.message_nr}`) || !hasBoardState(message);
   }
 
   applyResult(result: ConvResult): void {
