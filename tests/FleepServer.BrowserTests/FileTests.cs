@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using FleepServer.Tests.Files;
 using FleepServer.Tests.Infrastructure;
+using SkiaSharp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FleepServer.BrowserTests;
@@ -70,24 +72,24 @@ public sealed class FileTests(SmallUploadServerFixture server) : IClassFixture<S
         using var _ = aliceBrowser;
         using var __ = bobBrowser;
 
-        var png = FilesPageActions.Png(48, 32);
+        var png = TestImages.Noise(48, 32, SKEncodedImageFormat.Png);
         var folder = Directory.CreateTempSubdirectory("fleep-upload-");
         try
         {
-            var path = Path.Combine(folder.FullName, "gradient.png");
+            var path = Path.Combine(folder.FullName, "pixels.png");
             await File.WriteAllBytesAsync(path, png);
             alice.WatchUploadStatuses();
             alice.AttachFile(path);
 
             // Bob's page shows it by itself, with the thumbnail loaded.
-            var (seen, took) = bob.WaitForAttachment(a => a.Name == "gradient.png" && a.ThumbLoaded, "the image with its preview in Bob's page", Live);
+            var (seen, took) = bob.WaitForAttachment(a => a.Name == "pixels.png" && a.ThumbLoaded, "the image with its preview in Bob's page", Live);
             Assert.True(took <= Live, $"took {took}");
             Assert.Equal(FilesPageActions.ShownSize(png.Length), seen.Size);
             Assert.EndsWith(" KB", seen.Size);
-            Assert.Equal("gradient.png", seen.DownloadName);
-            Assert.Equal("Download gradient.png", seen.DownloadLabel);
+            Assert.Equal("pixels.png", seen.DownloadName);
+            Assert.Equal("Download pixels.png", seen.DownloadLabel);
             Assert.Equal(48L, bobBrowser.Script("return document.querySelector('.attachment img').naturalWidth"));
-            Assert.Equal("gradient.png", bobBrowser.Script("return document.querySelector('.attachment img').alt"));
+            Assert.Equal("pixels.png", bobBrowser.Script("return document.querySelector('.attachment img').alt"));
 
             // The addresses are the ones the server gave: the thumbnail and the file, on this origin.
             using var bobApi = server.NewClient();
@@ -107,8 +109,8 @@ public sealed class FileTests(SmallUploadServerFixture server) : IClassFixture<S
             Assert.Equal(png, await download.Content.ReadAsByteArrayAsync());
 
             // Alice's page shows it too, once, and said it was uploading meanwhile.
-            var own = alice.WaitForAttachment(a => a.Name == "gradient.png" && a.ThumbLoaded, "the image in Alice's page").Attachment;
-            Assert.Contains(alice.UploadStatusesSeen(), s => s.StartsWith("Uploading gradient.png… ", StringComparison.Ordinal) && s.EndsWith('%'));
+            var own = alice.WaitForAttachment(a => a.Name == "pixels.png" && a.ThumbLoaded, "the image in Alice's page").Attachment;
+            Assert.Contains(alice.UploadStatusesSeen(), s => s.StartsWith("Uploading pixels.png… ", StringComparison.Ordinal) && s.EndsWith('%'));
             Assert.Empty(aliceBrowser.All(".uploads [role=status]"));
             bobBrowser.Screenshot("files");
             Assert.Equal(seen.Nr, own.Nr);
@@ -186,7 +188,7 @@ public sealed class FileTests(SmallUploadServerFixture server) : IClassFixture<S
         using var _b = bobBrowser;
 
         // A copied image comes without a name: it is posted as "pasted.png".
-        var png = FilesPageActions.Png(20, 30);
+        var png = TestImages.Make(20, 30, color: SKColors.Teal);
         alice.PasteFile("", png, "image/png");
         var pasted = alice.WaitForAttachment(a => a.Name == "pasted.png" && a.ThumbLoaded, "the pasted image in Alice's page").Attachment;
         Assert.Equal(FilesPageActions.ShownSize(png.Length), pasted.Size);

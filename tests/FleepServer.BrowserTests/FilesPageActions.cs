@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Compression;
-using System.Text;
 using OpenQA.Selenium;
 
 namespace FleepServer.BrowserTests;
@@ -177,69 +174,5 @@ public static class FilesPageActions
 
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         return unit == 0 ? $"{bytes} B" : $"{(value < 10 ? value.ToString("0.0", invariant) : Math.Round(value).ToString(invariant))} {units[unit]}";
-    }
-
-    /// <summary>
-    /// A valid PNG of <paramref name="width"/>×<paramref name="height"/> RGB pixels (a gradient), written
-    /// byte by byte: signature, IHDR, one zlib IDAT of filtered scanlines, IEND, each chunk with its CRC.
-    /// </summary>
-    public static byte[] Png(int width, int height)
-    {
-        var raw = new byte[height * (1 + width * 3)];
-        for (var y = 0; y < height; y++)
-        {
-            var row = y * (1 + width * 3);
-            raw[row] = 0; // filter: none
-            for (var x = 0; x < width; x++)
-            {
-                raw[row + 1 + x * 3] = (byte)(x * 255 / Math.Max(1, width - 1));
-                raw[row + 2 + x * 3] = (byte)(y * 255 / Math.Max(1, height - 1));
-                raw[row + 3 + x * 3] = 160;
-            }
-        }
-
-        using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(raw);
-        }
-
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 2; // colour type: RGB
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> number = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
-        png.Write(number);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typed));
-        png.Write(number);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return crc ^ 0xFFFFFFFFu;
     }
 }

@@ -1,27 +1,14 @@
 // The conversation's join link in its settings: anyone with the link can join while it is on
 // (`is_autojoin`); the link is the conversation's `autojoin_url`, opened by links.tsx.
 
-import { useState } from 'preact/hooks';
-import { describe } from './api';
+import { useAction } from './hooks';
 import type { ConvRecord } from './records';
 import { store } from './store';
 
 export function JoinLink({ conv }: { conv: ConvRecord }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const on = conv.is_autojoin === true;
-
-  const toggle = async (next: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await store.setAutojoin(conv.conversation_id, next);
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const toggle = (next: boolean) => run(() => store.setAutojoin(conv.conversation_id, next));
 
   return (
     <div class="join-link">

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { call, describe } from './api';
+import { useAction } from './hooks';
 import { store } from './store';
 
 export type LinkKind = 'confirm' | 'register' | 'reset' | 'alias' | 'unsubscribe' | 'interval' | 'chat' | 'team';
@@ -132,32 +133,11 @@ function OpenFleep({ leave }: { leave: Leave }) {
   );
 }
 
-/** One call on submit: busy while it runs, Fleep's error shown when refused. */
-function useAction(): [boolean, string | null, (action: () => Promise<void>) => Promise<void>] {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    if (busy) {
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return [busy, error, run];
-}
-
 // --- the pages -------------------------------------------------------------------------------
 
 /** /confirm: the registration's address confirmation activates the account and logs it in. */
 function Confirm({ id, leave }: { id: string; leave: Leave }) {
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   useEffect(() => {
     void run(async () => {
       await store.startWith('account/confirm', { notification_id: id });
@@ -179,7 +159,7 @@ function Register({ id, leave }: { id: string; leave: Leave }) {
   const [checkError, setCheckError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     call<{ notification_id: string }>('account/prepare/v2', { notification_id: id }, undefined, true)
@@ -238,7 +218,7 @@ function ResetPassword({ id, leave }: { id: string; leave: Leave }) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
 
   const submit = () => {
     setMismatch(password !== again);
@@ -302,7 +282,7 @@ function aliases(answer: AliasAnswer): string[] {
 /** /alias/confirm: with the owner's session, the address becomes an alias of the account. */
 function AliasConfirm({ id, leave }: { id: string; leave: Leave }) {
   const [added, setAdded] = useState<string[] | null>(null);
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   useEffect(() => {
     void run(async () => {
       const before = aliases(await call<AliasAnswer>('alias/sync'));
@@ -331,7 +311,7 @@ function AliasConfirm({ id, leave }: { id: string; leave: Leave }) {
 /** /unsubscribe: a digest's link; one button stops digest mails. */
 function Unsubscribe({ id, leave }: { id: string; leave: Leave }) {
   const [done, setDone] = useState(false);
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   const submit = () =>
     run(async () => {
       await call('account/unsubscribe', { notification_id: id }, undefined, true);
@@ -365,7 +345,7 @@ const INTERVALS = [
 function EmailInterval({ id, leave }: { id: string; leave: Leave }) {
   const [interval, setChoice] = useState<string>('daily');
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   const submit = () =>
     run(async () => {
       await call('account/configure_email_interval', { notification_id: id, email_interval: interval }, undefined, true);
@@ -402,7 +382,7 @@ function EmailInterval({ id, leave }: { id: string; leave: Leave }) {
 
 /** /chat/<key>: a conversation's join link (`autojoin_url`); joins at once and opens the conversation. */
 function JoinConversation({ urlKey, leave }: { urlKey: string; leave: Leave }) {
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   useEffect(() => {
     void run(async () => {
       leave(undefined, `/c/${await store.autojoin(urlKey)}`);
@@ -420,7 +400,7 @@ function JoinConversation({ urlKey, leave }: { urlKey: string; leave: Leave }) {
 /** /team/<key>: a team's join link; joins the team (and so its conversations) and says which team. */
 function JoinTeam({ urlKey, leave }: { urlKey: string; leave: Leave }) {
   const [joined, setJoined] = useState<string | null>(null);
-  const [busy, error, run] = useAction();
+  const { busy, error, run } = useAction();
   useEffect(() => {
     void run(async () => {
       const answer = await call<{ stream?: { mk_rec_type: string; team_name?: string }[] }>('team/autojoin', { team_url_key: urlKey });

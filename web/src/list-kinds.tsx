@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { call, describe } from './api';
 import { ConversationRow } from './conversation-list';
+import { useAction } from './hooks';
 import type { AnyRecord, ConvRecord, ConvResult } from './records';
 import { store } from './store';
 import './list-kinds.css';
@@ -267,22 +268,13 @@ function explicitLabels(conv: ConvRecord): string[] {
 export function ListSettings({ conv }: { conv: ConvRecord }) {
   const id = conv.conversation_id;
   const [names, setNames] = useState(() => explicitLabels(conv).join(', '));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const { busy, error } = action;
   const muted = store.isMuted(conv);
   const hidden = store.isHidden(conv);
 
-  const run = async (path: string, body: Record<string, unknown> = {}) => {
-    setBusy(true);
-    setError(null);
-    try {
-      store.applyResult(await call<ConvResult>(`conversation/${path}/${id}`, body));
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = (path: string, body: Record<string, unknown> = {}) =>
+    action.run(async () => store.applyResult(await call<ConvResult>(`conversation/${path}/${id}`, body)));
 
   const saveLabels = (e: Event) => {
     e.preventDefault();

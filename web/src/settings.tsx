@@ -1,7 +1,7 @@
 // The open conversation's settings panel.
 
 import { useState } from 'preact/hooks';
-import { describe } from './api';
+import { useAction } from './hooks';
 import { JoinLink } from './join-link';
 import { ListSettings } from './list-kinds';
 import type { ConvRecord } from './records';
@@ -13,22 +13,7 @@ export function ConversationSettings({ conv, onClose, onLeft }: { conv: ConvReco
   const me = store.session!.accountId;
   const [topic, setTopic] = useState(conv.topic ?? '');
   const [emails, setEmails] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const run = async (action: () => Promise<void>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (e) {
-      setError(describe(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
 
   const saveTopic = (e: Event) => {
     e.preventDefault();

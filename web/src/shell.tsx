@@ -2,7 +2,7 @@
 // routes / and /c/<conversation_id> (the mailed links' pages: links.tsx).
 
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from './api';
+import { useAction } from './hooks';
 import { ConversationView } from './conversation';
 import { ConversationList } from './conversation-list';
 import { ArchivedGroup, ListFilter } from './list-kinds';
@@ -102,21 +102,12 @@ export function Shell() {
 function NewConversation({ onCreated, onCancel }: { onCreated: (id: string) => void; onCancel: () => void }) {
   const [topic, setTopic] = useState('');
   const [emails, setEmails] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const addresses = emails.split(/[\s,;]+/).filter((a) => a.length > 0);
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await store.create(topic.trim(), addresses));
-    } catch (err) {
-      setError(describe(err));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => onCreated(await store.create(topic.trim(), addresses)));
   };
 
   return (
