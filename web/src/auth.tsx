@@ -1,6 +1,7 @@
 // Log in and create an account.
 
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { describe } from './api';
 import { store } from './store';
 
@@ -74,11 +75,7 @@ export function AuthScreen({ info: shown = null }: { info?: string | null }) {
           <input name="remember_me" type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
           Remember me on this computer
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert error={error} />
         {info && (
           <p class="info" role="status">
             {info}

@@ -3,6 +3,7 @@
 // State and calls: board-store.ts.
 
 import { useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { describe } from './api';
 import {
   closeBoard,
@@ -195,11 +196,7 @@ export function BoardPanel({ conv }: { conv: ConvRecord }) {
         </button>
       </header>
       {progress.loading && <p class="empty">Loading…</p>}
-      {(error || progress.error) && (
-        <p class="error" role="alert">
-          {error ?? progress.error}
-        </p>
-      )}
+      <Alert error={error ?? progress.error} />
       {body}
     </aside>
   );

@@ -1,6 +1,7 @@
 // The conversation's join link in its settings: anyone with the link can join while it is on
 // (`is_autojoin`); the link is the conversation's `autojoin_url`, opened by links.tsx.
 
+import { Alert } from './alert';
 import { useAction } from './hooks';
 import type { ConvRecord } from './records';
 import { store } from './store';
@@ -22,11 +23,7 @@ export function JoinLink({ conv }: { conv: ConvRecord }) {
           <input name="autojoin_url" readOnly value={conv.autojoin_url} onFocus={(e) => e.currentTarget.select()} />
         </label>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert error={error} />
     </div>
   );
 }

@@ -5,6 +5,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { Alert } from './alert';
 import { call, describe } from './api';
 import { useAction } from './hooks';
 import { store } from './store';
@@ -107,14 +108,6 @@ function Card({ title, children, onSubmit }: { title: string; children: Componen
   );
 }
 
-function Failure({ error }: { error: string | null }) {
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
 function Done({ text }: { text: string }) {
   return (
     <p class="info done" role="status">
@@ -147,7 +140,7 @@ function Confirm({ id, leave }: { id: string; leave: Leave }) {
   return (
     <Card title="Confirm your address">
       {busy && <p role="status">Confirming your address…</p>}
-      <Failure error={error} />
+      <Alert error={error} />
       {error && <OpenFleep leave={leave} />}
     </Card>
   );
@@ -176,7 +169,7 @@ function Register({ id, leave }: { id: string; leave: Leave }) {
   if (checkError) {
     return (
       <Card title="Create your account">
-        <Failure error={checkError} />
+        <Alert error={checkError} />
         <OpenFleep leave={leave} />
       </Card>
     );
@@ -205,7 +198,7 @@ function Register({ id, leave }: { id: string; leave: Leave }) {
           required
         />
       </label>
-      <Failure error={error} />
+      <Alert error={error} />
       <button type="submit" class="primary" disabled={busy}>
         Create account
       </button>
@@ -259,7 +252,7 @@ function ResetPassword({ id, leave }: { id: string; leave: Leave }) {
           required
         />
       </label>
-      <Failure error={mismatch ? 'The two passwords are not the same.' : error} />
+      <Alert error={mismatch ? 'The two passwords are not the same.' : error} />
       <button type="submit" class="primary" disabled={busy}>
         Change password
       </button>
@@ -293,7 +286,7 @@ function AliasConfirm({ id, leave }: { id: string; leave: Leave }) {
   return (
     <Card title="Add an address to your account">
       {busy && <p role="status">Adding the address…</p>}
-      <Failure error={error} />
+      <Alert error={error} />
       {added && (
         <Done
           text={
@@ -324,7 +317,7 @@ function Unsubscribe({ id, leave }: { id: string; leave: Leave }) {
       ) : (
         <>
           <p>Fleep mails you a digest of unread messages. Stop them?</p>
-          <Failure error={error} />
+          <Alert error={error} />
           <button type="submit" class="primary" disabled={busy}>
             Stop digest mails
           </button>
@@ -368,7 +361,7 @@ function EmailInterval({ id, leave }: { id: string; leave: Leave }) {
           </label>
         ))}
       </fieldset>
-      <Failure error={error} />
+      <Alert error={error} />
       {saved && (
         <Done text={saved === 'never' ? 'You will get no more digest mails.' : `Digest mails will now come ${saved === 'hourly' ? 'hourly' : 'daily'}.`} />
       )}
@@ -391,7 +384,7 @@ function JoinConversation({ urlKey, leave }: { urlKey: string; leave: Leave }) {
   return (
     <Card title="Join the conversation">
       {busy && <p role="status">Joining…</p>}
-      <Failure error={error} />
+      <Alert error={error} />
       {error && <OpenFleep leave={leave} />}
     </Card>
   );
@@ -412,7 +405,7 @@ function JoinTeam({ urlKey, leave }: { urlKey: string; leave: Leave }) {
     <Card title="Join the team">
       {busy && <p role="status">Joining…</p>}
       {joined !== null && <Done text={joined ? `You are now a member of the team ${joined}.` : 'You are now a member of the team.'} />}
-      <Failure error={error} />
+      <Alert error={error} />
       {(joined !== null || error) && <OpenFleep leave={leave} />}
     </Card>
   );

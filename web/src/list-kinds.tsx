@@ -3,6 +3,7 @@
 // (docs/web-client.md, "Seen by, writing, and the list").
 
 import { useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { call, describe } from './api';
 import { ConversationRow } from './conversation-list';
 import { useAction } from './hooks';
@@ -242,11 +243,7 @@ export function ArchivedGroup({ selected, onOpen }: { selected: string | null; o
               Show more
             </button>
           )}
-          {archived.error && (
-            <p class="error" role="alert">
-              {archived.error}
-            </p>
-          )}
+          <Alert error={archived.error} />
         </>
       )}
     </section>
@@ -301,11 +298,7 @@ export function ListSettings({ conv }: { conv: ConvRecord }) {
           Save labels
         </button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert error={error} />
     </div>
   );
 }

@@ -6,6 +6,7 @@
 
 import type { ComponentChild } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { call, describe } from './api';
 import { plainText } from './markup';
 import type { AnyRecord, ConvRecord, MessageRecord } from './records';
@@ -164,11 +165,7 @@ export function SearchBox({ onOpen }: { onOpen: (conversationId: string) => void
             </p>
             <input type="button" value="Close" onClick={() => setShown(false)} aria-label="Close search results" />
           </header>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert error={error} />
           {found && found.matches.length > 0 && (
             <ol class="search-list">
               {found.matches.map((m) => (

@@ -1,6 +1,7 @@
 // The open conversation's settings panel.
 
 import { useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { useAction } from './hooks';
 import { JoinLink } from './join-link';
 import { ListSettings } from './list-kinds';
@@ -71,11 +72,7 @@ export function ConversationSettings({ conv, onClose, onLeft }: { conv: ConvReco
         </button>
       </form>
       <JoinLink conv={conv} />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert error={error} />
       <div class="row">
         <button type="button" class="danger" disabled={busy} onClick={() => void leave()}>
           Leave conversation

@@ -2,6 +2,7 @@
 // routes / and /c/<conversation_id> (the mailed links' pages: links.tsx).
 
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './alert';
 import { useAction } from './hooks';
 import { ConversationView } from './conversation';
 import { ConversationList } from './conversation-list';
@@ -121,11 +122,7 @@ function NewConversation({ onCreated, onCancel }: { onCreated: (id: string) => v
         People (e-mail addresses, separated by commas)
         <input name="emails" value={emails} onInput={(e) => setEmails(e.currentTarget.value)} placeholder="alice@example.org, bob@example.org" />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert error={error} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           Create
