@@ -59,6 +59,8 @@ export class Store {
   version = 0;
 
   private readonly listeners = new Set<Listener>();
+  /** How many mark_read answers each conversation has had (a page read before one is older). */
+  private readonly reads = new Map<string, number>();
   /** Messages whose text this page saw change (conversation_id:message_nr). */
   private readonly rewritten = new Set<string>();
   private readonly handlers = new Map<string, ((record: AnyRecord) => void)[]>();
@@ -166,6 +168,7 @@ export class Store {
     this.convs.clear();
     this.messages.clear();
     this.rewritten.clear();
+    this.reads.clear();
     this.flows.clear();
     this.histories.clear();
     this.horizon = 0;
@@ -378,8 +381,15 @@ export class Store {
     history.loading = true;
     history.error = null;
     this.changed();
+    const reads = this.reads.get(conversationId) ?? 0;
     try {
       const result = await call<ConvResult>(`conversation/sync/${conversationId}`, body);
+      if (result.header && (this.reads.get(conversationId) ?? 0) !== reads) {
+        // A mark_read answered while this page was on its way: its read horizon and unread count
+        // are newer than the page's, which was read before it.
+        const { read_message_nr: _read, unread_count: _unread, ...header } = result.header;
+        result.header = header;
+      }
       const before = history.bw;
       const bw = result.header?.bw_message_nr ?? null;
       const start = Math.max(1, result.header?.begin_message_nr ?? 1);
@@ -428,7 +438,9 @@ export class Store {
     if (!conv || (conv.read_message_nr ?? 0) >= messageNr || conv.can_post === false) {
       return;
     }
-    this.applyResult(await call<ConvResult>(`message/mark_read/${conversationId}`, { message_nr: messageNr }));
+    const result = await call<ConvResult>(`message/mark_read/${conversationId}`, { message_nr: messageNr });
+    this.reads.set(conversationId, (this.reads.get(conversationId) ?? 0) + 1);
+    this.applyResult(result);
   }
 
   async create(topic: string, emails: string[]): Promise<string> {
