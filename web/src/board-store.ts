@@ -6,7 +6,7 @@
 // another member makes reaches an open board by the poll alone.
 
 import { call, FleepError, newRequestId } from './api';
-import { isDeleted, isSystem, revisionOf, type AnyRecord, type ConvResult, type MessageRecord } from './records';
+import { isDeleted, isSystem, messageState, revisionOf, type AnyRecord, type ConvResult, type MessageRecord } from './records';
 import { store } from './store';
 
 /** The fields of a message record the boards read, beside those every message has. */
@@ -46,11 +46,9 @@ store.subscribe(() => {
   }
 });
 
-const state = (m: MessageRecord): string => m.mk_message_state.slice(m.mk_message_state.lastIndexOf(':') + 1);
-
-export const isPinned = (m: MessageRecord): boolean => state(m) === 'pinned';
-export const isTodo = (m: MessageRecord): boolean => state(m) === 'todo';
-export const isDone = (m: MessageRecord): boolean => state(m) === 'done';
+export const isPinned = (m: MessageRecord): boolean => messageState(m) === 'pinned';
+export const isTodo = (m: MessageRecord): boolean => messageState(m) === 'todo';
+export const isDone = (m: MessageRecord): boolean => messageState(m) === 'done';
 export const isArchived = (m: MessageRecord): boolean => (m.tags ?? []).includes('is_archived');
 
 /** A message one may pin or make a task of: a person's message, not deleted. */

@@ -71,8 +71,11 @@ export const isDeleted = (m: MessageRecord): boolean =>
 
 export const isSystem = (m: MessageRecord): boolean => m.mk_message_state.endsWith(':system');
 
+/** The last part of `mk_message_state` (`plain`, `pinned`, `todo`, `done`, `system`, `deleted`, …). */
+export const messageState = (m: MessageRecord): string => m.mk_message_state.slice(m.mk_message_state.lastIndexOf(':') + 1);
+
 /** Pinned, a task, or a done task: a revision of such a message may be no edit of its text. */
-export const hasBoardState = (m: MessageRecord): boolean => /:(pinned|todo|done)$/.test(m.mk_message_state);
+export const hasBoardState = (m: MessageRecord): boolean => ['pinned', 'todo', 'done'].includes(messageState(m));
 
 /** Which state of a message is newer: a revision carries the flow number it was made at. */
 export const revisionOf = (m: MessageRecord): number => m.flow_message_nr ?? m.message_nr;
